@@ -1,0 +1,95 @@
+"""What travels with a set of weights: architecture, classes and the preprocessing they expect.
+
+As in timm's pretrained configs, the model's preprocessing is derived from this record and
+nowhere else, so no ImageNet constant is scattered through the pipeline or the GUI.
+
+ResLens' own model files are ``.safetensors`` whose header metadata holds this record as JSON
+under the key ``"reslens"``; a human-readable card (same JSON, plus free-form fields) sits beside
+the file as ``<name>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+METADATA_KEY = "reslens"
+
+
+@dataclass(frozen=True)
+class ModelMeta:
+    """Everything needed to build the network and preprocess images for it.
+
+    ``crop_size`` is the side of the square the network sees; images are first resized so the
+    shorter side is ``resize_size``, then centre-cropped (torchvision's evaluation recipe).
+    ``card`` holds the model card's free-form facts (training command, seed, accuracy...).
+    """
+
+    arch: str
+    categories: tuple[str, ...]
+    crop_size: int = 224
+    resize_size: int = 256
+    mean: tuple[float, float, float] = IMAGENET_MEAN
+    std: tuple[float, float, float] = IMAGENET_STD
+    interpolation: str = "bilinear"
+    name: str = ""
+    card: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.categories)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelMeta:
+        known = {f for f in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("categories", "mean", "std"):
+            if key in values:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelMeta:
+        return cls.from_dict(json.loads(text))
+
+
+def card_path(weights_path: Path) -> Path:
+    """The JSON card beside a weights file: ``model.safetensors`` → ``model.json``."""
+    return weights_path.with_suffix(".json")
+
+
+def read_safetensors_meta(path: Path) -> ModelMeta | None:
+    """The ResLens record in a safetensors header, or ``None`` when the file has none."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as f:
+        raw = (f.metadata() or {}).get(METADATA_KEY)
+    return ModelMeta.from_json(raw) if raw else None
+
+
+def save_model(state_dict: dict[str, Any], meta: ModelMeta, path: Path, fp16: bool = False) -> Path:
+    """Write weights (+ metadata in the header) as safetensors and the JSON card beside them.
+
+    ``fp16`` halves the file; floating tensors are cast back to float32 on load.
+    """
+    import torch
+    from safetensors.torch import save_file
+
+    tensors = {}
+    for key, value in state_dict.items():
+        value = value.detach().cpu().contiguous()
+        if fp16 and value.is_floating_point():
+            value = value.to(torch.float16)
+        tensors[key] = value
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(path), metadata={METADATA_KEY: meta.to_json()})
+    card_path(path).write_text(meta.to_json() + "\n", encoding="utf-8")
+    return path

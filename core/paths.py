@@ -1,0 +1,37 @@
+"""Where ResLens finds its bundled assets: from a source checkout and from a PyInstaller bundle."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ASSETS_ENV = "RESLENS_ASSETS"
+
+
+def assets_dir() -> Path:
+    """The ``assets/`` folder: ``$RESLENS_ASSETS``, else the bundle's, else the checkout's.
+
+    PyInstaller unpacks data next to the executable and sets ``sys._MEIPASS``; from source the
+    folder sits beside the ``core`` package. One resolver keeps both cases in one place.
+    """
+    override = os.environ.get(ASSETS_ENV)
+    if override:
+        return Path(override)
+    bundle_root = getattr(sys, "_MEIPASS", None)
+    if bundle_root:
+        return Path(bundle_root) / "assets"
+    return Path(__file__).resolve().parent.parent / "assets"
+
+
+def asset(*parts: str) -> Path:
+    """A path inside ``assets/`` (not checked for existence)."""
+    return assets_dir().joinpath(*parts)
+
+
+def models_dir() -> Path:
+    return asset("models")
+
+
+def samples_dir() -> Path:
+    return asset("samples")

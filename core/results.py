@@ -1,0 +1,58 @@
+"""Classification results as plain data, shared by the pipeline, the CLI, the GUI and tests."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One of the top-k classes for an image."""
+
+    index: int
+    label: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class ClassificationResult:
+    """The outcome for one input: its top-k predictions, or the reason it could not be classified.
+
+    ``source`` is the file path as given (or a name such as ``"clipboard-1"`` for an in-memory
+    image); ``elapsed_ms`` is the time spent on this input (its share of decoding and of its batch).
+    """
+
+    source: str
+    predictions: tuple[Prediction, ...] = ()
+    elapsed_ms: float = 0.0
+    error: str | None = None
+    width: int | None = None
+    height: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def top(self) -> Prediction | None:
+        return self.predictions[0] if self.predictions else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON schema used by ``reslens-cli classify --json`` and the GUI's export."""
+        data = asdict(self)
+        data.pop("extra")
+        data["predictions"] = [asdict(p) for p in self.predictions]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ClassificationResult:
+        return cls(
+            source=data["source"],
+            predictions=tuple(Prediction(**p) for p in data.get("predictions", ())),
+            elapsed_ms=float(data.get("elapsed_ms", 0.0)),
+            error=data.get("error"),
+            width=data.get("width"),
+            height=data.get("height"),
+        )
