@@ -12,49 +12,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from core import __version__
-from core.resnet import ARCHITECTURES
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _add_summary(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("summary", help="print the architecture as a table (shapes, params, MACs)")
-    p.add_argument("--arch", choices=list(ARCHITECTURES), default="resnet50")
-    p.add_argument(
-        "--input-size",
-        type=int,
-        nargs="+",
-        default=[224],
-        metavar="PX",
-        help="side, or height and width, of the input image (default 224)",
-    )
-    p.add_argument("--num-classes", type=int, default=1000)
-    p.add_argument(
-        "--depth",
-        type=int,
-        default=2,
-        help="how many levels of the tree to print (0 = totals only, -1 = all)",
-    )
-    p.set_defaults(run=_run_summary)
-
-
-def _run_summary(args: argparse.Namespace) -> int:
-    from core.resnet import build_resnet
-    from core.summary import format_table, summarize
-
-    if len(args.input_size) > 2 or min(args.input_size) < 32:
-        print("error: --input-size takes one or two sides of at least 32 px", file=sys.stderr)
-        return EXIT_USAGE
-    size = args.input_size[0] if len(args.input_size) == 1 else tuple(args.input_size)
-    model = build_resnet(args.arch, num_classes=args.num_classes)
-    depth = None if args.depth < 0 else args.depth
-    print(format_table(summarize(model, size), max_depth=depth))
-    return EXIT_OK
-
+from core import __version__, cli_commands
 
 # Sub-command registrars, in the order ``--help`` lists them.
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_summary]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    cli_commands.add_classify,
+    cli_commands.add_summary,
+    cli_commands.add_devices,
+    cli_commands.add_weights,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

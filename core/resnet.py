@@ -25,6 +25,8 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
+from core.architectures import STAGE_BLOCKS
+
 __all__ = [
     "ARCHITECTURES",
     "BasicBlock",
@@ -171,13 +173,9 @@ class ResNet(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
-# Block type and blocks per stage, as in Table 1 of the paper.
 ARCHITECTURES: dict[str, tuple[Block, list[int]]] = {
-    "resnet18": (BasicBlock, [2, 2, 2, 2]),
-    "resnet34": (BasicBlock, [3, 4, 6, 3]),
-    "resnet50": (Bottleneck, [3, 4, 6, 3]),
-    "resnet101": (Bottleneck, [3, 4, 23, 3]),
-    "resnet152": (Bottleneck, [3, 8, 36, 3]),
+    arch: (Bottleneck if bottleneck else BasicBlock, list(layers))
+    for arch, (layers, bottleneck) in STAGE_BLOCKS.items()
 }
 
 

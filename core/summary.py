@@ -159,8 +159,7 @@ def _build_node(
     )
     prefix = f"{name}." if name else ""
     node.children = [
-        _build_node(prefix + child_name, child, shapes, macs)
-        for child_name, child in module.named_children()
+        _build_node(prefix + child_name, child, shapes, macs) for child_name, child in module.named_children()
     ]
     return node
 
@@ -188,9 +187,7 @@ def _group_children(
         placed.update(node.name for node in member_nodes)
         output = next((n.output_shape for n in reversed(member_nodes) if n.output_shape), None)
         grouped.append(
-            LayerNode(
-                name=group_name, type_name=GROUP_TYPE, output_shape=output, children=member_nodes
-            )
+            LayerNode(name=group_name, type_name=GROUP_TYPE, output_shape=output, children=member_nodes)
         )
     return grouped
 

@@ -1,0 +1,202 @@
+"""The ``classify``, ``summary``, ``devices`` and ``weights`` sub-commands of ``reslens-cli``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections.abc import Sequence
+from typing import TextIO
+
+from core.architectures import ARCH_NAMES
+from core.results import ClassificationResult
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
+
+
+def add_classify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("classify", help="classify image files and folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
+    p.add_argument(
+        "--arch",
+        choices=list(ARCH_NAMES),
+        default=None,
+        help="architecture (default: the one the weights hold)",
+    )
+    p.add_argument(
+        "--weights",
+        default="default",
+        help="default (bundled model), imagenet-v1, imagenet-v2, or a .pth/.safetensors file",
+    )
+    p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument("--batch-size", type=int, default=16)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print results as JSON on stdout")
+    out.add_argument("--csv", metavar="FILE", help="write results as CSV to FILE ('-' for stdout)")
+    p.set_defaults(run=run_classify)
+
+
+def run_classify(args: argparse.Namespace) -> int:
+    from core.devices import DeviceError, resolve_device
+    from core.download import DownloadError
+    from core.export import results_to_json, write_csv, write_csv_to
+    from core.inference import Classifier
+    from core.weights import WeightsError, load_weights
+
+    if args.top_k < 1 or args.batch_size < 1:
+        return _fail("--top-k and --batch-size must be at least 1")
+    try:
+        device = resolve_device(args.device)
+        loaded = load_weights(
+            args.arch, args.weights, labels=args.labels, device=device, on_progress=_download_progress
+        )
+    except (DeviceError, WeightsError, DownloadError, ValueError) as exc:
+        return _fail(str(exc))
+    print(f"model: {loaded.description} on {device}", file=sys.stderr)
+    classifier = Classifier.from_loaded(loaded)
+    progress = _ProgressBar(sys.stderr)
+    results = classifier.classify(
+        args.paths,
+        top_k=args.top_k,
+        batch_size=args.batch_size,
+        on_progress=progress.update,
+        cancel=threading.Event(),
+    )
+    progress.close()
+    for warning in classifier.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not results:
+        return _fail("no images found in the given paths")
+    if args.json:
+        print(results_to_json(results))
+    elif args.csv == "-":
+        write_csv_to(results, sys.stdout)
+    elif args.csv:
+        write_csv(results, args.csv)
+        print(f"wrote {len(results)} rows to {args.csv}", file=sys.stderr)
+    else:
+        print(format_results(results))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        print(f"{len(failed)} of {len(results)} files could not be classified:", file=sys.stderr)
+        for result in failed:
+            print(f"  {result.source}: {result.error}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def format_results(results: Sequence[ClassificationResult]) -> str:
+    """A readable table: file, top-1 with probability, then the runners-up."""
+    width = min(60, max(len(r.source) for r in results))
+    lines = []
+    for r in results:
+        name = r.source if len(r.source) <= width else "…" + r.source[-(width - 1) :]
+        if not r.ok:
+            lines.append(f"{name:<{width}}  ERROR: {r.error}")
+            continue
+        top = r.predictions[0]
+        others = ", ".join(f"{p.label} {p.probability:.1%}" for p in r.predictions[1:])
+        lines.append(f"{name:<{width}}  {top.label:<20} {top.probability:7.2%}   {others}")
+    return "\n".join(lines)
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, shown only for runs of more than a handful of images."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width, self.shown = stream, width, False
+
+    def update(self, done: int, total: int) -> None:
+        if total <= PROGRESS_THRESHOLD:
+            return
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
+def _download_progress(done: int, total: int) -> None:
+    if total:
+        print(f"\rdownloading weights: {done / 2**20:.1f} / {total / 2**20:.1f} MiB", end="", file=sys.stderr)
+        if done >= total:
+            print(file=sys.stderr)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def add_summary(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("summary", help="print the architecture as a table (shapes, params, MACs)")
+    p.add_argument("--arch", choices=list(ARCH_NAMES), default="resnet50")
+    p.add_argument(
+        "--input-size",
+        type=int,
+        nargs="+",
+        default=[224],
+        metavar="PX",
+        help="side, or height and width, of the input image (default 224)",
+    )
+    p.add_argument("--num-classes", type=int, default=1000)
+    p.add_argument(
+        "--depth",
+        type=int,
+        default=2,
+        help="how many levels of the tree to print (0 = totals only, -1 = all)",
+    )
+    p.set_defaults(run=run_summary)
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    from core.resnet import build_resnet
+    from core.summary import format_table, summarize
+
+    if len(args.input_size) > 2 or min(args.input_size) < 32:
+        print("error: --input-size takes one or two sides of at least 32 px", file=sys.stderr)
+        return EXIT_USAGE
+    size = args.input_size[0] if len(args.input_size) == 1 else tuple(args.input_size)
+    model = build_resnet(args.arch, num_classes=args.num_classes)
+    depth = None if args.depth < 0 else args.depth
+    print(format_table(summarize(model, size), max_depth=depth))
+    return EXIT_OK
+
+
+def add_devices(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("devices", help="list the compute devices ResLens can use")
+    p.set_defaults(run=run_devices)
+
+
+def run_devices(_args: argparse.Namespace) -> int:
+    from core.devices import available_devices
+
+    for index, info in enumerate(available_devices()):
+        marker = "*" if index == 0 else " "
+        print(f"{marker} {info.key:<8} {info.description}")
+    print("(* = chosen by --device auto)")
+    return EXIT_OK
+
+
+def add_weights(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("weights", help="list weight sources and whether they are available offline")
+    p.add_argument("--arch", choices=list(ARCH_NAMES), default=None)
+    p.set_defaults(run=run_weights)
+
+
+def run_weights(args: argparse.Namespace) -> int:
+    from core.architectures import pretty_arch
+    from core.weights import list_sources
+
+    rows = list_sources(args.arch)
+    for row in rows:
+        state = "ready" if row.available_offline else "download"
+        print(f"{pretty_arch(row.arch):<11} {row.key:<12} {state:<9} {row.description}  [{row.location}]")
+    return EXIT_OK

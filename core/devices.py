@@ -1,0 +1,79 @@
+"""Which compute devices this machine has, which one to use, and how to fall back to the CPU."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import torch
+
+log = logging.getLogger(__name__)
+
+AUTO = "auto"
+
+
+class DeviceError(RuntimeError):
+    """A device was asked for that this machine does not have (the message says which exist)."""
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """A device as the user sees it: ``key`` is what ``--device`` and the GUI's menu take."""
+
+    key: str
+    kind: str
+    name: str
+    memory_bytes: int | None = None
+
+    @property
+    def description(self) -> str:
+        if self.memory_bytes:
+            return f"{self.name} ({self.memory_bytes / 2**30:.1f} GiB)"
+        return self.name
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend and backend.is_available())
+
+
+def available_devices() -> list[DeviceInfo]:
+    """Every usable device, best first: each CUDA GPU, then Apple MPS, then the CPU."""
+    devices = []
+    if torch.cuda.is_available():
+        for index in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(index)
+            devices.append(DeviceInfo(f"cuda:{index}", "cuda", props.name, props.total_memory))
+    if _mps_available():
+        devices.append(DeviceInfo("mps", "mps", "Apple Metal (MPS)"))
+    devices.append(DeviceInfo("cpu", "cpu", f"CPU ({torch.get_num_threads()} threads)"))
+    return devices
+
+
+def best_device() -> torch.device:
+    return torch.device(available_devices()[0].key)
+
+
+def resolve_device(choice: str | torch.device | None = AUTO) -> torch.device:
+    """Turn ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:1"`` or ``"mps"`` into an available device.
+
+    Raises :class:`DeviceError` for a device this machine lacks, naming the ones it has, rather
+    than letting the failure surface later inside a forward pass.
+    """
+    if choice is None or str(choice) == AUTO:
+        return best_device()
+    device = torch.device(choice)
+    keys = [info.key for info in available_devices()]
+    wanted = f"cuda:{device.index or 0}" if device.type == "cuda" else device.type
+    if wanted not in keys:
+        raise DeviceError(f"device {str(choice)!r} is not available here; available: {', '.join(keys)}")
+    return torch.device(wanted)
+
+
+def is_device_failure(error: BaseException) -> bool:
+    """Errors that mean "this accelerator cannot run this", after which the CPU is worth a try."""
+    if isinstance(error, torch.cuda.OutOfMemoryError):
+        return True
+    text = str(error).lower()
+    markers = ("out of memory", "cuda error", "cudnn", "mps backend", "not implemented for 'mps'")
+    return isinstance(error, RuntimeError) and any(marker in text for marker in markers)

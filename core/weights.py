@@ -1,0 +1,459 @@
+"""Every source of weights in one registry: the bundled model, torchvision's ImageNet weights, a file.
+
+Each source yields the same :class:`LoadedWeights`: an eval-mode model on its device and the
+:class:`~core.metadata.ModelMeta` (classes, preprocessing) that travels with it. Loading never
+executes pickled code: ``.pth`` files go through ``torch.load(weights_only=True)`` and
+safetensors files hold nothing but tensors. Every failure is a :class:`WeightsError` whose text
+tells a person what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from core.architectures import ARCH_NAMES, STAGE_BLOCKS, pretty_arch
+from core.download import DownloadError, cache_path, download_to_cache
+from core.metadata import ModelMeta, read_safetensors_meta
+from core.paths import models_dir
+from core.resnet import build_resnet
+
+DEFAULT = "default"
+IMAGENET_SOURCES = {"imagenet-v1": "IMAGENET1K_V1", "imagenet-v2": "IMAGENET1K_V2"}
+WEIGHT_SOURCES = (DEFAULT, *IMAGENET_SOURCES)
+BUNDLED_MODEL_NAME = "reslens-shapes-r18"
+WEIGHTS_SUFFIXES = (".safetensors", ".pth", ".pt", ".bin", ".ckpt")
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class WeightsError(Exception):
+    """Weights that cannot be used, with a message for a person and, if known, the right arch."""
+
+    def __init__(self, message: str, suggested_arch: str | None = None) -> None:
+        super().__init__(message)
+        self.suggested_arch = suggested_arch
+
+
+@dataclass
+class LoadedWeights:
+    """A ready-to-run model: eval mode, on ``device``, with its metadata."""
+
+    model: nn.Module
+    meta: ModelMeta
+    source: str
+    description: str
+    device: torch.device
+    path: Path | None = None
+
+
+# --- bundled default ---
+
+
+def bundled_model_path() -> Path:
+    return models_dir() / f"{BUNDLED_MODEL_NAME}.safetensors"
+
+
+def bundled_meta() -> ModelMeta:
+    path = bundled_model_path()
+    if not path.is_file():
+        raise WeightsError(f"the bundled model is missing ({path}); reinstall ResLens")
+    meta = read_safetensors_meta(path)
+    if meta is None:
+        raise WeightsError(f"the bundled model {path.name} has no ResLens metadata")
+    return meta
+
+
+def bundled_default_arch() -> str:
+    return bundled_meta().arch
+
+
+# --- torchvision's ImageNet weights ---
+
+
+@dataclass(frozen=True)
+class ImagenetWeights:
+    """One entry of torchvision's weights enums, reduced to what ResLens needs."""
+
+    arch: str
+    source: str
+    url: str
+    meta: ModelMeta
+
+    @property
+    def filename(self) -> str:
+        return self.url.rsplit("/", 1)[-1]
+
+    @property
+    def hash_prefix(self) -> str | None:
+        match = torch.hub.HASH_REGEX.search(self.filename)
+        return match.group(1) if match else None
+
+
+def imagenet_weights(arch: str, source: str) -> ImagenetWeights:
+    """torchvision's URL, categories and eval transforms for (arch, version): read, not retyped."""
+    from torchvision.models import get_model_weights
+
+    member = IMAGENET_SOURCES.get(source)
+    if member is None:
+        raise WeightsError(f"unknown ImageNet weights {source!r}; use {', '.join(IMAGENET_SOURCES)}")
+    enum = get_model_weights(arch)
+    if member not in enum.__members__:
+        available = [k for k, v in IMAGENET_SOURCES.items() if v in enum.__members__]
+        raise WeightsError(
+            f"torchvision publishes no {source} weights for {pretty_arch(arch)}; "
+            f"available: {', '.join(available)}"
+        )
+    weights = enum[member]
+    preset = weights.transforms()
+    meta = ModelMeta(
+        arch=arch,
+        categories=tuple(weights.meta["categories"]),
+        crop_size=int(preset.crop_size[0]),
+        resize_size=int(preset.resize_size[0]),
+        mean=tuple(preset.mean),
+        std=tuple(preset.std),
+        interpolation=preset.interpolation.value,
+        name=f"{pretty_arch(arch)} ImageNet ({member})",
+        card={
+            "source": "torchvision",
+            "url": weights.url,
+            "recipe": weights.meta.get("recipe"),
+            "metrics": weights.meta.get("_metrics"),
+        },
+    )
+    return ImagenetWeights(arch, source, weights.url, meta)
+
+
+def is_cached(arch: str, source: str) -> bool:
+    """Whether the weights load without network: always for the bundled model and files."""
+    if source in IMAGENET_SOURCES:
+        try:
+            return cache_path(imagenet_weights(arch, source).url).is_file()
+        except WeightsError:
+            return False
+    return True
+
+
+# --- reading files ---
+
+
+def _sniff(path: Path) -> str:
+    """Guess the container from the first bytes, so a misnamed file still gets a precise error."""
+    with path.open("rb") as f:
+        head = f.read(64)
+    if not head:
+        return "empty"
+    if head.startswith(b"PK\x03\x04"):
+        return "torch-zip"
+    if head[:1] == b"\x80":
+        return "pickle"
+    if len(head) >= 9 and head[8:9] == b"{":
+        return "safetensors"
+    try:
+        head.decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "unknown"
+
+
+def read_tensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
+    """Read a weights file without running any code: its tensors and any extra plain data."""
+    if not path.is_file():
+        raise WeightsError(f"{path}: no such file")
+    kind = _sniff(path)
+    if kind == "empty":
+        raise WeightsError(f"{path.name} is empty (0 bytes)")
+    if kind == "text":
+        raise WeightsError(f"{path.name} is a text file, not a weights file")
+    if kind == "safetensors" or path.suffix == ".safetensors":
+        return _read_safetensors(path)
+    return _read_torch_file(path)
+
+
+def _read_safetensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        tensors = load_file(str(path))
+        meta = read_safetensors_meta(path)
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise WeightsError(
+            f"{path.name} is not a valid safetensors file (truncated or corrupt: {exc})"
+        ) from None
+    return tensors, ({"meta": meta} if meta else {})
+
+
+def _read_torch_file(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
+    import pickle
+
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        detail = re.search(r"(Unsupported (?:global|operand)[^\n]*)", str(exc), re.IGNORECASE)
+        why = f" ({detail.group(1).strip()})" if detail else ""
+        raise WeightsError(
+            f"refused {path.name}: it holds Python objects other than tensors{why}. "
+            "Loading it could run code, so ResLens does not; save a plain state_dict instead"
+        ) from None
+    except (RuntimeError, EOFError, OSError, KeyError, ValueError) as exc:
+        raise WeightsError(
+            f"{path.name} is truncated or corrupt, or not a PyTorch weights file ({_first_line(exc)})"
+        ) from None
+    return _split_checkpoint(obj, path.name)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+
+
+def _split_checkpoint(obj: Any, name: str) -> tuple[dict[str, Tensor], dict[str, Any]]:
+    """A bare state_dict, or a checkpoint dict holding one under a usual key."""
+    if not isinstance(obj, Mapping):
+        raise WeightsError(f"{name} holds a {type(obj).__name__}, not a dictionary of weights")
+    for key in ("state_dict", "model_state_dict", "model", "net", "weights"):
+        inner = obj.get(key)
+        if isinstance(inner, Mapping) and any(isinstance(v, Tensor) for v in inner.values()):
+            extra = {k: v for k, v in obj.items() if k != key}
+            return dict(inner), extra
+    tensors = {k: v for k, v in obj.items() if isinstance(v, Tensor)}
+    if not tensors:
+        raise WeightsError(f"{name} holds no tensors: it is not a weights file")
+    return tensors, {k: v for k, v in obj.items() if not isinstance(v, Tensor)}
+
+
+def _strip_prefixes(state: dict[str, Tensor]) -> dict[str, Tensor]:
+    """Drop ``module.`` (DataParallel/DDP) and ``_orig_mod.`` (torch.compile) key prefixes."""
+    for prefix in ("module.", "_orig_mod.", "model."):
+        if state and all(k.startswith(prefix) for k in state):
+            state = {k[len(prefix) :]: v for k, v in state.items()}
+    return state
+
+
+def detect_arch(state: Mapping[str, Tensor]) -> str | None:
+    """Which ResNet a state_dict holds, from its block type and blocks per stage."""
+    if "fc.weight" not in state or "conv1.weight" not in state:
+        return None
+    bottleneck = any(k.endswith(".conv3.weight") for k in state)
+    layers = []
+    for stage in range(1, 5):
+        indices = {int(m.group(1)) for k in state if (m := re.match(rf"layer{stage}\.(\d+)\.", k))}
+        layers.append(max(indices) + 1 if indices else 0)
+    for arch, (arch_layers, arch_bottleneck) in STAGE_BLOCKS.items():
+        if list(arch_layers) == layers and arch_bottleneck == bottleneck:
+            return arch
+    return None
+
+
+# --- labels ---
+
+
+def read_labels(path: Path) -> tuple[str, ...]:
+    """Class names from a ``.txt`` (one a line) or ``.json`` (list, index→name map, or card)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WeightsError(f"cannot read labels from {path.name}: {exc}") from None
+    if path.suffix.lower() != ".json":
+        return tuple(line.strip() for line in text.splitlines() if line.strip())
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise WeightsError(f"{path.name} is not valid JSON: {exc}") from None
+    if isinstance(data, dict):
+        data = data.get("categories", data.get("classes", data.get("labels", data)))
+    if isinstance(data, dict):
+        try:
+            return tuple(str(data[k]) for k in sorted(data, key=int))
+        except ValueError:
+            raise WeightsError(f"{path.name}: expected a list of names or an index→name map") from None
+    if isinstance(data, list):
+        return tuple(str(x) for x in data)
+    raise WeightsError(f"{path.name}: expected a list of class names")
+
+
+def _sidecar_labels(path: Path) -> Path | None:
+    for candidate in (
+        path.with_suffix(".labels.txt"),
+        path.with_name(path.stem + "_labels.txt"),
+        path.with_suffix(".json"),
+        path.with_name("labels.txt"),
+        path.with_name("labels.json"),
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _categories(num_classes: int, labels: Path | None, path: Path, extra: dict[str, Any]) -> tuple[str, ...]:
+    """Class names: explicit labels file, else a sidecar, else the checkpoint's own, else numbers."""
+    source = labels or _sidecar_labels(path)
+    names: tuple[str, ...] | None = None
+    if source is not None:
+        names = read_labels(source)
+    else:
+        for key in ("categories", "classes", "labels", "class_names"):
+            value = extra.get(key)
+            if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+                names = tuple(value)
+                break
+    if names is None:
+        return tuple(f"class {i}" for i in range(num_classes))
+    if len(names) != num_classes:
+        origin = source.name if source else "the checkpoint"
+        raise WeightsError(f"{origin} names {len(names)} classes but the weights have {num_classes} outputs")
+    return names
+
+
+# --- building a model ---
+
+
+def _build_loaded(
+    arch: str,
+    state: dict[str, Tensor],
+    meta: ModelMeta,
+    source: str,
+    device: torch.device,
+    path: Path | None,
+    description: str,
+) -> LoadedWeights:
+    state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+    model = build_resnet(arch, num_classes=meta.num_classes)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        raise WeightsError(f"the weights do not fit {pretty_arch(arch)}: {_first_line(exc)}") from None
+    model.eval().to(device)
+    return LoadedWeights(model, meta, source, description, device, path)
+
+
+def load_weights_file(
+    path: str | Path,
+    arch: str | None = None,
+    labels: str | Path | None = None,
+    device: torch.device | str = "cpu",
+) -> LoadedWeights:
+    """Load a user's ``.pth``/``.pt``/``.safetensors`` file (or one of ours) safely.
+
+    ``arch=None`` takes whatever ResNet the file holds; a given ``arch`` that disagrees with the
+    file raises a :class:`WeightsError` naming the right one (``suggested_arch``).
+    """
+    path = Path(path)
+    tensors, extra = read_tensors(path)
+    state = _strip_prefixes(tensors)
+    found = detect_arch(state)
+    if found is None:
+        raise WeightsError(f"{path.name} does not hold ResNet weights (no ResNet layer layout found)")
+    if arch is not None and arch != found:
+        raise WeightsError(
+            f"this file holds a {pretty_arch(found)}; you chose {pretty_arch(arch)}",
+            suggested_arch=found,
+        )
+    num_classes = state["fc.weight"].shape[0]
+    meta: ModelMeta | None = extra.get("meta")
+    if meta is None or labels is not None:
+        categories = _categories(num_classes, Path(labels) if labels else None, path, extra)
+        base = meta or ModelMeta(arch=found, categories=categories, name=path.stem)
+        meta = ModelMeta(**{**base.__dict__, "arch": found, "categories": categories})
+    if meta.num_classes != num_classes:
+        raise WeightsError(f"{path.name}: metadata names {meta.num_classes} classes, fc has {num_classes}")
+    description = f"{meta.name or path.stem} ({pretty_arch(found)}, {num_classes} classes)"
+    return _build_loaded(found, state, meta, "file", torch.device(device), path, description)
+
+
+def load_weights(
+    arch: str | None,
+    source: str | Path = DEFAULT,
+    labels: str | Path | None = None,
+    device: torch.device | str = "cpu",
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> LoadedWeights:
+    """The one entry point: ``source`` is ``"default"``, ``"imagenet-v1"``, ``"imagenet-v2"`` or a path.
+
+    ``arch=None`` means "the source's own architecture" (bundled model, files). ImageNet weights
+    download into torch.hub's cache on first use (``on_progress(done, total)`` bytes; ``cancel``
+    stops it) and load from there without network afterwards.
+    """
+    device = torch.device(device)
+    if str(source) == DEFAULT:
+        path = bundled_model_path()
+        meta = bundled_meta()
+        if arch is not None and arch != meta.arch:
+            raise WeightsError(
+                f"the bundled model is a {pretty_arch(meta.arch)}; choose {pretty_arch(meta.arch)}, "
+                f"or ImageNet weights or a file for {pretty_arch(arch)}",
+                suggested_arch=meta.arch,
+            )
+        loaded = load_weights_file(path, meta.arch, labels, device)
+        loaded.source = DEFAULT
+        loaded.description = f"{meta.name or BUNDLED_MODEL_NAME} (bundled, {meta.num_classes} classes)"
+        return loaded
+    if str(source) in IMAGENET_SOURCES:
+        return _load_imagenet(arch or "resnet50", str(source), device, on_progress, cancel)
+    return load_weights_file(source, arch, labels, device)
+
+
+def _load_imagenet(
+    arch: str,
+    source: str,
+    device: torch.device,
+    on_progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> LoadedWeights:
+    entry = imagenet_weights(arch, source)
+    try:
+        path = download_to_cache(entry.url, entry.hash_prefix, on_progress, cancel)
+    except DownloadError as exc:
+        raise WeightsError(str(exc)) from None
+    tensors, _ = read_tensors(path)
+    description = f"{entry.meta.name}, {entry.meta.num_classes} classes"
+    return _build_loaded(arch, _strip_prefixes(tensors), entry.meta, source, device, path, description)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A row of ``reslens-cli weights`` and of the GUI's weights menu."""
+
+    key: str
+    arch: str
+    description: str
+    available_offline: bool
+    location: str
+
+
+def list_sources(arch: str | None = None) -> list[SourceInfo]:
+    """Every built-in source for ``arch`` (all architectures when ``None``), with cache state."""
+    rows = []
+    try:
+        meta = bundled_meta()
+        if arch in (None, meta.arch):
+            rows.append(
+                SourceInfo(
+                    DEFAULT,
+                    meta.arch,
+                    meta.name or BUNDLED_MODEL_NAME,
+                    True,
+                    str(bundled_model_path()),
+                )
+            )
+    except WeightsError:
+        pass
+    for name in [arch] if arch else ARCH_NAMES:
+        for source in IMAGENET_SOURCES:
+            try:
+                entry = imagenet_weights(name, source)
+            except WeightsError:
+                continue
+            cached = cache_path(entry.url)
+            rows.append(SourceInfo(source, name, entry.meta.name, cached.is_file(), str(cached)))
+    return rows
