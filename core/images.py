@@ -386,25 +386,41 @@ def iter_image_files(paths: Iterable[str | os.PathLike], recursive: bool = True)
     Folders are walked in case-insensitive name order (recursively by default), keeping files
     whose extension is in :data:`IMAGE_EXTENSIONS` and skipping, silently, hidden entries,
     dangling links, FIFOs/sockets/devices and folders already visited (symlink loops).
-    A path that is not a folder is yielded as given, whatever it is, so that a file the user
-    chose explicitly gets its own error from :func:`load_rgb` instead of vanishing.
+
+    Nothing the user names is dropped silently: a path that is not a folder is yielded as given,
+    whatever it is, and so is a named folder that holds no image at all (an empty folder, or a
+    folder called ``x.jpg``), so each gets its own error from :func:`load_rgb`.
     """
     visited: set[tuple[int, int]] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            yield from _walk(path, recursive, visited)
-        else:
+        if not path.is_dir():
+            yield path
+            continue
+        if _identity(path) in visited:  # named twice, or inside a folder already walked
+            continue
+        found = False
+        for image_path in _walk(path, recursive, visited):
+            found = True
+            yield image_path
+        if not found:
             yield path
 
 
-def _walk(folder: Path, recursive: bool, visited: set[tuple[int, int]]) -> Iterator[Path]:
+def _identity(folder: Path) -> tuple[int, int] | None:
     try:
         info = folder.stat()
-        key = (info.st_dev, info.st_ino)
-        if key in visited:
-            return
-        visited.add(key)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _walk(folder: Path, recursive: bool, visited: set[tuple[int, int]]) -> Iterator[Path]:
+    key = _identity(folder)
+    if key is None or key in visited:
+        return
+    visited.add(key)
+    try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda e: (e.name.casefold(), e.name))
     except OSError:  # unreadable or vanished folder: nothing to list

@@ -348,6 +348,17 @@ def test_named_files_are_yielded_as_given(tmp_path: Path) -> None:
     assert walked == [named[0], tmp_path / "folder/a.jpg", *named[1:]]
 
 
+def test_named_folder_without_images_is_yielded_itself(tmp_path: Path) -> None:
+    """So that it is reported ("is a directory") rather than silently giving nothing."""
+    _touch(tmp_path, "album/a.jpg", "docs/readme.txt")
+    (tmp_path / "x.jpg").mkdir()
+    named = [tmp_path / "x.jpg", tmp_path / "docs", tmp_path / "album", tmp_path / "album"]
+    walked = list(iter_image_files(named))
+    assert walked == [tmp_path / "x.jpg", tmp_path / "docs", tmp_path / "album/a.jpg"]
+    with pytest.raises(ImageDecodeError, match="^is a directory$"):
+        load_rgb(walked[1])
+
+
 def test_extensions_cover_the_common_formats() -> None:
     common = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".ico"}
     assert common <= IMAGE_EXTENSIONS
