@@ -431,11 +431,22 @@ def _walk(folder: Path, recursive: bool, visited: set[tuple[int, int]]) -> Itera
         try:
             if entry.is_dir():
                 if recursive:
-                    yield from _walk(Path(entry.path), recursive, visited)
+                    yield from _walk_subfolder(Path(entry.path), visited)
             elif entry.is_file() and Path(entry.name).suffix.lower() in IMAGE_EXTENSIONS:
                 yield Path(entry.path)
         except OSError:
             continue
+
+
+def _walk_subfolder(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Path]:
+    """A sub-folder's images; one named like an image (``x.jpg``) that holds none is yielded
+    itself, since a user who sees ``x.jpg`` in the folder expects to hear why it was skipped."""
+    found = False
+    for image_path in _walk(folder, True, visited):
+        found = True
+        yield image_path
+    if not found and folder.suffix.lower() in IMAGE_EXTENSIONS:
+        yield folder
 
 
 def _is_hidden(entry: os.DirEntry) -> bool:

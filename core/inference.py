@@ -1,0 +1,232 @@
+"""The batched inference pipeline: decode in a thread pool, run the model batch by batch, top-k.
+
+Decoding and preprocessing of the next images run in worker threads while the model works on the
+current batch (Pillow and torch both release the GIL), so the device does not sit idle waiting on
+JPEG decoding. Every input yields one :class:`~core.results.ClassificationResult`, in input order:
+a bad file becomes a result with ``error`` set, never an exception. ``cancel`` is checked between
+batches; what is finished by then is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from PIL import Image
+from torch import Tensor, nn
+
+from core.devices import is_device_failure
+from core.images import ImageDecodeError, build_transform, iter_image_files, load_rgb
+from core.metadata import ModelMeta
+from core.optimize import prepare_for_inference
+from core.results import ClassificationResult, Prediction
+
+log = logging.getLogger(__name__)
+
+InputItem = str | os.PathLike | Image.Image | tuple[str, Image.Image]
+ProgressCallback = Callable[[int, int], None]
+ResultCallback = Callable[[ClassificationResult], None]
+
+
+@dataclass
+class _Decoded:
+    """One input after the pool has worked on it: a tensor, or the reason there is none."""
+
+    source: str
+    tensor: Tensor | None = None
+    error: str | None = None
+    size: tuple[int, int] | None = None
+    decode_ms: float = 0.0
+
+
+def expand_inputs(inputs: Iterable[InputItem]) -> list[tuple[str, Path | Image.Image]]:
+    """Paths, folders (recursive, stable order) and in-memory images as ``(name, source)`` pairs."""
+    items: list[tuple[str, Path | Image.Image]] = []
+    memory_count = 0
+    for item in inputs:
+        if isinstance(item, tuple):
+            name, image = item
+            items.append((str(name), image))
+        elif isinstance(item, Image.Image):
+            memory_count += 1
+            items.append((f"image-{memory_count}", item))
+        else:
+            items.extend((str(path), path) for path in iter_image_files([item]))
+    return items
+
+
+def _decode(source: str, data: Path | Image.Image, transform: Callable[[Image.Image], Tensor]) -> _Decoded:
+    start = time.perf_counter()
+    try:
+        image = load_rgb(data)
+        tensor = transform(image)
+        size = image.size
+    except ImageDecodeError as exc:
+        return _Decoded(source, error=str(exc), decode_ms=_ms_since(start))
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+        log.exception("unexpected failure decoding %s", source)
+        return _Decoded(source, error=f"could not read image: {exc}", decode_ms=_ms_since(start))
+    return _Decoded(source, tensor=tensor, size=size, decode_ms=_ms_since(start))
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000.0
+
+
+class Classifier:
+    """A model bound to its metadata and device, ready to classify images.
+
+    With ``optimize`` the classifier runs a BN-folded, channels-last copy of ``model`` (same
+    outputs to float tolerance, faster; see :mod:`core.optimize`). ``warnings`` collects what a
+    user should hear about but that is not a per-file error, such as a fallback to the CPU.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        meta: ModelMeta,
+        device: torch.device | str = "cpu",
+        decode_workers: int | None = None,
+        optimize: bool = True,
+    ) -> None:
+        self.meta = meta
+        self.device = torch.device(device)
+        model = model.eval()
+        self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
+        self.transform = build_transform(meta)
+        self.decode_workers = decode_workers or max(2, min(8, os.cpu_count() or 2))
+        self.warnings: list[str] = []
+
+    @classmethod
+    def from_loaded(cls, loaded, **kwargs) -> Classifier:
+        """From :func:`core.weights.load_weights`' result."""
+        return cls(loaded.model, loaded.meta, loaded.device, **kwargs)
+
+    def classify(
+        self,
+        inputs: Iterable[InputItem],
+        top_k: int = 5,
+        batch_size: int = 16,
+        on_progress: ProgressCallback | None = None,
+        on_result: ResultCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[ClassificationResult]:
+        """Classify files, folders and in-memory images; see the module docstring for guarantees."""
+        items = expand_inputs(inputs)
+        total = len(items)
+        top_k = max(1, min(top_k, self.meta.num_classes))
+        batch_size = max(1, batch_size)
+        results: list[ClassificationResult] = []
+
+        def emit(result: ClassificationResult) -> None:
+            results.append(result)
+            if on_result:
+                on_result(result)
+
+        if on_progress:
+            on_progress(0, total)
+        with ThreadPoolExecutor(self.decode_workers, thread_name_prefix="reslens-decode") as pool:
+            for batch in self._decoded_batches(pool, items, batch_size, cancel):
+                for result in self._run_batch(batch, top_k):
+                    emit(result)
+                if on_progress:
+                    on_progress(len(results), total)
+                if cancel is not None and cancel.is_set():
+                    break
+        return results
+
+    def _decoded_batches(
+        self,
+        pool: ThreadPoolExecutor,
+        items: list[tuple[str, Path | Image.Image]],
+        batch_size: int,
+        cancel: threading.Event | None,
+    ) -> Iterator[list[_Decoded]]:
+        """Batches in input order, keeping about two batches of decoding ahead of the model."""
+        pending: deque[Future[_Decoded]] = deque()
+        queue = iter(items)
+        ahead = 2 * batch_size
+        try:
+            while True:
+                while len(pending) < ahead + batch_size:
+                    nxt = next(queue, None)
+                    if nxt is None:
+                        break
+                    pending.append(pool.submit(_decode, nxt[0], nxt[1], self.transform))
+                if not pending or (cancel is not None and cancel.is_set()):
+                    return
+                count = min(batch_size, len(pending))
+                yield [pending.popleft().result() for _ in range(count)]
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _run_batch(self, batch: list[_Decoded], top_k: int) -> list[ClassificationResult]:
+        good = [d for d in batch if d.tensor is not None]
+        probabilities: Tensor | None = None
+        forward_ms = 0.0
+        if good:
+            start = time.perf_counter()
+            try:
+                probabilities = self._probabilities(torch.stack([d.tensor for d in good]))
+            except Exception as exc:  # noqa: BLE001 - report it on each file, keep the run going
+                log.exception("the model failed on a batch")
+                for d in good:
+                    d.tensor, d.error = None, f"the model failed on this batch: {exc}"
+            forward_ms = _ms_since(start) / len(good)
+        top_p, top_i = probabilities.topk(top_k, dim=1) if probabilities is not None else (None, None)
+        results, row = [], 0
+        for decoded in batch:
+            if decoded.tensor is None:
+                results.append(
+                    ClassificationResult(decoded.source, error=decoded.error, elapsed_ms=decoded.decode_ms)
+                )
+                continue
+            predictions = tuple(
+                Prediction(int(i), self.meta.categories[int(i)], float(p))
+                for p, i in zip(top_p[row], top_i[row], strict=True)
+            )
+            width, height = decoded.size
+            results.append(
+                ClassificationResult(
+                    decoded.source,
+                    predictions,
+                    elapsed_ms=decoded.decode_ms + forward_ms,
+                    width=width,
+                    height=height,
+                )
+            )
+            row += 1
+        return results
+
+    def _probabilities(self, batch: Tensor) -> Tensor:
+        """Softmax over the logits, on the device; falls back to the CPU if the device fails."""
+        try:
+            return self._forward(batch)
+        except RuntimeError as exc:
+            if self.device.type == "cpu" or not is_device_failure(exc):
+                raise
+            message = f"{self.device} failed ({str(exc).splitlines()[0]}); continuing on the CPU"
+            log.warning(message)
+            self.warnings.append(message)
+            self.device = torch.device("cpu")
+            self.model.to(self.device)
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            return self._forward(batch)
+
+    def _forward(self, batch: Tensor) -> Tensor:
+        with torch.inference_mode():
+            batch = batch.to(self.device, non_blocking=True)
+            if self.device.type in ("cpu", "cuda"):
+                batch = batch.contiguous(memory_format=torch.channels_last)
+            logits = self.model(batch)
+            return torch.softmax(logits.float(), dim=1).cpu()
