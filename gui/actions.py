@@ -1,0 +1,328 @@
+"""Every action of the window, made by one keyword-only helper and kept in typed groups.
+
+Groups let the window enable related actions together (e.g. the model choices while a run is
+in progress) and let the menus and the toolbar be laid out in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, Protocol
+
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStyle, QToolBar, QWidget
+
+from gui.choices import ARCHITECTURES, AUTO_DEVICE, WEIGHT_SOURCES
+
+SP = QStyle.StandardPixmap
+Shortcut = str | QKeySequence | QKeySequence.StandardKey
+
+
+class Handler(Protocol):
+    """What the actions call: the main window."""
+
+    def open_images(self) -> None: ...
+    def open_folder(self) -> None: ...
+    def open_samples(self) -> None: ...
+    def paste(self) -> None: ...
+    def export_results(self) -> None: ...
+    def clear_results(self) -> None: ...
+    def close(self) -> bool: ...
+    def choose_arch(self, arch: str) -> None: ...
+    def choose_weights(self, source: str) -> None: ...
+    def load_weights_file(self) -> None: ...
+    def load_labels_file(self) -> None: ...
+    def download_weights(self) -> None: ...
+    def choose_device(self, device: str) -> None: ...
+    def cancel_run(self) -> None: ...
+    def show_model_card(self) -> None: ...
+    def show_about(self) -> None: ...
+
+
+def new_action(
+    parent: QWidget,
+    text: str,
+    *,
+    slot: Callable[[], Any] | None = None,
+    shortcut: Shortcut | Sequence[Shortcut] | None = None,
+    icon: QIcon | None = None,
+    tip: str = "",
+    checkable: bool = False,
+    data: Any = None,
+    group: QActionGroup | None = None,
+    enabled: bool = True,
+) -> QAction:
+    action = QAction(text, parent)
+    if slot is not None:
+        action.triggered.connect(lambda _checked=False: slot())
+    action.setStatusTip(tip)
+    if shortcut is not None:
+        keys = shortcut if isinstance(shortcut, list | tuple) else [shortcut]
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        tip = f"{tip or text.replace('&', '').rstrip('…')} ({native})"
+    if tip:
+        action.setToolTip(tip)
+    if icon is not None:
+        action.setIcon(icon)
+    action.setCheckable(checkable)
+    action.setData(data)
+    action.setEnabled(enabled)
+    if group is not None:
+        group.addAction(action)
+    return action
+
+
+def themed_icon(name: str, fallback: SP) -> QIcon:
+    """The desktop theme's icon, else Qt's built-in one (there is always an icon)."""
+    return QIcon.fromTheme(name, QApplication.style().standardIcon(fallback))
+
+
+@dataclass
+class FileActions:
+    open_images: QAction
+    open_folder: QAction
+    open_samples: QAction
+    paste: QAction
+    export: QAction
+    clear: QAction
+    cancel: QAction
+    quit: QAction
+
+
+@dataclass
+class ModelActions:
+    archs: QActionGroup
+    weights: QActionGroup
+    load_weights: QAction
+    load_labels: QAction
+    download: QAction
+    devices: QActionGroup  # filled when the worker has found the devices
+    model_card: QAction
+
+
+@dataclass
+class HelpActions:
+    about: QAction
+
+
+@dataclass
+class Actions:
+    file: FileActions
+    model: ModelActions
+    help: HelpActions
+
+    def model_choices(self) -> Iterable[QAction]:
+        """What changes the model: disabled while images are being classified."""
+        m = self.model
+        yield from m.archs.actions()
+        yield from m.weights.actions()
+        yield from m.devices.actions()
+        yield from (m.load_weights, m.load_labels, m.download)
+
+
+def create_actions(w: Handler) -> Actions:
+    parent: QWidget = w  # type: ignore[assignment]
+    file = FileActions(
+        open_images=new_action(
+            parent,
+            "&Open Images…",
+            slot=w.open_images,
+            shortcut=QKeySequence.StandardKey.Open,
+            icon=themed_icon("document-open", SP.SP_DialogOpenButton),
+            tip="Classify image files",
+        ),
+        open_folder=new_action(
+            parent,
+            "Open &Folder…",
+            slot=w.open_folder,
+            shortcut="Ctrl+Shift+O",
+            icon=themed_icon("folder-open", SP.SP_DirOpenIcon),
+            tip="Classify every image in a folder and its sub-folders",
+        ),
+        open_samples=new_action(
+            parent,
+            "Try the &Sample Images",
+            slot=w.open_samples,
+            icon=themed_icon("image-x-generic", SP.SP_FileDialogContentsView),
+            tip="Classify the sample images that come with ResLens",
+        ),
+        paste=new_action(
+            parent,
+            "&Paste",
+            slot=w.paste,
+            shortcut=QKeySequence.StandardKey.Paste,
+            icon=themed_icon("edit-paste", SP.SP_FileLinkIcon),
+            tip="Classify the image, files or file paths on the clipboard",
+        ),
+        export=new_action(
+            parent,
+            "&Export Results…",
+            slot=w.export_results,
+            shortcut="Ctrl+E",
+            icon=themed_icon("document-save-as", SP.SP_DialogSaveButton),
+            tip="Save the results shown as CSV or JSON",
+            enabled=False,
+        ),
+        clear=new_action(
+            parent,
+            "&Clear Results",
+            slot=w.clear_results,
+            shortcut="Ctrl+Shift+Backspace",
+            icon=themed_icon("edit-clear", SP.SP_DialogResetButton),
+            tip="Remove all results",
+            enabled=False,
+        ),
+        cancel=new_action(
+            parent,
+            "C&ancel",
+            slot=w.cancel_run,
+            shortcut="Esc",
+            icon=themed_icon("process-stop", SP.SP_BrowserStop),
+            tip="Stop classifying after the current batch",
+            enabled=False,
+        ),
+        quit=new_action(parent, "&Quit", slot=w.close, shortcut=QKeySequence.StandardKey.Quit),
+    )
+    archs = QActionGroup(parent, exclusive=True)
+    archs.triggered.connect(lambda a: w.choose_arch(a.data()))
+    for number, (arch, label) in enumerate(ARCHITECTURES.items(), start=1):
+        new_action(
+            parent,
+            label,
+            checkable=True,
+            data=arch,
+            group=archs,
+            shortcut=f"Ctrl+{number}",
+            tip=f"Use a {label}",
+        )
+    weights = QActionGroup(parent, exclusive=True)
+    weights.triggered.connect(lambda a: w.choose_weights(a.data()))
+    for source, label in WEIGHT_SOURCES.items():
+        new_action(parent, label, checkable=True, data=source, group=weights)
+    devices = QActionGroup(parent, exclusive=True)
+    devices.triggered.connect(lambda a: w.choose_device(a.data()))
+    new_action(
+        parent,
+        "&Auto",
+        checkable=True,
+        data=AUTO_DEVICE,
+        group=devices,
+        tip="The fastest device found (CUDA, then MPS, then the CPU)",
+    )
+    model = ModelActions(
+        archs=archs,
+        weights=weights,
+        load_weights=new_action(
+            parent,
+            "Load &Weights…",
+            slot=w.load_weights_file,
+            shortcut="Ctrl+Shift+W",
+            tip="Use weights from a .pth, .pt or .safetensors file",
+        ),
+        load_labels=new_action(
+            parent,
+            "Load &Labels…",
+            slot=w.load_labels_file,
+            tip="Name the classes from a text file (one label per line)",
+        ),
+        download=new_action(
+            parent,
+            "&Download ImageNet Weights",
+            slot=w.download_weights,
+            icon=themed_icon("download", SP.SP_ArrowDown),
+            tip="Download torchvision's ImageNet weights for the chosen architecture",
+        ),
+        devices=devices,
+        model_card=new_action(
+            parent,
+            "&Model Card",
+            slot=w.show_model_card,
+            shortcut="Ctrl+I",
+            enabled=False,
+            tip="What the loaded model knows and how it was made",
+        ),
+    )
+    help_ = HelpActions(about=new_action(parent, "&About ResLens", slot=w.show_about))
+    return Actions(file=file, model=model, help=help_)
+
+
+def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> QMenu:
+    """Lay out the menu bar; returns the Device menu (its entries come later)."""
+    f, m = actions.file, actions.model
+    file_menu = bar.addMenu("&File")
+    _add(
+        file_menu,
+        f.open_images,
+        f.open_folder,
+        f.open_samples,
+        f.paste,
+        None,
+        f.export,
+        f.clear,
+        None,
+        f.cancel,
+        None,
+        f.quit,
+    )
+    model_menu = bar.addMenu("&Model")
+    model_menu.addSection("Architecture")
+    _add(model_menu, *m.archs.actions())
+    model_menu.addSection("Weights")
+    _add(model_menu, *m.weights.actions(), m.load_weights, m.load_labels, None, m.download)
+    device_menu = bar.addMenu("&Device")
+    _add(device_menu, *m.devices.actions())
+    view_menu = bar.addMenu("&View")
+    _add(view_menu, panel_toggle)
+    help_menu = bar.addMenu("&Help")
+    _add(help_menu, m.model_card, actions.help.about)
+    return device_menu
+
+
+def build_toolbar(bar: QToolBar, actions: Actions, panel_toggle: QAction) -> None:
+    f = actions.file
+    _add(bar, f.open_images, f.open_folder, f.paste, None, f.export, f.clear, None, panel_toggle)
+
+
+def set_devices(menu: QMenu, group: QActionGroup, devices: Sequence[Any], chosen: str) -> None:
+    """Rebuild the Device menu: Auto, then each device found (``core.devices.DeviceInfo``)."""
+    for action in group.actions()[1:]:
+        group.removeAction(action)
+        menu.removeAction(action)
+        action.deleteLater()
+    parent = menu.parentWidget()
+    for device in devices:
+        action = new_action(
+            parent,
+            device.name,
+            checkable=True,
+            data=device.key,
+            group=group,
+            tip=f"Run the model on {device.key}",
+        )
+        menu.addAction(action)
+    check(group, chosen)
+
+
+def check(group: QActionGroup, data: Any) -> None:
+    """Check the action of ``group`` whose data is ``data`` (none when there is none)."""
+    for action in group.actions():
+        action.setChecked(action.data() == data)
+
+
+def _add(target: QMenu | QToolBar, *items: QAction | None) -> None:
+    for item in items:
+        if item is None:
+            target.addSeparator()
+        else:
+            target.addAction(item)
+
+
+def all_actions(actions: Actions) -> list[QAction]:
+    found: list[QAction] = []
+    for group in (actions.file, actions.model, actions.help):
+        for f in fields(group):
+            value = getattr(group, f.name)
+            found += value.actions() if isinstance(value, QActionGroup) else [value]
+    return found

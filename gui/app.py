@@ -1,0 +1,61 @@
+"""``reslens [PATH ...]``: start the desktop app, with those files or folders queued.
+
+The window is shown before torch is imported (the inference worker imports it), so start-up
+costs Qt's import and the window's construction only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from core import __version__
+from core.paths import asset
+
+APP_NAME = "ResLens"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reslens", description="ResLens: classify images with a ResNet, in a window."
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="images or folders to classify")
+    return parser
+
+
+def create_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
+    """The QApplication and the arguments left once Qt has taken its own (e.g. ``-platform``)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0], *argv])
+        argv = app.arguments()[1:]
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("reslens")
+    icon = asset("icons", "reslens.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app, list(argv)  # type: ignore[return-value]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    app, remaining = create_application(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(remaining)
+
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if args.paths:
+        window.queue_paths(args.paths)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

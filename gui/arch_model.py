@@ -1,0 +1,138 @@
+"""The architecture tree: a Qt item model over ``core.summary``'s ``LayerNode`` tree.
+
+The one top-level row is the network itself (with the totals); below it the stem, layer1..4
+and the head, then blocks, then layers. Only column 0 has children. The model never copies the
+tree: each index points at its node (``createIndex(row, column, node)``), and a node's parent
+and row come from a table built once per summary.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS = ("Layer", "Type", "Output shape", "Params", "MACs")
+NUMERIC = (3, 4)
+
+
+class ArchRole(IntEnum):
+    NODE = Qt.ItemDataRole.UserRole + 1  # the LayerNode
+    SEARCH = Qt.ItemDataRole.UserRole + 2  # "qualified.name Type", what the search box matches
+    SORT = Qt.ItemDataRole.UserRole + 3  # raw numbers for the numeric columns
+
+
+class ArchTreeModel(QAbstractItemModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.summary: Any = None  # core.summary.ModelSummary
+        self.title = ""
+        self._parent: dict[int, tuple[Any, int]] = {}  # id(node) -> (parent node or None, row)
+        self._text: dict[int, tuple[str, ...]] = {}
+
+    def set_summary(self, summary: Any, title: str = "") -> None:
+        """Show ``summary`` (or nothing for ``None``); ``title`` names the root row."""
+        self.beginResetModel()
+        self.summary, self.title = summary, title
+        self._parent, self._text = {}, {}
+        if summary is not None:
+            self._index_tree(summary.root)
+        self.endResetModel()
+
+    def _index_tree(self, root: Any) -> None:
+        # core.summary imports torch; a summary exists only once it has been imported.
+        from core.summary import format_shape, human_count
+
+        self._parent[id(root)] = (None, 0)
+        for _, node in root.walk():
+            for row, child in enumerate(node.children):
+                self._parent[id(child)] = (node, row)
+            self._text[id(node)] = (
+                self.title if node is root and self.title else node.short_name,
+                node.type_name,
+                format_shape(node.output_shape),
+                f"{node.params:,}",
+                human_count(node.macs) if node.macs else "-",
+            )
+
+    # -- structure --------------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if self.summary is None or not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, self.summary.root)
+        node = parent.internalPointer().children[row]
+        return self.createIndex(row, column, node)
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        parent, _ = self._parent[id(index.internalPointer())]
+        if parent is None:
+            return QModelIndex()
+        _, row = self._parent[id(parent)]
+        return self.createIndex(row, 0, parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if self.summary is None:
+            return 0
+        if not parent.isValid():
+            return 1
+        if parent.column() != 0:
+            return 0
+        return len(parent.internalPointer().children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    # -- content ----------------------------------------------------------------------------
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = index.internalPointer()
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text[id(node)][column]
+        if role == ArchRole.NODE:
+            return node
+        if role == ArchRole.SEARCH:
+            return f"{node.name} {node.type_name}"
+        if role == ArchRole.SORT:
+            return (node.params, node.macs)[column - 3] if column in NUMERIC else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return node.name or self.title
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def root_index(self) -> QModelIndex:
+        return self.index(0, 0)
+
+
+class ArchFilterProxy(QSortFilterProxyModel):
+    """The search box: a layer is shown when its name or type matches, with its ancestors (so
+    the path to it stays visible) and its descendants (so a matching block shows its layers)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setFilterRole(ArchRole.SEARCH)
+        self.setFilterKeyColumn(0)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)

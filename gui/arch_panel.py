@@ -1,0 +1,191 @@
+"""The architecture panel: a searchable tree of the network with a details pane.
+
+It shows the architecture it is asked for (``show_architecture``); the window asks for the
+model's architecture, number of classes and input size whenever they change. Summaries are
+measured in a worker thread and remembered, so switching back is instant.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.arch_model import ArchFilterProxy, ArchRole, ArchTreeModel
+from gui.choices import arch_label
+from gui.summary_worker import ArchKey, SummaryWorker
+from gui.threads import start_in_thread, stop_thread
+
+CACHE_SIZE = 8
+
+# What each kind of node does, for the details pane (students of the architecture read this).
+EXPLAIN = {
+    "ResNet": "The whole network: stem, four stages of residual blocks, then the classifier head.",
+    "Group": "A group of the network's top-level modules, as the ResNet paper's Table 1 reads.",
+    "Sequential": "A stage: residual blocks at one resolution; its first block may downsample.",
+    "BasicBlock": "Two 3×3 convolutions and a shortcut: out = relu(F(x) + shortcut(x)).",
+    "Bottleneck": "1×1 (reduce) → 3×3 → 1×1 (expand ×4) convolutions and a shortcut: "
+    "out = relu(F(x) + shortcut(x)).",
+    "Conv2d": "A convolution: learned filters slid over the feature map.",
+    "BatchNorm2d": "Normalises each channel, then scales and shifts it (2 parameters a channel).",
+    "ReLU": "max(0, x), element by element; no parameters.",
+    "MaxPool2d": "Keeps the largest value of each window, halving the resolution.",
+    "AdaptiveAvgPool2d": "Averages each channel over the whole map, for any input size.",
+    "Linear": "The classifier: one score (logit) per class.",
+}
+
+
+class ArchitecturePanel(QWidget):
+    summaryShown = Signal(object)  # ArchKey, once its tree is on screen
+    _request = Signal(object)  # ArchKey, to the worker
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ArchTreeModel(self)
+        self.proxy = ArchFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.key: ArchKey | None = None  # what is asked for
+        self.shown_key: ArchKey | None = None  # what the tree shows
+        self._cache: OrderedDict[ArchKey, Any] = OrderedDict()
+        self._worker: SummaryWorker | None = None
+        self._thread = None
+        self._closed = False
+
+        self.header = QLabel(wordWrap=True)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.search = QLineEdit(placeholderText="Search layers (name or type)…", clearButtonEnabled=True)
+        self.search.textChanged.connect(self._search)
+        self.tree = QTreeView(uniformRowHeights=True, alternatingRowColors=True)
+        self.tree.setModel(self.proxy)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.details = QTextBrowser(openLinks=False)
+        self.details.setPlaceholderText("Select a layer to see its details.")
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.header)
+        layout.addWidget(self.search)
+        layout.addWidget(splitter, 1)
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def show_architecture(self, arch: str, num_classes: int, input_size: int = 224) -> None:
+        key = ArchKey(arch, num_classes, input_size)
+        if key == self.key or self._closed:
+            return
+        self.key = key
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            self._show(key, self._cache[key])
+            return
+        self.header.setText(f"Measuring {_describe(key)}…")
+        worker = self._start_worker()
+        worker.latest = key
+        self._request.emit(key)
+
+    def _start_worker(self) -> SummaryWorker:
+        if self._worker is None:
+            self._worker = SummaryWorker()
+            self._request.connect(self._worker.summarize)
+            self._worker.ready.connect(self._on_ready)
+            self._worker.failed.connect(self._on_failed)
+            self._thread = start_in_thread(self._worker, "reslens-summary", self)
+        return self._worker
+
+    def shutdown(self) -> None:
+        """Wait for the summary being measured, if any; measure nothing more."""
+        self._closed = True
+        if self._thread is not None:
+            stop_thread(self._thread)
+
+    def _on_ready(self, key: ArchKey, summary: Any) -> None:
+        self._cache[key] = summary
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        if key == self.key:
+            self._show(key, summary)
+
+    def _on_failed(self, key: ArchKey, message: str) -> None:
+        if key == self.key:
+            self.header.setText(f"Could not measure {_describe(key)}: {message}")
+
+    # -- display ----------------------------------------------------------------------------
+
+    def _show(self, key: ArchKey, summary: Any) -> None:
+        from core.summary import human_count  # loaded with the summary
+
+        root = summary.root
+        self.model.set_summary(summary, title=arch_label(key.arch))
+        self.shown_key = key
+        self.header.setText(
+            f"{_describe(key)}\n{root.params:,} parameters · {human_count(root.macs)}MACs "
+            f"({human_count(root.flops)}FLOPs) per image"
+        )
+        self._expand_default()
+        self.details.clear()
+        self.summaryShown.emit(key)
+
+    def _expand_default(self) -> None:
+        """The root open on its stages; stages open on their blocks when asked."""
+        self.tree.collapseAll()
+        self.tree.expand(self.proxy.index(0, 0))
+
+    def _search(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if text.strip():
+            self.tree.expandAll()
+        else:
+            self._expand_default()
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        node = indexes[0].data(ArchRole.NODE) if indexes else None
+        self.details.setHtml(self._details_html(node) if node is not None else "")
+
+    def _details_html(self, node: Any) -> str:
+        from core.summary import format_shape, human_count
+
+        root = self.model.summary.root
+        share = node.params / root.params if root.params else 0.0
+        rows = [
+            ("Name", node.name or arch_label(self.shown_key.arch if self.shown_key else "")),
+            ("Type", node.type_name),
+            ("Output shape", format_shape(node.output_shape)),
+            ("Parameters", f"{node.params:,} ({share:.1%} of the network)"),
+            ("Its own parameters", f"{node.own_params:,}"),
+            ("Trainable", f"{node.trainable_params:,}"),
+            ("MACs", f"{node.macs:,} ({human_count(node.macs)}, FLOPs = 2 × MACs)"),
+            ("Children", str(len(node.children))),
+        ]
+        table = "".join(
+            f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
+        )
+        about = EXPLAIN.get(node.type_name, "")
+        return f"<table cellspacing='2'>{table}</table><p>{html.escape(about)}</p>"
+
+    def root_text(self, column: int) -> str:
+        """The root row's text in ``column`` ("" while nothing is shown)."""
+        return self.model.index(0, column).data() or ""
+
+
+def _describe(key: ArchKey) -> str:
+    return f"{arch_label(key.arch)} · {key.num_classes} classes · input {key.input_size}×{key.input_size}"

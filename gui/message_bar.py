@@ -1,0 +1,77 @@
+"""An inline message above the results (instead of modal boxes): text, buttons, a close button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+TINTS = {"info": "#2196f3", "warning": "#ffa000", "error": "#e53935"}
+
+
+class MessageBar(QFrame):
+    """Shows one message at a time; a new one replaces the old."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.label = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(10, 6, 6, 6)
+        self._layout.addWidget(self.label, 1)
+        self._buttons: list[QPushButton] = []
+        close = QToolButton(text="✕", autoRaise=True, toolTip="Dismiss")
+        close.clicked.connect(self.hide)
+        self._layout.addWidget(close)
+        self.level, self.topic = "info", ""
+        self.hide()
+
+    def dismiss(self, topic: str) -> None:
+        """Hide the message if it is about ``topic`` (e.g. a load error once a model loads)."""
+        if self.topic == topic:
+            self.hide()
+
+    def show_message(
+        self,
+        text: str,
+        level: str = "info",
+        buttons: Sequence[tuple[str, Callable[[], None]]] = (),
+        topic: str = "",
+    ) -> None:
+        """``topic`` lets the caller take back its own message (see ``dismiss``)."""
+        for button in self._buttons:
+            button.deleteLater()
+        self._buttons = []
+        for label, callback in buttons:
+            button = QPushButton(label)
+            button.clicked.connect(callback)
+            button.clicked.connect(self.hide)
+            self._layout.insertWidget(self._layout.count() - 1, button)
+            self._buttons.append(button)
+        self.level, self.topic = level, topic
+        self.label.setText(text)
+        self._tint(level)
+        self.show()
+
+    @property
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+    def button_labels(self) -> list[str]:
+        return [button.text() for button in self._buttons]
+
+    def _tint(self, level: str) -> None:
+        palette = QPalette(self.parentWidget().palette() if self.parentWidget() else self.palette())
+        base = palette.color(QPalette.ColorRole.Window)
+        tint = QColor(TINTS.get(level, TINTS["info"]))
+        mixed = QColor(
+            (base.red() * 4 + tint.red()) // 5,
+            (base.green() * 4 + tint.green()) // 5,
+            (base.blue() * 4 + tint.blue()) // 5,
+        )
+        palette.setColor(QPalette.ColorRole.Window, mixed)
+        self.setPalette(palette)

@@ -1,0 +1,224 @@
+"""The results table: a thin Qt model over ``core.results.ClassificationResult``.
+
+Rows arrive one by one from the worker; they are buffered and inserted in batches (one
+``beginInsertRows`` per ~30 ms) so a run of thousands of images does not flood the views.
+Thumbnails are set later, by key, when the thumbnail loader has made them.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QIcon, QImage, QPixmap
+
+from core.results import ClassificationResult
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Role(IntEnum):
+    RESULT = Qt.ItemDataRole.UserRole + 1  # the ClassificationResult
+    SORT = Qt.ItemDataRole.UserRole + 2  # the value a column sorts by
+
+
+class Column(IntEnum):
+    IMAGE = 0
+    PREDICTIONS = 1
+    TIME = 2
+
+
+HEADERS = {Column.IMAGE: "Image", Column.PREDICTIONS: "Top predictions", Column.TIME: "Time"}
+
+
+def display_name(source: str) -> str:
+    """The file name of a path; an in-memory image's name as is."""
+    return Path(source).name or source
+
+
+def predictions_text(result: ClassificationResult) -> str:
+    if not result.ok:
+        return f"Error: {result.error}"
+    return ", ".join(f"{p.label} {p.probability:.1%}" for p in result.predictions)
+
+
+class ResultsModel(QAbstractTableModel):
+    """One row per classified input, in arrival order."""
+
+    countsChanged = Signal()
+
+    FLUSH_MS = 30
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ClassificationResult] = []
+        self._pending: list[ClassificationResult] = []
+        self._thumbs: dict[str, QPixmap | QIcon] = {}
+        self._rows_by_key: dict[str, list[int]] = {}
+        self._broken = QIcon()
+        self._flush_timer = QTimer(self, singleShot=True, interval=self.FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush)
+
+    # -- the Qt model interface -------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(Column(section)) if 0 <= section < len(Column) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        result = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Role.RESULT:
+            return result
+        if role == Role.SORT:
+            return _sort_key(result, column)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return _text(result, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(result, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.IMAGE:
+            return self._thumbs.get(result.source, self._broken if not result.ok else None)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.TIME:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def add(self, result: ClassificationResult) -> None:
+        """Queue a row; rows are inserted together within ``FLUSH_MS``."""
+        self._pending.append(result)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Insert the queued rows now."""
+        self._flush_timer.stop()
+        if not self._pending:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(self._pending) - 1)
+        for row, result in enumerate(self._pending, start=first):
+            self._rows.append(result)
+            self._rows_by_key.setdefault(result.source, []).append(row)
+        self._pending.clear()
+        self.endInsertRows()
+        self.countsChanged.emit()
+
+    def clear(self) -> None:
+        self._flush_timer.stop()
+        self._pending.clear()
+        self.beginResetModel()
+        self._rows.clear()
+        self._rows_by_key.clear()
+        self._thumbs.clear()
+        self.endResetModel()
+        self.countsChanged.emit()
+
+    def set_icons(self, broken: QIcon) -> None:
+        """The decoration of a row whose image could not be read."""
+        self._broken = broken
+
+    def set_thumbnail(self, key: str, image: QImage, device_pixel_ratio: float = 1.0) -> None:
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(device_pixel_ratio)
+        self._set_decoration(key, pixmap)
+
+    def set_thumbnail_failed(self, key: str) -> None:
+        self._set_decoration(key, self._broken)
+
+    def _set_decoration(self, key: str, decoration: QPixmap | QIcon) -> None:
+        self._thumbs[key] = decoration
+        for row in self._rows_by_key.get(key, ()):
+            index = self.index(row, Column.IMAGE)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def results(self) -> list[ClassificationResult]:
+        return list(self._rows)
+
+    def result(self, row: int) -> ClassificationResult:
+        return self._rows[row]
+
+    def thumbnail(self, key: str) -> QPixmap | QIcon | None:
+        return self._thumbs.get(key)
+
+    def counts(self) -> tuple[int, int]:
+        """(rows, rows with an error)."""
+        return len(self._rows), sum(1 for r in self._rows if not r.ok)
+
+    def max_predictions(self) -> int:
+        return max((len(r.predictions) for r in self._rows), default=0)
+
+
+class ResultsProxy(QSortFilterProxyModel):
+    """Sorting by ``Role.SORT`` and filtering by label text (case-insensitive, any of the top-k)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(Role.SORT)
+        self._needle = ""
+
+    def set_label_filter(self, text: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            self._needle = text.strip().casefold()
+            self.endFilterChange()
+        else:
+            self._needle = text.strip().casefold()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._needle:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        result: ClassificationResult = index.data(Role.RESULT)
+        return any(self._needle in p.label.casefold() for p in result.predictions)
+
+    def shown_results(self) -> list[ClassificationResult]:
+        """The rows as shown: filtered and in the current order."""
+        return [self.index(row, 0).data(Role.RESULT) for row in range(self.rowCount())]
+
+
+def _text(result: ClassificationResult, column: Column) -> str:
+    if column == Column.IMAGE:
+        return display_name(result.source)
+    if column == Column.PREDICTIONS:
+        return predictions_text(result)
+    return f"{result.elapsed_ms:.0f} ms" if result.ok else ""
+
+
+def _tooltip(result: ClassificationResult, column: Column) -> str:
+    if column == Column.IMAGE:
+        size = f"\n{result.width} × {result.height} px" if result.width and result.height else ""
+        return f"{result.source}{size}"
+    if column == Column.PREDICTIONS:
+        return predictions_text(result).replace(", ", "\n")
+    return "Time spent on this image (its share of decoding and of its batch)"
+
+
+def _sort_key(result: ClassificationResult, column: Column) -> Any:
+    if column == Column.IMAGE:
+        return display_name(result.source).casefold()
+    if column == Column.PREDICTIONS:
+        return result.top.probability if result.top else -1.0
+    return result.elapsed_ms

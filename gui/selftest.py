@@ -1,0 +1,109 @@
+"""``reslens --self-test``: check an installation end to end and print one line of JSON.
+
+Runs :func:`core.selftest.run_selftest` (bundled model on the best device, the bundled samples,
+the architecture tree), then opens and closes the main window, offscreen when there is no
+display. Prints ``{"version", "device", "samples_right", "samples_total", "arch_params",
+"seconds", "ok"}`` (plus ``wrong`` and ``errors`` when something failed) and exits 0 only when
+everything worked and every sample was right.
+
+The window uses throw-away settings in a temporary folder: the self-test starts from the
+defaults (the bundled model) and leaves the user's settings alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+RESULT_FILE = "reslens-selftest.json"  # where the line goes when there is no stdout (Windows GUI exe)
+SHOW_TIMEOUT_S = 30.0
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_and_close_window(argv: Sequence[str]) -> None:
+    """Build the main window as the app does, wait until it is on screen, close it."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+
+    from gui.app import create_application
+    from gui.main_window import MainWindow
+    from gui.settings import Settings
+
+    app = create_application(argv)
+    with tempfile.TemporaryDirectory(prefix="reslens-selftest-") as tmp:
+        store = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Settings(store))
+        window.show()
+        deadline = time.monotonic() + SHOW_TIMEOUT_S
+        handle = window.windowHandle()
+        while not (handle is not None and handle.isExposed()) and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+            handle = window.windowHandle()
+        exposed = handle is not None and handle.isExposed()
+        app.processEvents()
+        # No event processing after close(): signals the worker queued before it stopped would
+        # reach a closed window (and could start its threads again).
+        closed = window.close()
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        del window, store
+    if not exposed:
+        raise RuntimeError(f"the main window was not shown within {SHOW_TIMEOUT_S:.0f} s")
+    if not closed:
+        raise RuntimeError("the main window refused to close")
+
+
+def _emit(line: str) -> None:
+    """One line on stdout; a windowed Windows executable has none, so a file in %TEMP% then."""
+    if sys.stdout is not None:
+        print(line, flush=True)
+    else:
+        (Path(tempfile.gettempdir()) / RESULT_FILE).write_text(line + "\n", encoding="utf-8")
+
+
+def run(argv: Sequence[str] = ()) -> dict[str, Any]:
+    """The self-test's summary as a dict (what :func:`main` prints)."""
+    if not _has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
+    start = time.perf_counter()
+
+    from core.selftest import run_selftest
+
+    report = run_selftest("auto")
+    try:
+        _open_and_close_window(argv)
+    except Exception as exc:  # noqa: BLE001 - reported in the JSON line, exit code 1
+        report.errors.append(f"window: {type(exc).__name__}: {exc}")
+    data = report.to_dict()
+    summary = {
+        key: data[key] for key in ("version", "device", "samples_right", "samples_total", "arch_params")
+    }
+    summary["seconds"] = round(time.perf_counter() - start, 2)
+    summary["ok"] = report.ok
+    if not report.ok:
+        summary["wrong"] = data["wrong"]
+        summary["errors"] = data["errors"]
+    return summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the self-test, print its one-line JSON summary, return 0 only if all was right."""
+    argv = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--self-test"]
+    summary = run(argv)
+    _emit(json.dumps(summary))
+    return 0 if summary["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

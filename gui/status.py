@@ -1,0 +1,51 @@
+"""The status bar's permanent parts: model, device, counts, and a progress bar with Cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+
+
+class StatusPanel:
+    """Owns the widgets it adds to ``bar``; the window tells it what to show."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self.progress = QProgressBar(maximumWidth=220, textVisible=True)
+        self.progress.hide()
+        self.cancel = QPushButton("Cancel", toolTip="Stop after the current batch (Esc)")
+        self.cancel.hide()
+        self.counts = QLabel()
+        self.model = QLabel("Loading model…")
+        self.device = QLabel()
+        for widget in (self.progress, self.cancel):
+            bar.addWidget(widget)
+        for widget in (self.counts, self.model, self.device):
+            bar.addPermanentWidget(widget)
+
+    def show_progress(self, done: int, total: int, text: str = "%v / %m") -> None:
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(min(done, total) if total else 0)
+        self.progress.setFormat(text)
+        self.progress.show()
+        self.cancel.show()
+
+    def hide_progress(self) -> None:
+        self.progress.hide()
+        self.cancel.hide()
+
+    def set_counts(self, rows: int, errors: int, shown: int) -> None:
+        if not rows:
+            self.counts.setText("No images")
+            return
+        text = f"{rows} image{'s' if rows != 1 else ''}"
+        if errors:
+            text += f" · {errors} failed"
+        if shown != rows:
+            text += f" · {shown} shown"
+        self.counts.setText(text)
+
+    def set_model(self, text: str, tooltip: str = "") -> None:
+        self.model.setText(text)
+        self.model.setToolTip(tooltip)
+
+    def set_device(self, text: str) -> None:
+        self.device.setText(text)

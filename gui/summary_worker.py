@@ -1,0 +1,42 @@
+"""Measures an architecture off the GUI thread: build the ResNet, run ``core.summary.summarize``.
+
+A summary needs a real forward pass (ResNet-152 takes a second or two on a CPU), so it runs in a
+thread of its own; requests overtaken by a newer one are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from gui.lazy import import_heavy
+
+
+@dataclass(frozen=True)
+class ArchKey:
+    arch: str
+    num_classes: int
+    input_size: int = 224
+
+
+class SummaryWorker(QObject):
+    ready = Signal(object, object)  # ArchKey, core.summary.ModelSummary
+    failed = Signal(object, str)  # ArchKey, message
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latest: ArchKey | None = None  # set by the GUI thread; older requests are skipped
+
+    @Slot(object)
+    def summarize(self, key: ArchKey) -> None:
+        if self.latest is not None and key != self.latest:
+            return
+        try:
+            build_resnet = import_heavy("core.resnet").build_resnet
+            summarize = import_heavy("core.summary").summarize
+            summary = summarize(build_resnet(key.arch, num_classes=key.num_classes), key.input_size)
+        except Exception as exc:
+            self.failed.emit(key, str(exc) or type(exc).__name__)
+        else:
+            self.ready.emit(key, summary)

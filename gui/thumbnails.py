@@ -1,0 +1,68 @@
+"""Thumbnails made off the GUI thread, at the size they are shown (never full resolution).
+
+``core.images.make_thumbnail`` decodes (with JPEG draft mode), orients by EXIF and shrinks; the
+result crosses back to the GUI thread as a small QImage through a queued signal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtGui import QImage
+
+from gui.imaging import pil_to_qimage
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+
+class ThumbnailLoader(QObject):
+    """Makes thumbnails in a small thread pool of its own; each key is made once.
+
+    ``ready(key, image)`` or ``failed(key, message)`` arrive in the loader's thread. Deleting the
+    loader waits for the tasks already running.
+    """
+
+    ready = Signal(str, QImage)
+    failed = Signal(str, str)
+
+    def __init__(self, size: int, parent: QObject | None = None, threads: int = 1) -> None:
+        super().__init__(parent)
+        self.size = size
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(threads)
+        self._requested: set[str] = set()
+        self._closed = False
+
+    def request(self, key: str, source: str | Path | Image.Image) -> None:
+        """Queue a thumbnail of ``source`` (a file or an in-memory image) under ``key``."""
+        if key in self._requested or self._closed:
+            return
+        self._requested.add(key)
+        self._pool.start(lambda: self._make(key, source))
+
+    def forget(self) -> None:
+        """Drop queued requests (running ones finish) and allow every key again."""
+        self._pool.clear()
+        self._requested.clear()
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    def close(self) -> None:
+        """Drop queued requests, wait for running ones and take no more."""
+        self._closed = True
+        self.forget()
+        self.wait()
+
+    def _make(self, key: str, source: str | Path | Image.Image) -> None:
+        try:
+            from core.images import make_thumbnail
+
+            image = pil_to_qimage(make_thumbnail(source, self.size))
+        except Exception as exc:  # a bad file is shown as such, never raised in a pool thread
+            self.failed.emit(key, str(exc) or type(exc).__name__)
+        else:
+            self.ready.emit(key, image)

@@ -1,0 +1,92 @@
+"""GUI test fixtures: a window on temporary settings, drops, and waiting for the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gui.main_window import MainWindow
+from gui.settings import Settings
+
+LOAD_TIMEOUT_MS = 120_000  # the first window of a session imports torch
+RUN_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _settings_sandbox(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Nothing a test does may reach the user's settings, even through a bare ``QSettings()``."""
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    QApplication.setOrganizationName("ResLens-tests")
+    QApplication.setApplicationName("ResLens-tests")
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "reslens.ini"
+
+
+def make_settings(path: Path) -> Settings:
+    return Settings(QSettings(str(path), QSettings.Format.IniFormat))
+
+
+def open_window(qtbot, settings_file: Path) -> MainWindow:
+    """A shown window whose model has loaded."""
+    window = MainWindow(make_settings(settings_file))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.model_info is not None, timeout=LOAD_TIMEOUT_MS)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, settings_file: Path) -> Iterator[MainWindow]:
+    window = open_window(qtbot, settings_file)
+    yield window
+    window.close()
+
+
+def wait_idle(qtbot, window: MainWindow) -> None:
+    """Until every queued classification has finished and its rows are in the model."""
+    qtbot.waitUntil(lambda: not window.engine.busy, timeout=RUN_TIMEOUT_MS)
+
+
+def drop_paths(target: QWidget, paths: Sequence[Path]) -> QDropEvent:
+    """Drag ``paths`` (as file URLs) over ``target`` and drop them, as a file manager does."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = QPointF(target.rect().center())
+    enter = QDragEnterEvent(
+        centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        centre,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(target, drop)
+    return drop
+
+
+def make_images(folder: Path, count: int, size: int = 64) -> list[Path]:
+    """``count`` small distinct JPEGs (no two alike, so none can be skipped as a duplicate)."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        colour = ((i * 37) % 256, (i * 91) % 256, (i * 53) % 256)
+        path = folder / f"img{i:04d}.jpg"
+        Image.new("RGB", (size, size), colour).save(path, quality=85)
+        paths.append(path)
+    return paths

@@ -1,0 +1,107 @@
+"""The architecture panel: totals at the root, following the Model menu, search and details."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtTest import QAbstractItemModelTester
+
+from core.resnet import build_resnet
+from core.summary import summarize
+from gui.arch_model import ArchRole, ArchTreeModel
+from gui.worker import LOAD
+
+PARAMS = 3  # column
+
+
+def choose(window, group, data) -> None:
+    next(a for a in group.actions() if a.data() == data).trigger()
+
+
+def wait_root(qtbot, window, arch: str, classes: int) -> None:
+    panel = window.arch_panel
+    qtbot.waitUntil(
+        lambda: (
+            panel.shown_key is not None
+            and (panel.shown_key.arch, panel.shown_key.num_classes) == (arch, classes)
+        ),
+        timeout=120_000,
+    )
+
+
+def test_root_totals_follow_the_chosen_architecture(qtbot, window) -> None:
+    panel = window.arch_panel
+    meta = window.model_info.meta
+    wait_root(qtbot, window, meta.arch, meta.num_classes)  # the bundled model, as loaded
+
+    choose(window, window.actions.model.archs, "resnet50")
+    # The bundled model is one architecture: asking for ResNet-50 means ImageNet weights,
+    # which are offered for download rather than fetched behind the user's back.
+    assert window.settings.weights == "imagenet-v1"
+    wait_root(qtbot, window, "resnet50", 1000)
+    assert panel.root_text(PARAMS) == "25,557,032"
+    assert panel.root_text(0) == "ResNet-50"
+    assert "25,557,032 parameters" in panel.header.text()
+    qtbot.waitUntil(lambda: "Download" in window.message.button_labels(), timeout=120_000)
+    assert window.model_info.arch == meta.arch  # the model in use is unchanged meanwhile
+
+    choose(window, window.actions.model.archs, "resnet18")
+    wait_root(qtbot, window, "resnet18", 1000)
+    assert panel.root_text(PARAMS) == "11,689,512"
+
+    with qtbot.waitSignal(
+        window.engine.worker.finished, timeout=120_000, check_params_cb=lambda d: d.job == LOAD
+    ):
+        choose(window, window.actions.model.weights, "default")  # back to the bundled model
+    wait_root(qtbot, window, meta.arch, meta.num_classes)
+
+
+def test_search_and_details(qtbot, window) -> None:
+    panel = window.arch_panel
+    wait_root(qtbot, window, window.model_info.arch, window.model_info.meta.num_classes)
+    qtbot.keyClicks(panel.search, "downsample")
+    proxy, matches = panel.proxy, []
+
+    def walk(parent) -> None:
+        for row in range(proxy.rowCount(parent)):
+            index = proxy.index(row, 0, parent)
+            matches.append(index.data(ArchRole.NODE).name)
+            walk(index)
+
+    walk(proxy.index(-1, -1))
+    assert "layer2.0.downsample" in matches and "layer2.0" in matches  # with the path to it
+    assert "layer2.0.downsample.0" in matches  # and what is inside
+    assert not any(name.endswith("conv2") for name in matches)  # unrelated layers are hidden
+
+    target = next(i for i in _indexes(proxy) if i.data(ArchRole.NODE).name == "layer2.0.downsample")
+    panel.tree.selectionModel().setCurrentIndex(
+        target, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    details = panel.details.toPlainText()
+    assert "layer2.0.downsample" in details and "Parameters" in details and "Output shape" in details
+
+    panel.search.clear()
+    assert proxy.rowCount(proxy.index(0, 0)) == 6  # stem, layer1..4, head
+
+
+def _indexes(proxy, parent=None):
+    parent = parent if parent is not None else proxy.index(-1, -1)
+    for row in range(proxy.rowCount(parent)):
+        index = proxy.index(row, 0, parent)
+        yield index
+        yield from _indexes(proxy, index)
+
+
+def test_tree_model_passes_qt_model_tester(qtbot) -> None:
+    model = ArchTreeModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_summary(summarize(build_resnet("resnet18", num_classes=10), 64), "ResNet-18")
+    model.set_summary(summarize(build_resnet("resnet34", num_classes=10), 64), "ResNet-34")
+    root = model.index(0, 0)
+    assert model.rowCount() == 1 and model.rowCount(root) == 6
+    assert model.index(0, PARAMS).data() == f"{model.summary.root.params:,}"
+    assert model.rowCount(model.index(0, 1)) == 0  # only column 0 has children
+    block = model.index(0, 0, model.index(1, 0, root))  # layer1.0
+    assert block.data(ArchRole.NODE).name == "layer1.0"
+    assert model.parent(block) == model.index(1, 0, root)
+    model.set_summary(None)
+    assert model.rowCount() == 0

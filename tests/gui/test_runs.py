@@ -1,0 +1,64 @@
+"""Long runs: progress, Cancel keeps what is done, closing mid-run stops every thread."""
+
+from __future__ import annotations
+
+import threading
+
+from gui.worker import CLASSIFY
+from tests.gui.conftest import make_images, open_window, wait_idle
+
+RUN_SIZE = 160  # ten batches of 16
+
+
+def test_cancel_during_a_run_keeps_the_partial_results(qtbot, window, tmp_path) -> None:
+    make_images(tmp_path / "many", RUN_SIZE)
+    progress: list[tuple[int, int]] = []
+
+    def cancel_on_first_batch(done: int, total: int) -> None:
+        progress.append((done, total))
+        if done > 0 and window.actions.file.cancel.isEnabled():
+            window.actions.file.cancel.trigger()  # as Esc or the status bar's button does
+
+    window.engine.worker.progress.connect(cancel_on_first_batch)
+    window.queue_paths([tmp_path / "many"])
+    assert window.actions.file.cancel.isEnabled()
+    assert not any(a.isEnabled() for a in window.actions.model.archs.actions())
+    with qtbot.waitSignal(
+        window.engine.worker.finished, timeout=120_000, check_params_cb=lambda d: d.job == CLASSIFY
+    ) as finished:
+        pass
+    wait_idle(qtbot, window)
+
+    assert finished.args[0].cancelled
+    kept = window.results.rowCount()
+    assert 0 < kept < RUN_SIZE
+    assert progress[0] == (0, RUN_SIZE)
+    assert window.status.progress.isHidden() and not window.actions.file.cancel.isEnabled()
+    assert all(a.isEnabled() for a in window.actions.model.archs.actions())
+    assert "Cancelled" in window.statusBar().currentMessage()
+
+    window.queue_paths([tmp_path / "many" / "img0000.jpg"])  # the worker still takes requests
+    wait_idle(qtbot, window)
+    assert window.results.rowCount() == kept + 1
+
+
+def test_closing_mid_run_leaves_no_running_thread(qtbot, settings_file, tmp_path) -> None:
+    make_images(tmp_path / "many", RUN_SIZE)
+    before = set(python_threads())
+    window = open_window(qtbot, settings_file)
+    window.queue_paths([tmp_path / "many"])
+    qtbot.waitUntil(lambda: window.status.progress.value() > 0, timeout=120_000)
+
+    window.close()
+
+    assert not window.engine.is_running()
+    assert window.arch_panel._thread is None or not window.arch_panel._thread.isRunning()
+    assert window.thumbnails.wait(0)
+    assert window.results.rowCount() < RUN_SIZE
+    # Python's own threads (the decoding pool); Qt's threads show up as never-ending dummies.
+    leftover = [t for t in python_threads() if t not in before and t.is_alive()]
+    assert leftover == []
+
+
+def python_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)]

@@ -1,0 +1,109 @@
+"""Menus, shortcuts, dialogs, the empty state and the drop highlight."""
+
+from __future__ import annotations
+
+import platform
+
+import torch
+import torchvision
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl, qVersion
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent
+from PySide6.QtWidgets import QApplication, QToolButton
+
+import core.weights
+from core import __version__
+from core.paths import samples_dir
+from gui import actions as act
+from gui.choices import IMAGENET_SOURCES, WEIGHT_SOURCES
+from gui.drop_zone import DROP_HINT
+from tests.gui.conftest import wait_idle
+
+
+def test_weight_sources_match_core() -> None:
+    assert tuple(WEIGHT_SOURCES) == tuple(core.weights.WEIGHT_SOURCES)
+    assert tuple(core.weights.IMAGENET_SOURCES) == IMAGENET_SOURCES
+
+
+def test_menus_actions_and_shortcuts(window) -> None:
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "Model", "Device", "View", "Help"]
+    actions = act.all_actions(window.actions)
+    assert all(a.toolTip() for a in actions)
+    keys = [s.toString() for a in actions for s in a.shortcuts()]
+    assert len(keys) == len(set(keys))  # no shortcut does two things
+    file = window.actions.file
+    assert file.open_images.shortcut().toString() == "Ctrl+O"
+    assert file.paste.shortcut().toString() == "Ctrl+V"
+    assert not file.export.isEnabled() and not file.cancel.isEnabled()  # nothing to export yet
+    assert window.actions.model.model_card.isEnabled()  # a model is loaded
+    arch_labels = [a.text() for a in window.actions.model.archs.actions()]
+    assert arch_labels == ["ResNet-18", "ResNet-34", "ResNet-50", "ResNet-101", "ResNet-152"]
+    devices = [a.data() for a in window.actions.model.devices.actions()]
+    assert devices[0] == "auto" and "cpu" in devices
+
+
+def test_empty_state_says_what_to_do_and_what_the_model_knows(window) -> None:
+    assert window.drop_area.currentWidget() is window.empty
+    texts = " ".join(label.text() for label in window.empty.findChildren(type(window.empty.model_label)))
+    assert DROP_HINT in texts
+    categories = window.model_info.meta.categories
+    assert f"{len(categories)} classes" in window.empty.model_label.text()
+    assert categories[0] in window.empty.model_label.text()
+
+
+def test_the_sample_images_are_one_click_away(qtbot, window) -> None:
+    button = next(
+        b
+        for b in window.empty.findChildren(QToolButton)
+        if b.defaultAction() is window.actions.file.open_samples
+    )
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert window.results.rowCount() == len(list(samples_dir().glob("*.jpg")))
+
+
+def test_drag_over_highlights_and_leaving_clears(window, tmp_path) -> None:
+    area = window.drop_area
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path))])
+    enter = QDragEnterEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(area, enter)
+    assert enter.isAccepted() and area.highlighted
+    QApplication.sendEvent(area, QDragLeaveEvent())
+    assert not area.highlighted
+
+    text_only = QMimeData()
+    text_only.setText("hello")
+    refused = QDragEnterEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        text_only,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(area, refused)
+    assert not refused.isAccepted() and not area.highlighted
+
+
+def test_about_and_model_card(window) -> None:
+    about = window.show_about().browser.toPlainText()
+    for expected in (
+        __version__,
+        torch.__version__,
+        torchvision.__version__,
+        qVersion(),
+        platform.python_version(),
+    ):
+        assert expected in about
+    assert window.model_info.device_name in about
+
+    card = window.show_model_card().browser.toPlainText()
+    meta = window.model_info.meta
+    assert all(c in card for c in meta.categories)
+    assert str(meta.crop_size) in card
