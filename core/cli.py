@@ -1,7 +1,7 @@
 """``reslens-cli``: the headless face of ResLens, for scripts and tests.
 
-Each sub-command lives in the module that owns its logic; this file only wires them into one
-``argparse`` parser. Heavy imports (torch) happen inside the commands, so ``--help`` is instant.
+This file only wires the sub-commands (``core.cli_commands``, ``core.train``) into one
+``argparse`` parser.
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or weights errors.
 """
@@ -20,6 +20,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     cli_commands.add_summary,
     cli_commands.add_devices,
     cli_commands.add_weights,
+    cli_commands.add_train,
+    cli_commands.add_generate_shapes,
 ]
 
 
