@@ -39,7 +39,7 @@ def _open_and_close_window(argv: Sequence[str]) -> None:
     from gui.main_window import MainWindow
     from gui.settings import Settings
 
-    app = create_application(argv)
+    app, _ = create_application(argv)
     with tempfile.TemporaryDirectory(prefix="reslens-selftest-") as tmp:
         store = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(Settings(store))

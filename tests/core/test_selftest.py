@@ -1,0 +1,81 @@
+"""``core.selftest``: the check behind ``reslens --self-test`` and the packaged-app check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from core.metadata import ModelMeta, save_model
+from core.paths import ASSETS_ENV, samples_dir
+from core.resnet import build_resnet
+from core.selftest import run_selftest, sample_files
+from core.weights import BUNDLED_MODEL_NAME, bundled_model_path
+
+needs_model = pytest.mark.skipif(
+    not bundled_model_path().is_file(), reason="the bundled model is not in assets/models yet"
+)
+
+
+def test_samples_are_found_in_name_order() -> None:
+    files = sample_files()
+    assert len(files) >= 10
+    assert all(f.parent == samples_dir() for f in files)
+    assert files == sorted(files)
+
+
+@needs_model
+def test_bundled_model_gets_every_sample_right() -> None:
+    report = run_selftest("auto")
+    data = report.to_dict()
+    assert report.ok, json.dumps(data, indent=2)
+    assert report.samples_right == report.samples_total == len(sample_files())
+    assert report.arch_params > 1_000_000
+    assert report.device
+    assert json.loads(json.dumps(data))["ok"] is True  # plain JSON, as the CLI prints it
+
+
+@needs_model
+def test_every_sample_is_a_class_of_the_bundled_model() -> None:
+    from core.weights import bundled_meta
+
+    categories = set(bundled_meta().categories)
+    assert {f.stem for f in sample_files()} <= categories
+
+
+def test_missing_model_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ASSETS_ENV, str(tmp_path))
+    report = run_selftest("cpu")
+    assert not report.ok
+    assert any("missing" in e for e in report.errors), report.errors
+    assert report.to_dict()["ok"] is False
+
+
+def test_wrong_answers_fail_the_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model that always answers the first class gets one sample right: the rest are listed."""
+    samples = sample_files()
+    (tmp_path / "samples").mkdir()
+    for f in samples:
+        (tmp_path / "samples" / f.name).write_bytes(f.read_bytes())
+    categories = tuple(sorted(f.stem for f in samples))
+    model = build_resnet("resnet18", num_classes=len(categories))
+    with torch.no_grad():
+        model.fc.weight.zero_()
+        model.fc.bias.zero_()
+        model.fc.bias[0] = 10.0
+    meta = ModelMeta(arch="resnet18", categories=categories, crop_size=64, resize_size=72, name="constant")
+    save_model(model.state_dict(), meta, tmp_path / "models" / f"{BUNDLED_MODEL_NAME}.safetensors")
+    monkeypatch.setenv(ASSETS_ENV, str(tmp_path))
+
+    report = run_selftest("cpu")
+
+    assert report.errors == []
+    assert report.device == "cpu"
+    assert report.samples_total == len(samples)
+    assert report.samples_right == 1
+    assert [w["predicted"] for w in report.wrong] == [categories[0]] * (len(samples) - 1)
+    assert report.arch_params == sum(p.numel() for p in model.parameters())
+    assert not report.ok
+    assert report.to_dict()["ok"] is False
