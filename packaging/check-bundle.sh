@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Build the frozen app (unless dist/reslens/ exists) and run its self-test the way a user's
+# machine would: no venv, no source tree, a bare environment, another working directory.
+#
+#   packaging/check-bundle.sh              # reuse dist/reslens/ if present, else build it
+#   packaging/check-bundle.sh --rebuild    # always rebuild the bundle first
+#
+# Builds with the venv in $RESLENS_VENV (default .venv; PyInstaller is added to it). Exits 0
+# only when the bundle prints {"ok": true, ...}. Prints how long the build and the check took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+rebuild=0
+[ "${1:-}" = "--rebuild" ] && rebuild=1
+
+start=$SECONDS
+build_s=0
+if [ "$rebuild" = 1 ] || [ ! -x dist/reslens/reslens ]; then
+  packaging/build-linux.sh --venv "${RESLENS_VENV:-.venv}" --bundle-only
+  build_s=$((SECONDS - start))
+fi
+
+# A bare environment in a scratch directory: nothing from this checkout or its venv can leak in.
+# No DISPLAY, so the window opens offscreen.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+check_start=$SECONDS
+set +e
+(cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" LANG=C.UTF-8 \
+  timeout 600 "$ROOT/dist/reslens/reslens" --self-test) >"$work/out" 2>"$work/err"
+status=$?
+set -e
+check_s=$((SECONDS - check_start))
+
+line=$(grep '^{' "$work/out" | tail -n 1 || true)
+echo "self-test: ${line:-<no JSON line>}"
+echo "exit status $status; bundle build ${build_s} s, self-test ${check_s} s, total $((SECONDS - start)) s"
+if [ "$status" != 0 ] || ! printf '%s' "$line" | grep -q '"ok": true'; then
+  echo "check-bundle: FAILED; the app's stderr ends with:" >&2
+  tail -n 30 "$work/err" >&2
+  exit 1
+fi
+echo "check-bundle: ok"
