@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
+from core.paths import asset
 from gui.choices import ARCHITECTURES, AUTO_DEVICE, WEIGHT_SOURCES
 
 SP = QStyle.StandardPixmap
@@ -47,6 +48,7 @@ def new_action(
     slot: Callable[[], Any] | None = None,
     shortcut: Shortcut | Sequence[Shortcut] | None = None,
     icon: QIcon | None = None,
+    short: str = "",
     tip: str = "",
     checkable: bool = False,
     data: Any = None,
@@ -66,6 +68,8 @@ def new_action(
         action.setToolTip(tip)
     if icon is not None:
         action.setIcon(icon)
+    if short:
+        action.setIconText(short)  # the toolbar's label
     action.setCheckable(checkable)
     action.setData(data)
     action.setEnabled(enabled)
@@ -74,9 +78,10 @@ def new_action(
     return action
 
 
-def themed_icon(name: str, fallback: SP) -> QIcon:
-    """The desktop theme's icon, else Qt's built-in one (there is always an icon)."""
-    return QIcon.fromTheme(name, QApplication.style().standardIcon(fallback))
+def action_icon(name: str, fallback: SP) -> QIcon:
+    """ResLens' own icon (``assets/icons/actions/<name>.svg``), else Qt's built-in one."""
+    path = asset("icons", "actions", f"{name}.svg")
+    return QIcon(str(path)) if path.is_file() else QApplication.style().standardIcon(fallback)
 
 
 @dataclass
@@ -130,7 +135,8 @@ def create_actions(w: Handler) -> Actions:
             "&Open Images…",
             slot=w.open_images,
             shortcut=QKeySequence.StandardKey.Open,
-            icon=themed_icon("document-open", SP.SP_DialogOpenButton),
+            icon=action_icon("open-images", SP.SP_DialogOpenButton),
+            short="Open",
             tip="Classify image files",
         ),
         open_folder=new_action(
@@ -138,14 +144,16 @@ def create_actions(w: Handler) -> Actions:
             "Open &Folder…",
             slot=w.open_folder,
             shortcut="Ctrl+Shift+O",
-            icon=themed_icon("folder-open", SP.SP_DirOpenIcon),
+            icon=action_icon("open-folder", SP.SP_DirOpenIcon),
+            short="Folder",
             tip="Classify every image in a folder and its sub-folders",
         ),
         open_samples=new_action(
             parent,
             "Try the &Sample Images",
             slot=w.open_samples,
-            icon=themed_icon("image-x-generic", SP.SP_FileDialogContentsView),
+            icon=action_icon("samples", SP.SP_FileDialogContentsView),
+            short="Samples",
             tip="Classify the sample images that come with ResLens",
         ),
         paste=new_action(
@@ -153,7 +161,8 @@ def create_actions(w: Handler) -> Actions:
             "&Paste",
             slot=w.paste,
             shortcut=QKeySequence.StandardKey.Paste,
-            icon=themed_icon("edit-paste", SP.SP_FileLinkIcon),
+            icon=action_icon("paste", SP.SP_FileLinkIcon),
+            short="Paste",
             tip="Classify the image, files or file paths on the clipboard",
         ),
         export=new_action(
@@ -161,7 +170,8 @@ def create_actions(w: Handler) -> Actions:
             "&Export Results…",
             slot=w.export_results,
             shortcut="Ctrl+E",
-            icon=themed_icon("document-save-as", SP.SP_DialogSaveButton),
+            icon=action_icon("export", SP.SP_DialogSaveButton),
+            short="Export",
             tip="Save the results shown as CSV or JSON",
             enabled=False,
         ),
@@ -170,7 +180,8 @@ def create_actions(w: Handler) -> Actions:
             "&Clear Results",
             slot=w.clear_results,
             shortcut="Ctrl+Shift+Backspace",
-            icon=themed_icon("edit-clear", SP.SP_DialogResetButton),
+            icon=action_icon("clear", SP.SP_DialogResetButton),
+            short="Clear",
             tip="Remove all results",
             enabled=False,
         ),
@@ -179,7 +190,8 @@ def create_actions(w: Handler) -> Actions:
             "C&ancel",
             slot=w.cancel_run,
             shortcut="Esc",
-            icon=themed_icon("process-stop", SP.SP_BrowserStop),
+            icon=action_icon("cancel", SP.SP_BrowserStop),
+            short="Cancel",
             tip="Stop classifying after the current batch",
             enabled=False,
         ),
@@ -231,7 +243,8 @@ def create_actions(w: Handler) -> Actions:
             parent,
             "&Download ImageNet Weights",
             slot=w.download_weights,
-            icon=themed_icon("download", SP.SP_ArrowDown),
+            icon=action_icon("download", SP.SP_ArrowDown),
+            short="Download",
             tip="Download torchvision's ImageNet weights for the chosen architecture",
         ),
         devices=devices,

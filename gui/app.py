@@ -38,10 +38,19 @@ def create_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("reslens")
-    icon = asset("icons", "reslens.svg")
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setWindowIcon(app_icon())
     return app, list(argv)  # type: ignore[return-value]
+
+
+def app_icon() -> QIcon:
+    """The app icon at every size drawn (``reslens-<size>.png``), else the scalable one."""
+    icon = QIcon()
+    for png in sorted(asset("icons").glob("reslens-*.png")):
+        icon.addFile(str(png))
+    svg = asset("icons", "reslens.svg")
+    if icon.isNull() and svg.exists():
+        icon = QIcon(str(svg))
+    return icon
 
 
 def main(argv: Sequence[str] | None = None) -> int:

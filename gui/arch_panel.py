@@ -79,7 +79,7 @@ class ArchitecturePanel(QWidget):
         splitter.addWidget(self.tree)
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
@@ -179,8 +179,8 @@ class ArchitecturePanel(QWidget):
         table = "".join(
             f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
         )
-        about = EXPLAIN.get(node.type_name, "")
-        return f"<table cellspacing='2'>{table}</table><p>{html.escape(about)}</p>"
+        about = html.escape(EXPLAIN.get(node.type_name, ""))
+        return f"<p>{about}</p><table cellspacing='1'>{table}</table>"
 
     def root_text(self, column: int) -> str:
         """The root row's text in ``column`` ("" while nothing is shown)."""

@@ -6,7 +6,7 @@ never delays the first frame.
 Requests travel as queued signals into the worker's thread and run there in order; each carries
 its own cancel event, so ``cancel()`` stops the running request between batches and drops the
 queued ones. Connect to ``engine.worker``'s signals for the answers (they arrive queued, in the
-GUI thread).
+GUI thread), except ``finished``: connect to the engine's, which comes once ``busy`` is updated.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from gui.threads import move_to_thread, stop_thread
 from gui.worker import CLASSIFY, ClassifierWorker, ClassifyRequest, JobDone, LoadRequest
 
 
 class InferenceEngine(QObject):
+    finished = Signal(object)  # JobDone, in the GUI thread, once ``busy`` reflects it
     _prepare = Signal()
     _load = Signal(object)
     _classify = Signal(object)
@@ -40,7 +41,7 @@ class InferenceEngine(QObject):
     def start(self) -> None:
         """Start the worker: it imports torch first. Requests sent before now wait for it."""
         if not self._thread.isRunning():
-            self._thread.start()
+            self._thread.start(QThread.Priority.LowPriority)
             self._prepare.emit()
 
     def load(
@@ -81,3 +82,4 @@ class InferenceEngine(QObject):
 
     def _on_finished(self, done: JobDone) -> None:
         self._pending.pop(done.request_id, None)
+        self.finished.emit(done)

@@ -92,8 +92,11 @@ class MainWindow(QMainWindow):
         panel_toggle.setShortcut("Ctrl+Shift+A")
         panel_toggle.setText("&Architecture Panel")
         panel_toggle.setToolTip("Show the layers of the network (Ctrl+Shift+A)")
+        panel_toggle.setIcon(act.action_icon("architecture", QStyle.StandardPixmap.SP_FileDialogListView))
+        panel_toggle.setIconText("Architecture")
         self.device_menu = act.build_menus(self.menuBar(), self.actions, panel_toggle)
         toolbar = QToolBar("Main", objectName="main-toolbar", movable=False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         act.build_toolbar(toolbar, self.actions, panel_toggle)
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
         self.top_k.setToolTip("How many of the most likely classes to show for each image")
@@ -122,7 +125,7 @@ class MainWindow(QMainWindow):
         w.progress.connect(self._on_progress)
         w.result.connect(self._on_result)
         w.error.connect(self._on_error)
-        w.finished.connect(self._on_finished)
+        self.engine.finished.connect(self._on_finished)
         w.ready.connect(self._on_ready)
         w.modelLoaded.connect(self._on_model_loaded)
         w.downloadProgress.connect(self._on_download_progress)
@@ -245,16 +248,28 @@ class MainWindow(QMainWindow):
     # -- the model's choices ------------------------------------------------------------------
 
     def choose_arch(self, arch: str) -> None:
+        own = self._weights_arch()
         self.settings.arch = arch
-        bundled = self.worker_info.bundled_arch if self.worker_info else None
-        if self.settings.weights == DEFAULT_SOURCE and bundled and arch != bundled:
-            self.settings.weights = IMAGENET_SOURCES[0]  # the bundled model is one architecture
+        if self.settings.weights not in IMAGENET_SOURCES and own and arch != own:
+            # The bundled model and a file each hold one architecture; another one means
+            # torchvision's ImageNet weights (offered for download if they are not here).
+            self.settings.weights = IMAGENET_SOURCES[0]
+            self.settings.labels = ""
         self._choice_changed()
+
+    def _weights_arch(self) -> str | None:
+        """The architecture the chosen bundled or file weights hold, when known."""
+        info = self.model_info
+        if info is not None and info.source == self.settings.weights:
+            return info.arch
+        if self.settings.weights == DEFAULT_SOURCE and self.worker_info:
+            return self.worker_info.bundled_arch
+        return None
 
     def choose_weights(self, source: str) -> None:
         self.settings.weights = source
         self.settings.labels = ""
-        if source == DEFAULT_SOURCE and self.worker_info:
+        if source == DEFAULT_SOURCE and self.worker_info and self.worker_info.bundled_arch:
             self.settings.arch = self.worker_info.bundled_arch
         self._choice_changed()
 
@@ -316,7 +331,7 @@ class MainWindow(QMainWindow):
 
     def _on_started(self, job: str) -> None:
         if job in (PREPARE, LOAD):
-            self.status.set_model("Loading model…")
+            self.status.show_loading()
         elif job == CLASSIFY:
             self.status.show_progress(0, 0, "Starting…")
 
@@ -338,7 +353,7 @@ class MainWindow(QMainWindow):
     def _show_model_status(self) -> None:
         info = self.model_info
         if info is None:
-            self.status.set_model("No model loaded")
+            self.status.set_model("none loaded")
             return
         labels = f" · labels {Path(info.labels).name}" if info.labels else ""
         self.status.set_model(
@@ -423,7 +438,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
         else:
-            self.resizeDocks([self.arch_dock], [460], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.arch_dock], [560], Qt.Orientation.Horizontal)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,9 +41,11 @@ class ResultsView(QWidget):
         self.proxy = ResultsProxy(self)
         self.proxy.setSourceModel(model)
 
-        self.filter_edit = QLineEdit(placeholderText="Filter by label…", clearButtonEnabled=True)
+        self.filter_edit = QLineEdit(placeholderText="Filter by label… (Ctrl+F)", clearButtonEnabled=True)
         self.filter_edit.setToolTip("Show only images with this text in one of their top labels")
         self.filter_edit.setAcceptDrops(False)  # a drop of files means "classify these"
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.filter_edit.setFocus)
         self.filter_edit.textChanged.connect(self.proxy.set_label_filter)
         self.sort_combo = QComboBox()
         self.sort_combo.addItems([label for label, _, _ in SORTS])

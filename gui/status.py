@@ -44,8 +44,11 @@ class StatusPanel:
         self.counts.setText(text)
 
     def set_model(self, text: str, tooltip: str = "") -> None:
-        self.model.setText(text)
+        self.model.setText(f"Model: {text}")
         self.model.setToolTip(tooltip)
 
+    def show_loading(self) -> None:
+        self.model.setText("Loading model…")
+
     def set_device(self, text: str) -> None:
-        self.device.setText(text)
+        self.device.setText(f"Device: {text}")

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from gui.imaging import pil_to_qimage
+from gui.threads import yield_to_gui
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -21,12 +22,13 @@ if TYPE_CHECKING:
 class ThumbnailLoader(QObject):
     """Makes thumbnails in a small thread pool of its own; each key is made once.
 
-    ``ready(key, image)`` or ``failed(key, message)`` arrive in the loader's thread. Deleting the
-    loader waits for the tasks already running.
+    ``ready(key, image)`` or ``failed(key, message)`` are emitted in the loader's thread.
     """
 
     ready = Signal(str, QImage)
     failed = Signal(str, str)
+    _made = Signal(str, QImage)  # from a pool thread; re-emitted as ``ready`` in ours
+    _not_made = Signal(str, str)
 
     def __init__(self, size: int, parent: QObject | None = None, threads: int = 1) -> None:
         super().__init__(parent)
@@ -35,6 +37,8 @@ class ThumbnailLoader(QObject):
         self._pool.setMaxThreadCount(threads)
         self._requested: set[str] = set()
         self._closed = False
+        self._made.connect(self._deliver)
+        self._not_made.connect(self._report)
 
     def request(self, key: str, source: str | Path | Image.Image) -> None:
         """Queue a thumbnail of ``source`` (a file or an in-memory image) under ``key``."""
@@ -58,11 +62,20 @@ class ThumbnailLoader(QObject):
         self.wait()
 
     def _make(self, key: str, source: str | Path | Image.Image) -> None:
+        yield_to_gui()
         try:
             from core.images import make_thumbnail
 
             image = pil_to_qimage(make_thumbnail(source, self.size))
         except Exception as exc:  # a bad file is shown as such, never raised in a pool thread
-            self.failed.emit(key, str(exc) or type(exc).__name__)
+            self._not_made.emit(key, str(exc) or type(exc).__name__)
         else:
-            self.ready.emit(key, image)
+            self._made.emit(key, image)
+
+    # Bound methods of this QObject run in its thread, so ``ready`` and ``failed`` are always
+    # emitted there, whatever their receivers are (a lambda would otherwise run in the pool).
+    def _deliver(self, key: str, image: QImage) -> None:
+        self.ready.emit(key, image)
+
+    def _report(self, key: str, message: str) -> None:
+        self.failed.emit(key, message)

@@ -15,8 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gui.choices import DEFAULT_SOURCE, IMAGENET_SOURCES, is_file_source
+from gui.choices import IMAGENET_SOURCES, is_file_source
 from gui.lazy import import_heavy
+from gui.threads import yield_to_gui
 
 PREPARE, LOAD, CLASSIFY = "prepare", "load", "classify"
 
@@ -110,6 +111,7 @@ class ClassifierWorker(QObject):
 
     def _prepare(self) -> None:
         if self._info is None:
+            yield_to_gui()
             self.started.emit(PREPARE)
             devices = import_heavy("core.devices").available_devices()
             weights = import_heavy("core.weights")
@@ -150,7 +152,7 @@ class ClassifierWorker(QObject):
         device = import_heavy("core.devices").resolve_device(choice)
         source = Path(request.source) if is_file_source(request.source) else request.source
         loaded = weights.load_weights(
-            None if request.source == DEFAULT_SOURCE else request.arch,  # its own architecture
+            request.arch if request.source in IMAGENET_SOURCES else None,  # files: their own
             source,
             labels=Path(request.labels) if request.labels else None,
             device=device,

@@ -48,9 +48,7 @@ def test_root_totals_follow_the_chosen_architecture(qtbot, window) -> None:
     wait_root(qtbot, window, "resnet18", 1000)
     assert panel.root_text(PARAMS) == "11,689,512"
 
-    with qtbot.waitSignal(
-        window.engine.worker.finished, timeout=120_000, check_params_cb=lambda d: d.job == LOAD
-    ):
+    with qtbot.waitSignal(window.engine.finished, timeout=120_000, check_params_cb=lambda d: d.job == LOAD):
         choose(window, window.actions.model.weights, "default")  # back to the bundled model
     wait_root(qtbot, window, meta.arch, meta.num_classes)
 
