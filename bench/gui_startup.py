@@ -1,0 +1,157 @@
+"""GUI responsiveness: launch-to-window time, and the longest event-loop stall while classifying.
+
+    .venv/bin/python bench/gui_startup.py [--images 256] [--runs 3]
+
+Each run starts a fresh process (``QT_QPA_PLATFORM`` as set, else offscreen) that builds the
+window the way ``reslens`` does and reports:
+
+* **window shown**: from the moment the parent launches the process to the window's first paint
+  (interpreter start, PySide6 and the window; torch must not be imported by then);
+* **longest stall**: with a 10 ms precise QTimer ticking, the largest gap between two ticks
+  beyond 10 ms while the bundled model classifies ``--images`` generated photos (thumbnails
+  and rows arriving as in real use).
+
+Targets on 2 CPU cores: window < 1 s, longest stall < 50 ms. A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE_MS = 10
+
+
+def make_photos(folder: Path, count: int) -> None:
+    """Noisy 640x480 JPEGs: decoding costs what a small photo costs."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = rng.integers(0, 255, (480, 640, 3), dtype=np.uint8)
+    for i in range(count):
+        pixels = np.roll(base, i * 7, axis=1) // 2 + rng.integers(0, 128, (480, 640, 3), dtype=np.uint8)
+        Image.fromarray(pixels.astype(np.uint8)).save(folder / f"photo{i:04d}.jpg", quality=90)
+
+
+def child(launched: float, images: Path, settings: Path) -> None:
+    """Runs in the measured process; prints one JSON line."""
+    from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+
+    from gui.app import create_application
+
+    app, _ = create_application([])
+    from gui.main_window import MainWindow
+    from gui.settings import Settings
+
+    report: dict[str, float | int | bool] = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "shown_s" not in report:
+                report["shown_s"] = time.monotonic() - launched
+                report["torch_loaded_at_shown"] = "torch" in sys.modules
+            return False
+
+    window = MainWindow(Settings(QSettings(str(settings), QSettings.Format.IniFormat)))
+    first_paint = FirstPaint()
+    window.installEventFilter(first_paint)
+    window.show()
+
+    gaps: list[float] = []
+    last = [0.0]
+    probe = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PROBE_MS)
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe.timeout.connect(tick)
+    started = [0.0]
+
+    def classify_when_loaded() -> None:
+        if window.model_info is None:
+            QTimer.singleShot(50, classify_when_loaded)
+            return
+        report["model_loaded_s"] = time.monotonic() - launched
+        last[0] = time.perf_counter()
+        probe.start()
+        started[0] = time.perf_counter()
+        window.queue_paths([images])
+        QTimer.singleShot(50, finish_when_idle)
+
+    def finish_when_idle() -> None:
+        if window.engine.busy:
+            QTimer.singleShot(50, finish_when_idle)
+            return
+        probe.stop()
+        report["classify_s"] = time.perf_counter() - started[0]
+        report["images"] = window.results.rowCount()
+        report["longest_stall_ms"] = max(0.0, (max(gaps) * 1000 - PROBE_MS)) if gaps else 0.0
+        report["p99_gap_ms"] = sorted(gaps)[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0
+        report["ticks"] = len(gaps)
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, classify_when_loaded)
+    app.exec()
+    print(json.dumps(report))
+
+
+def run_once(images: Path, settings: Path) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    launched = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(launched), str(images), str(settings)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"child failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=256)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="reslens-bench-") as tmp:
+        folder = Path(tmp) / "photos"
+        make_photos(folder, args.images)
+        runs = [run_once(folder, Path(tmp) / f"settings{i}.ini") for i in range(args.runs)]
+    platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    print(f"platform {platform}, {os.cpu_count()} CPUs, {args.runs} runs, {args.images} images")
+    for i, r in enumerate(runs, 1):
+        print(
+            f"run {i}: window shown {r['shown_s'] * 1000:.0f} ms (torch loaded then: "
+            f"{r['torch_loaded_at_shown']}), model ready {r['model_loaded_s']:.1f} s, "
+            f"{r['images']} images in {r['classify_s']:.1f} s, longest stall "
+            f"{r['longest_stall_ms']:.0f} ms, p99 tick gap {r['p99_gap_ms']:.0f} ms"
+        )
+    shown = statistics.median(r["shown_s"] for r in runs) * 1000
+    stall = max(r["longest_stall_ms"] for r in runs)
+    print(f"window shown (median): {shown:.0f} ms   target < 1000 ms")
+    print(f"longest event-loop stall (worst run): {stall:.0f} ms   target < 50 ms")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        sys.path.insert(0, str(ROOT))
+        child(float(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
+    else:
+        main()
