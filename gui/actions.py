@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 from core.paths import asset
 from gui.choices import ARCHITECTURES, AUTO_DEVICE, WEIGHT_SOURCES
@@ -259,6 +259,18 @@ def create_actions(w: Handler) -> Actions:
     )
     help_ = HelpActions(about=new_action(parent, "&About ResLens", slot=w.show_about))
     return Actions(file=file, model=model, help=help_)
+
+
+def dock_toggle(dock: QDockWidget, *, text: str, short: str, shortcut: str, tip: str, icon: QIcon) -> QAction:
+    """The dock's show/hide action, dressed like the others."""
+    action = dock.toggleViewAction()
+    action.setText(text)
+    action.setIconText(short)
+    action.setShortcut(shortcut)
+    action.setToolTip(f"{tip} ({shortcut})")
+    action.setStatusTip(tip)
+    action.setIcon(icon)
+    return action
 
 
 def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> QMenu:

@@ -58,7 +58,7 @@ class EmptyState(QWidget):
             button.setAutoRaise(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.model_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.model_label = QLabel("Loading the model…", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.model_label.setTextFormat(Qt.TextFormat.PlainText)
         self.model_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 

@@ -77,64 +77,68 @@ class MainWindow(QMainWindow):
         self.empty = EmptyState([f.open_images, f.open_folder, f.open_samples])
         self.drop_area = DropArea(self.empty, self.results_view)
         self.message = MessageBar()
+        self.arch_panel = ArchitecturePanel()
+        self.arch_dock = QDockWidget("Architecture", objectName="architecture-dock")
+        self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
+        self.status = StatusPanel(self.statusBar())
+        self._thumb_ratio = self.devicePixelRatioF()
+        self.thumbnails = ThumbnailLoader(round(THUMBNAIL_SIZE * self._thumb_ratio), self)
+        self.engine = InferenceEngine(self)
+        self._lay_out()
+        self._connect()
+        self._restore_window()
+        self._sync_choices()
+        self._update_counts()
+        self._reload()
+
+    def _lay_out(self) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.message)
         layout.addWidget(self.drop_area, 1)
         self.setCentralWidget(central)
-
-        self.arch_panel = ArchitecturePanel()
-        self.arch_dock = QDockWidget("Architecture", objectName="architecture-dock")
         self.arch_dock.setWidget(self.arch_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.arch_dock)
-        panel_toggle = self.arch_dock.toggleViewAction()
-        panel_toggle.setShortcut("Ctrl+Shift+A")
-        panel_toggle.setText("&Architecture Panel")
-        panel_toggle.setToolTip("Show the layers of the network (Ctrl+Shift+A)")
-        panel_toggle.setIcon(act.action_icon("architecture", QStyle.StandardPixmap.SP_FileDialogListView))
-        panel_toggle.setIconText("Architecture")
+        panel_toggle = act.dock_toggle(
+            self.arch_dock,
+            text="&Architecture Panel",
+            short="Architecture",
+            shortcut="Ctrl+Shift+A",
+            tip="Show the layers of the network",
+            icon=act.action_icon("architecture", QStyle.StandardPixmap.SP_FileDialogListView),
+        )
         self.device_menu = act.build_menus(self.menuBar(), self.actions, panel_toggle)
         toolbar = QToolBar("Main", objectName="main-toolbar", movable=False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         act.build_toolbar(toolbar, self.actions, panel_toggle)
-        self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
         self.top_k.setToolTip("How many of the most likely classes to show for each image")
-        self.top_k.valueChanged.connect(self._top_k_changed)
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" Top-k: "))
         toolbar.addWidget(self.top_k)
         self.addToolBar(toolbar)
-        self.status = StatusPanel(self.statusBar())
-        self.status.cancel.clicked.connect(self.cancel_run)
 
-        ratio = self.devicePixelRatioF()
-        self.thumbnails = ThumbnailLoader(round(THUMBNAIL_SIZE * ratio), self)
-        self.thumbnails.ready.connect(lambda key, image: self.results.set_thumbnail(key, image, ratio))
-        self.thumbnails.failed.connect(lambda key, _message: self.results.set_thumbnail_failed(key))
+    def _connect(self) -> None:
+        self.top_k.valueChanged.connect(self._top_k_changed)
+        self.status.cancel.clicked.connect(self.cancel_run)
+        self.thumbnails.ready.connect(self._on_thumbnail)
+        self.thumbnails.failed.connect(self._on_thumbnail_failed)
         self.results.countsChanged.connect(self._update_counts)
         proxy = self.results_view.proxy
         for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
             signal.connect(self._update_counts)
         self.results_view.opened.connect(self.open_preview)
         self.drop_area.dropped.connect(self._queue_mime)
-
-        self.engine = InferenceEngine(self)
-        w = self.engine.worker
+        w = self.engine.worker  # its signals arrive queued, in this thread
         w.started.connect(self._on_started)
         w.progress.connect(self._on_progress)
         w.result.connect(self._on_result)
         w.error.connect(self._on_error)
-        self.engine.finished.connect(self._on_finished)
         w.ready.connect(self._on_ready)
         w.modelLoaded.connect(self._on_model_loaded)
         w.downloadProgress.connect(self._on_download_progress)
         w.needsDownload.connect(self._on_needs_download)
-
-        self._restore_window()
-        self._sync_choices()
-        self._update_counts()
-        self._reload()
+        self.engine.finished.connect(self._on_finished)
 
     # -- inputs -----------------------------------------------------------------------------
 
@@ -204,6 +208,12 @@ class MainWindow(QMainWindow):
         if result.ok:
             self.thumbnails.request(result.source, self._pasted.get(result.source, result.source))
         self.drop_area.show_results(True)
+
+    def _on_thumbnail(self, key: str, image: Any) -> None:
+        self.results.set_thumbnail(key, image, self._thumb_ratio)
+
+    def _on_thumbnail_failed(self, key: str, _message: str) -> None:
+        self.results.set_thumbnail_failed(key)
 
     def _update_counts(self, *_args: Any) -> None:
         rows, errors = self.results.counts()
@@ -327,7 +337,7 @@ class MainWindow(QMainWindow):
             self.settings.device = AUTO_DEVICE
             self.message.show_message(f"The device {missing} is not available; using Auto.")
         act.set_devices(self.device_menu, self.actions.model.devices, info.devices, self.settings.device)
-        self.actions.model.devices.setEnabled(not self.engine.busy)
+        self._enable_model_choices(not self.engine.busy)
 
     def _on_started(self, job: str) -> None:
         if job in (PREPARE, LOAD):
@@ -405,11 +415,14 @@ class MainWindow(QMainWindow):
 
     def _set_running(self, running: bool) -> None:
         """While classifying, the model cannot change and Cancel is available."""
-        for action in self.actions.model_choices():
-            action.setEnabled(not running)
+        self._enable_model_choices(not running)
         self.actions.file.cancel.setEnabled(running)
         if not running:
             self.status.hide_progress()
+
+    def _enable_model_choices(self, enabled: bool) -> None:
+        for action in self.actions.model_choices():
+            action.setEnabled(enabled)
 
     def _top_k_changed(self, value: int) -> None:
         self.settings.top_k = value

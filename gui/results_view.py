@@ -86,10 +86,6 @@ class ResultsView(QWidget):
     def shown_results(self) -> list[ClassificationResult]:
         return self.proxy.shown_results()
 
-    def selected_result(self) -> ClassificationResult | None:
-        index = self.table.currentIndex()
-        return index.data(Role.RESULT) if index.isValid() else None
-
     def _sort(self, choice: int) -> None:
         _, column, order = SORTS[choice]
         self.proxy.sort(column, order)

@@ -6,7 +6,7 @@ own ``QSettings`` (an INI file in a temporary folder) so they never touch the us
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -77,7 +77,3 @@ class Settings:
 
     def sync(self) -> None:
         self.store.sync()
-
-    def as_dict(self) -> dict[str, Any]:
-        """Every stored key and value (for diagnostics and tests)."""
-        return {key: self.store.value(key) for key in self.store.allKeys()}

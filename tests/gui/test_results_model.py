@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtTest import QAbstractItemModelTester, QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from core.results import ClassificationResult, Prediction
+from gui.bars import paint_predictions
 from gui.preview import PreviewDialog
 from gui.results_model import Column, ResultsModel, Role
 from gui.results_view import ResultsView
@@ -126,3 +127,20 @@ def test_model_ignores_invalid_indexes() -> None:
     model = ResultsModel()
     assert model.data(QModelIndex()) is None
     assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == "Image"
+
+
+def test_bars_are_as_long_as_the_probabilities(qtbot) -> None:
+    def filled(probability: float) -> int:
+        """Accent-coloured pixels across the middle of a one-line bar."""
+        palette = QApplication.palette()
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        image = QImage(500, 30, QImage.Format.Format_RGB32)
+        image.fill(palette.color(QPalette.ColorRole.Base))
+        painter = QPainter(image)
+        paint_predictions(painter, QRect(0, 0, 500, 30), [Prediction(0, "star", probability)], palette)
+        painter.end()
+        return sum(1 for x in range(500) if image.pixelColor(x, 15) == accent)
+
+    full, three_quarters, quarter = filled(1.0), filled(0.75), filled(0.25)
+    assert full > 150
+    assert abs(three_quarters - 0.75 * full) <= 4 and abs(quarter - 0.25 * full) <= 4
