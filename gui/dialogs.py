@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-import platform
 import sys
-from importlib import metadata
 from typing import Any
 
 import PySide6
@@ -17,6 +15,8 @@ from gui.choices import arch_label, weights_label
 
 
 def about_html(device: str) -> str:
+    import platform
+
     rows = [
         ("ResLens", __version__),
         ("torch", _installed("torch")),
@@ -89,6 +89,8 @@ def _value(value: Any) -> str:
 
 def _installed(distribution: str) -> str:
     """The version in use, or the installed one (importing torch here would take seconds)."""
+    from importlib import metadata  # here: it costs start-up time
+
     module = sys.modules.get(distribution)
     if module is not None:
         return str(getattr(module, "__version__", "?"))
