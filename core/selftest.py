@@ -2,13 +2,15 @@
 
 Used by ``reslens --self-test`` (which adds the window, see ``gui/selftest.py``), by the bundle
 check of the packaged app and by people reporting a problem. Each bundled sample is named after
-its true class (``assets/samples/star.jpg`` shows a star), so "all samples right" is a complete,
-offline test of decoding, preprocessing, weights and the forward pass on the chosen device.
+its true class, optionally with a ``-variant`` suffix (``star.jpg``, ``star-drawn.jpg``), so
+"all samples right" is a complete, offline test of decoding, preprocessing, weights and the
+forward pass on the chosen device.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,15 @@ def sample_files(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
 
 
+def true_class(path: str | Path, categories: Sequence[str]) -> str:
+    """A sample's class from its name: the stem (``star``), or the class before ``-variant``."""
+    stem = Path(path).stem
+    if stem in categories:
+        return stem
+    prefixes = [c for c in categories if stem.startswith(f"{c}-")]
+    return max(prefixes, key=len) if prefixes else stem
+
+
 def run_selftest(device: str = "auto") -> SelfTestReport:
     """Load the bundled model on ``device`` ("auto": the best one), classify the samples, summarise.
 
@@ -86,7 +97,7 @@ def _check(report: SelfTestReport, device: str) -> None:
         report.errors.append("no sample images found in the bundled assets")
     classifier = Classifier.from_loaded(loaded)
     for result in classifier.classify([str(p) for p in samples], top_k=1):
-        truth = Path(result.source).stem
+        truth = true_class(result.source, loaded.meta.categories)
         if result.error is not None:
             report.wrong.append({"file": Path(result.source).name, "error": result.error})
         elif result.top is not None and result.top.label == truth:

@@ -65,13 +65,19 @@ def test_spec_icons_exist() -> None:
 
 def test_entry_point_calls_freeze_support_before_importing_the_app() -> None:
     tree = ast.parse((PACKAGING / "entry.py").read_text(encoding="utf-8"))
-    order = []
-    for node in tree.body:
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            order.append(ast.unparse(node.value.func))
-        elif isinstance(node, ast.ImportFrom):
-            order.append(f"from {node.module}")
-    assert order.index("multiprocessing.freeze_support") < order.index("from gui.app")
+    freeze = [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and ast.unparse(n.func) == "multiprocessing.freeze_support"
+    ]
+    app_imports = [
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in ("gui", "core")
+    ]
+    assert freeze and app_imports
+    assert min(freeze) < min(app_imports)
+    assert any((n.module or "") == "gui.selftest" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom))
 
 
 def test_deb_control_template_lists_qt_system_libraries() -> None:
