@@ -104,19 +104,28 @@ def format_results(results: Sequence[ClassificationResult]) -> str:
 
 
 class _ProgressBar:
-    """A one-line progress bar on stderr, shown only for runs of more than a handful of images."""
+    """Progress on stderr for runs of more than a handful of images.
+
+    On a terminal, one line redrawn in place; in a log (not a TTY), a line per tenth of the run.
+    """
 
     def __init__(self, stream: TextIO, width: int = 30) -> None:
         self.stream, self.width, self.shown = stream, width, False
+        self.interactive = stream.isatty()
+        self.last_tenth = -1
 
     def update(self, done: int, total: int) -> None:
         if total <= PROGRESS_THRESHOLD:
             return
         filled = self.width * done // total
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total}")
+        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done}/{total}"
+        if self.interactive:
+            self.stream.write(f"\r{line}")
+            self.shown = True
+        elif (tenth := 10 * done // total) > self.last_tenth:
+            self.last_tenth = tenth
+            self.stream.write(f"{line}\n")
         self.stream.flush()
-        self.shown = True
 
     def close(self) -> None:
         if self.shown:
