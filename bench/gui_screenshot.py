@@ -52,7 +52,7 @@ def main(out: Path) -> int:
 
     def ready() -> bool:
         rows = window.results.rowCount()
-        thumbs = all(window.results.thumbnail(r.source) is not None for r in window.results.results())
+        thumbs = not window.thumbnails.busy  # those of the rows on screen
         return rows > 0 and not window.engine.busy and thumbs and panel.shown_key is not None
 
     def poll() -> None:

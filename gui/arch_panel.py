@@ -71,6 +71,7 @@ class ArchitecturePanel(QWidget):
         self.tree.setModel(self.proxy)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
         self.details = QTextBrowser(openLinks=False)
         self.details.setPlaceholderText("Select a layer to see its details.")

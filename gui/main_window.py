@@ -47,7 +47,7 @@ from gui.inputs import MimeInputs, read_mime
 from gui.message_bar import MessageBar
 from gui.preview import PreviewDialog
 from gui.results_model import ResultsModel
-from gui.results_view import THUMBNAIL_SIZE, ResultsView
+from gui.results_view import THUMBNAIL_SIZE, ResultsView, placeholder_pixmap
 from gui.settings import Settings
 from gui.status import StatusPanel
 from gui.thumbnails import ThumbnailLoader
@@ -71,7 +71,10 @@ class MainWindow(QMainWindow):
 
         self.actions = act.create_actions(self)
         self.results = ResultsModel(self)
-        self.results.set_icons(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+        self.results.set_icons(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+            placeholder_pixmap(THUMBNAIL_SIZE),
+        )
         self.results_view = ResultsView(self.results)
         f = self.actions.file
         self.empty = EmptyState([f.open_images, f.open_folder, f.open_samples])
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.top_k.valueChanged.connect(self._top_k_changed)
         self.status.cancel.clicked.connect(self.cancel_run)
+        self.results.thumbnailWanted.connect(self._make_thumbnail)
         self.thumbnails.ready.connect(self._on_thumbnail)
         self.thumbnails.failed.connect(self._on_thumbnail_failed)
         self.results.countsChanged.connect(self._update_counts)
@@ -205,9 +209,10 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: ClassificationResult) -> None:
         self.results.add(result)
-        if result.ok:
-            self.thumbnails.request(result.source, self._pasted.get(result.source, result.source))
         self.drop_area.show_results(True)
+
+    def _make_thumbnail(self, key: str) -> None:
+        self.thumbnails.request(key, self._pasted.get(key, key))
 
     def _on_thumbnail(self, key: str, image: Any) -> None:
         self.results.set_thumbnail(key, image, self._thumb_ratio)

@@ -2,7 +2,9 @@
 
 Rows arrive one by one from the worker; they are buffered and inserted in batches (one
 ``beginInsertRows`` per ~30 ms) so a run of thousands of images does not flood the views.
-Thumbnails are set later, by key, when the thumbnail loader has made them.
+Thumbnails are made on demand: the first time a view asks for a row's picture, the model emits
+``thumbnailWanted`` and shows a placeholder until ``set_thumbnail`` brings it; rows that are
+never scrolled into view never cost a decode.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class ResultsModel(QAbstractTableModel):
     """One row per classified input, in arrival order."""
 
     countsChanged = Signal()
+    thumbnailWanted = Signal(str)  # the key (the result's source) of a picture a view needs
 
     FLUSH_MS = 30
 
@@ -66,6 +69,8 @@ class ResultsModel(QAbstractTableModel):
         self._thumbs: dict[str, QPixmap | QIcon] = {}
         self._rows_by_key: dict[str, list[int]] = {}
         self._broken = QIcon()
+        self._placeholder = QIcon()
+        self._wanted: set[str] = set()
         self._flush_timer = QTimer(self, singleShot=True, interval=self.FLUSH_MS)
         self._flush_timer.timeout.connect(self.flush)
 
@@ -96,10 +101,21 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(result, column)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.IMAGE:
-            return self._thumbs.get(result.source, self._broken if not result.ok else None)
+            return self._decoration(result)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.TIME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _decoration(self, result: ClassificationResult) -> QPixmap | QIcon:
+        if not result.ok:
+            return self._broken
+        thumb = self._thumbs.get(result.source)
+        if thumb is not None:
+            return thumb
+        if result.source not in self._wanted:
+            self._wanted.add(result.source)
+            self.thumbnailWanted.emit(result.source)
+        return self._placeholder
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -130,12 +146,13 @@ class ResultsModel(QAbstractTableModel):
         self._rows.clear()
         self._rows_by_key.clear()
         self._thumbs.clear()
+        self._wanted.clear()
         self.endResetModel()
         self.countsChanged.emit()
 
-    def set_icons(self, broken: QIcon) -> None:
-        """The decoration of a row whose image could not be read."""
-        self._broken = broken
+    def set_icons(self, broken: QIcon, placeholder: QIcon | QPixmap) -> None:
+        """Decorations for a row whose image could not be read, and while its thumbnail is made."""
+        self._broken, self._placeholder = broken, placeholder
 
     def set_thumbnail(self, key: str, image: QImage, device_pixel_ratio: float = 1.0) -> None:
         pixmap = QPixmap.fromImage(image)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QFontMetrics, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -102,3 +102,10 @@ class ResultsView(QWidget):
         result = index.data(Role.RESULT)
         if result is not None:
             self.opened.emit(result)
+
+
+def placeholder_pixmap(side: int) -> QPixmap:
+    """A transparent square the size of a thumbnail, so names do not jump when it arrives."""
+    pixmap = QPixmap(side, side)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return pixmap

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gui.lazy import import_heavy
-from gui.threads import yield_to_gui
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,6 @@ class SummaryWorker(QObject):
     def summarize(self, key: ArchKey) -> None:
         if self.latest is not None and key != self.latest:
             return
-        yield_to_gui()
         try:
             build_resnet = import_heavy("core.resnet").build_resnet
             summarize = import_heavy("core.summary").summarize

@@ -27,7 +27,7 @@ def move_to_thread(worker: QObject, name: str, parent: QObject | None = None) ->
 def start_in_thread(worker: QObject, name: str, parent: QObject | None = None) -> QThread:
     """``move_to_thread`` and start the thread's event loop."""
     thread = move_to_thread(worker, name, parent)
-    thread.start(QThread.Priority.LowPriority)
+    thread.start()
     return thread
 
 
@@ -41,10 +41,12 @@ def stop_thread(thread: QThread) -> None:
 def yield_to_gui() -> None:
     """Lower the calling (worker) thread's priority below the GUI thread's, once.
 
-    On 2 cores, inference, decoding and thumbnailing threads would otherwise delay the GUI
-    thread's wake-ups by tens of milliseconds. Threads started from here (torch's intra-op
-    pool, core's decoding pool) inherit the priority on Linux; elsewhere ``QThread.start``'s
-    priority does the job.
+    For the inference thread, which spends its time in torch's C++ with the GIL released: on
+    2 cores it and the threads it starts (torch's intra-op pool, core's decoding pool inherit
+    the priority on Linux; elsewhere ``QThread.start``'s priority does the job) would otherwise
+    delay the GUI thread's wake-ups by tens of milliseconds. Not for threads that mostly run
+    Python (thumbnails, summary hooks): preempted while holding the GIL, they would make the
+    GUI thread wait for it (measured: worse stalls).
     """
     if sys.platform.startswith("linux") and not getattr(_local, "lowered", False):
         _local.lowered = True

@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from gui.imaging import pil_to_qimage
-from gui.threads import yield_to_gui
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -36,6 +35,7 @@ class ThumbnailLoader(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._requested: set[str] = set()
+        self._in_flight: set[str] = set()
         self._closed = False
         self._made.connect(self._deliver)
         self._not_made.connect(self._report)
@@ -45,12 +45,19 @@ class ThumbnailLoader(QObject):
         if key in self._requested or self._closed:
             return
         self._requested.add(key)
+        self._in_flight.add(key)
         self._pool.start(lambda: self._make(key, source))
 
     def forget(self) -> None:
         """Drop queued requests (running ones finish) and allow every key again."""
         self._pool.clear()
         self._requested.clear()
+        self._in_flight.clear()
+
+    @property
+    def busy(self) -> bool:
+        """Whether thumbnails asked for are still being made."""
+        return bool(self._in_flight)
 
     def wait(self, msecs: int = -1) -> bool:
         return self._pool.waitForDone(msecs)
@@ -62,7 +69,6 @@ class ThumbnailLoader(QObject):
         self.wait()
 
     def _make(self, key: str, source: str | Path | Image.Image) -> None:
-        yield_to_gui()
         try:
             from core.images import make_thumbnail
 
@@ -75,7 +81,9 @@ class ThumbnailLoader(QObject):
     # Bound methods of this QObject run in its thread, so ``ready`` and ``failed`` are always
     # emitted there, whatever their receivers are (a lambda would otherwise run in the pool).
     def _deliver(self, key: str, image: QImage) -> None:
+        self._in_flight.discard(key)
         self.ready.emit(key, image)
 
     def _report(self, key: str, message: str) -> None:
+        self._in_flight.discard(key)
         self.failed.emit(key, message)

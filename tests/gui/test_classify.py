@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.cli import main as cli_main
 from core.paths import samples_dir
+from gui.results_view import THUMBNAIL_SIZE
 from tests.gui.conftest import drop_paths, wait_idle
 
 
@@ -70,3 +71,17 @@ def test_paste_of_an_image_and_of_file_urls(qtbot, window) -> None:
     wait_idle(qtbot, window)
     assert [Path(r.source).name for r in window.results.results()][1:] == [first.name]
     assert "example.com" in window.message.text  # a remote URL is named, not fetched
+
+
+def test_thumbnails_are_made_at_thumbnail_size_for_the_rows_on_screen(qtbot, window) -> None:
+    window.queue_paths([samples_dir()])
+    wait_idle(qtbot, window)
+    model, table = window.results, window.results_view.table
+    first, last = model.results()[0].source, model.results()[-1].source
+    qtbot.waitUntil(lambda: model.thumbnail(first) is not None and not window.thumbnails.busy)
+    side = max(model.thumbnail(first).width(), model.thumbnail(first).height())
+    assert side <= round(THUMBNAIL_SIZE * window.devicePixelRatioF())
+    assert model.thumbnail(last) is None  # below the fold: not decoded (yet)
+
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.thumbnail(last) is not None, timeout=30_000)
