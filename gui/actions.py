@@ -320,7 +320,7 @@ def set_devices(menu: QMenu, group: QActionGroup, devices: Sequence[Any], chosen
     for device in devices:
         action = new_action(
             parent,
-            device.name,
+            getattr(device, "description", device.name),  # a GPU's shows its memory
             checkable=True,
             data=device.key,
             group=group,

@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main", objectName="main-toolbar", movable=False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         act.build_toolbar(toolbar, self.actions, panel_toggle)
-        self.top_k.setToolTip("How many of the most likely classes to show for each image")
+        self.top_k.setToolTip("How many of the most likely classes to show for the images classified next")
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" Top-k: "))
         toolbar.addWidget(self.top_k)
