@@ -78,6 +78,14 @@ def drop_paths(target: QWidget, paths: Sequence[Path]) -> QDropEvent:
     return drop
 
 
+def sample_files() -> list[Path]:
+    """The bundled sample images, as a folder walk finds them."""
+    from core.images import iter_image_files
+    from core.paths import samples_dir
+
+    return list(iter_image_files([samples_dir()]))
+
+
 def make_images(folder: Path, count: int, size: int = 64) -> list[Path]:
     """``count`` small distinct JPEGs (no two alike, so none can be skipped as a duplicate)."""
     from PIL import Image

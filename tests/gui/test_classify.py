@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from core.cli import main as cli_main
 from core.paths import samples_dir
 from gui.results_view import THUMBNAIL_SIZE
-from tests.gui.conftest import drop_paths, wait_idle
+from tests.gui.conftest import drop_paths, sample_files, wait_idle
 
 
 def labels_by_name(results) -> dict[str, list[str]]:
@@ -26,7 +26,7 @@ def test_dropping_the_sample_folder_shows_the_clis_labels(qtbot, window, capsys)
     wait_idle(qtbot, window)
 
     shown = window.results.results()
-    samples = sorted(p.name for p in samples_dir().iterdir() if p.is_file())
+    samples = sorted(p.name for p in sample_files())
     assert sorted(Path(r.source).name for r in shown) == samples
     assert all(r.ok for r in shown)
     assert area.currentWidget() is window.results_view and not area.highlighted
@@ -41,7 +41,7 @@ def test_dropping_the_sample_folder_shows_the_clis_labels(qtbot, window, capsys)
 def test_a_bad_file_gets_an_error_row_and_the_others_are_classified(qtbot, window, tmp_path) -> None:
     bad = tmp_path / "broken.jpg"
     bad.write_bytes(b"this is not a JPEG")
-    good = sorted(samples_dir().glob("*.jpg"))[:3]
+    good = sample_files()[:3]
     drop_paths(window.drop_area, [*good, bad])
     wait_idle(qtbot, window)
 
@@ -63,7 +63,7 @@ def test_paste_of_an_image_and_of_file_urls(qtbot, window) -> None:
     assert [r.source for r in window.results.results()] == ["clipboard-1"]
     assert window.results.results()[0].width == 120
 
-    first = sorted(samples_dir().glob("*.jpg"))[0]
+    first = sample_files()[0]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(first)), QUrl("https://example.com/cat.jpg")])
     QApplication.clipboard().setMimeData(mime)

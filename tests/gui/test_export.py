@@ -6,7 +6,7 @@ import pytest
 
 from core.export import read_csv, read_json
 from core.paths import samples_dir
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import sample_files, wait_idle
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def test_export_writes_csv_and_json_that_parse_back_to_the_shown_results(classif
     window = classified
     window.results_view.sort_combo.setCurrentText("Confidence")
     shown = window.results_view.shown_results()
-    assert len(shown) == len(list(samples_dir().glob("*.jpg"))) + 1
+    assert len(shown) == len(sample_files()) + 1
     assert window.actions.file.export.isEnabled()
 
     assert window.export_to(tmp_path / "out.json") == len(shown)

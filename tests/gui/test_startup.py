@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 import gui.app
-from core.paths import samples_dir
 from gui.main_window import MainWindow
+from tests.gui.conftest import sample_files
 
 SHOWN_WITHOUT_TORCH = """
 import sys, time
@@ -47,7 +47,7 @@ def test_the_window_is_shown_before_torch_is_imported(tmp_path: Path) -> None:
 
 
 def test_main_queues_the_paths_given(qtbot, monkeypatch) -> None:
-    sample = sorted(samples_dir().glob("*.jpg"))[0]
+    sample = sample_files()[0]
     seen: dict[str, object] = {}
 
     def run_until_classified(_app: QApplication) -> int:

@@ -12,11 +12,10 @@ from PySide6.QtWidgets import QApplication, QToolButton
 
 import core.weights
 from core import __version__
-from core.paths import samples_dir
 from gui import actions as act
 from gui.choices import IMAGENET_SOURCES, WEIGHT_SOURCES
 from gui.drop_zone import DROP_HINT
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import sample_files, wait_idle
 
 
 def test_weight_sources_match_core() -> None:
@@ -59,7 +58,7 @@ def test_the_sample_images_are_one_click_away(qtbot, window) -> None:
     )
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert window.results.rowCount() == len(list(samples_dir().glob("*.jpg")))
+    assert window.results.rowCount() == len(sample_files())
 
 
 def test_drag_over_highlights_and_leaving_clears(window, tmp_path) -> None:
