@@ -26,7 +26,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 check_start=$SECONDS
 set +e
-(cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" LANG=C.UTF-8 \
+(cd "$work" && env -i PATH=/usr/bin:/bin HOME="$HOME" \
   timeout 600 "$ROOT/dist/reslens/reslens" --self-test) >"$work/out" 2>"$work/err"
 status=$?
 set -e
