@@ -246,13 +246,13 @@ def _interpolation(name: str) -> Any:
 
 
 def _resolve_device(choice: str) -> torch.device:
-    if choice != "auto":
-        return torch.device(choice)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    """The device registry's answer, its error turned into a plain training error."""
+    from core.devices import DeviceError, resolve_device
+
+    try:
+        return resolve_device(choice)
+    except DeviceError as exc:
+        raise TrainingError(str(exc)) from None
 
 
 def initial_state(path: Path, arch: str, classes: tuple[str, ...]) -> tuple[dict[str, Tensor], str]:
@@ -281,6 +281,7 @@ def initial_state(path: Path, arch: str, classes: tuple[str, ...]) -> tuple[dict
 
 
 def build_model(config: TrainConfig, classes: tuple[str, ...]) -> tuple[ResNet, str]:
+    """The network for ``classes``: from scratch (blocks start as identities) or from weights."""
     model = build_resnet(config.arch, num_classes=len(classes), zero_init_residual=not config.weights)
     if not config.weights:
         return model, "random initialisation"
