@@ -25,6 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="images or folders to classify")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation (bundled model, samples, architecture, window), print one "
+        "line of JSON and exit 0 only if all of it worked",
+    )
     return parser
 
 
@@ -54,7 +60,12 @@ def app_icon() -> QIcon:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    app, remaining = create_application(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--self-test" in argv:  # before any QApplication: the self-test picks its own platform
+        from gui.selftest import main as self_test
+
+        return self_test(argv)
+    app, remaining = create_application(argv)
     args = build_parser().parse_args(remaining)
 
     from gui.main_window import MainWindow

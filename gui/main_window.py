@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -480,6 +480,9 @@ class MainWindow(QMainWindow):
             self.settings.window_state = self.saveState()
             self.settings.sync()
             self.engine.shutdown()
+            # The worker has stopped; answers it queued before that must not reach a closed
+            # window (a late modelLoaded would start the summary thread again).
+            QCoreApplication.removePostedEvents(self, QEvent.Type.MetaCall)
             self.arch_panel.shutdown()
             self.thumbnails.close()
         super().closeEvent(event)

@@ -12,10 +12,6 @@ multiprocessing.freeze_support()
 import sys  # noqa: E402
 
 if __name__ == "__main__":
-    if "--self-test" in sys.argv[1:]:  # the packaged app's check, before any window exists
-        from gui.selftest import main as self_test
-
-        sys.exit(self_test())
-    from gui.app import main
+    from gui.app import main  # handles --self-test too
 
     sys.exit(main())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+
+from PySide6.QtWidgets import QApplication
 
 from gui.worker import CLASSIFY
 from tests.gui.conftest import make_images, open_window, wait_idle
@@ -53,6 +56,19 @@ def test_closing_mid_run_leaves_no_running_thread(qtbot, settings_file, tmp_path
     # Python's own threads (the decoding pool); Qt's threads show up as never-ending dummies.
     leftover = [t for t in python_threads() if t not in before and t.is_alive()]
     assert leftover == []
+
+
+def test_answers_queued_before_close_never_reach_the_closed_window(qtbot, settings_file) -> None:
+    window = open_window(qtbot, settings_file)
+    info = window.model_info
+    late = dataclasses.replace(info, arch="resnet50")
+    sender = threading.Thread(target=window.engine.worker.modelLoaded.emit, args=(late,))
+    sender.start()  # emitted from another thread: queued for the window, not yet delivered
+    sender.join()
+    window.close()
+    QApplication.processEvents()
+    assert window.model_info is info
+    assert window.arch_panel._thread is None or not window.arch_panel._thread.isRunning()
 
 
 def python_threads() -> list[threading.Thread]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +73,16 @@ def test_version_flag(capsys) -> None:
     except SystemExit as exit_:
         assert exit_.code == 0
     assert capsys.readouterr().out.startswith("ResLens ")
+
+
+def test_self_test_flag_checks_the_installation(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    env.pop("DISPLAY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "gui", "--self-test"], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["ok"] is True
+    assert summary["samples_right"] == summary["samples_total"] == len(sample_files())
+    assert summary["arch_params"] == 11_182_668  # ResNet-18 with the bundled 12-class head
