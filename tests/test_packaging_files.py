@@ -77,7 +77,7 @@ def test_entry_point_calls_freeze_support_before_importing_the_app() -> None:
     ]
     assert freeze and app_imports
     assert min(freeze) < min(app_imports)
-    assert any((n.module or "") == "gui.selftest" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom))
+    assert any((n.module or "") == "gui.app" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom))
 
 
 def test_deb_control_template_lists_qt_system_libraries() -> None:

@@ -27,6 +27,15 @@ def _settings_sandbox(tmp_path_factory: pytest.TempPathFactory) -> None:
     QApplication.setApplicationName("ResLens-tests")
 
 
+@pytest.fixture(autouse=True)
+def _empty_clipboard_after_each_test(qapp: QApplication) -> Iterator[None]:
+    """A QMimeData set from Python and still on the clipboard when the process exits makes the
+    interpreter's shutdown crash (PySide6 6.12: segmentation fault, exit 139), so no test may
+    leave one there."""
+    yield
+    qapp.clipboard().clear()
+
+
 @pytest.fixture
 def settings_file(tmp_path: Path) -> Path:
     return tmp_path / "reslens.ini"
