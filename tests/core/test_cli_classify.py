@@ -102,3 +102,18 @@ def test_devices_and_weights_listings(capsys) -> None:
     assert main(["weights", "--arch", "resnet50"]) == 0
     out = capsys.readouterr().out
     assert "imagenet-v1" in out and "imagenet-v2" in out and "download" in out
+
+
+def test_samples_with_no_other_argument_use_the_bundled_model(capsys) -> None:
+    from core.paths import samples_dir
+    from core.selftest import sample_files, true_class
+    from core.weights import bundled_meta
+
+    assert main(["classify", str(samples_dir())]) == 0
+    captured = capsys.readouterr()
+    assert "bundled" in captured.err
+    rows = captured.out.splitlines()
+    categories = bundled_meta().categories
+    assert len(rows) == len(sample_files())
+    for path, row in zip(sample_files(), rows, strict=True):
+        assert row.split()[1] == true_class(path, categories), row

@@ -12,11 +12,7 @@ from core.metadata import ModelMeta, save_model
 from core.paths import ASSETS_ENV, samples_dir
 from core.resnet import build_resnet
 from core.selftest import run_selftest, sample_files, true_class
-from core.weights import BUNDLED_MODEL_NAME, bundled_model_path
-
-needs_model = pytest.mark.skipif(
-    not bundled_model_path().is_file(), reason="the bundled model is not in assets/models yet"
-)
+from core.weights import BUNDLED_MODEL_NAME
 
 
 def test_samples_are_found_in_name_order() -> None:
@@ -26,7 +22,6 @@ def test_samples_are_found_in_name_order() -> None:
     assert files == sorted(files)
 
 
-@needs_model
 def test_bundled_model_gets_every_sample_right() -> None:
     report = run_selftest("auto")
     data = report.to_dict()
@@ -37,7 +32,6 @@ def test_bundled_model_gets_every_sample_right() -> None:
     assert json.loads(json.dumps(data))["ok"] is True  # plain JSON, as the CLI prints it
 
 
-@needs_model
 def test_every_sample_is_named_after_a_class_of_the_bundled_model() -> None:
     from core.weights import bundled_meta
 
