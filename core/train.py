@@ -38,6 +38,7 @@ from PIL import Image
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 
+from core.images import build_transform
 from core.metadata import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_model
 from core.resnet import ARCHITECTURES, ResNet, build_resnet
 
@@ -196,21 +197,6 @@ class ImageFiles(Dataset):
         path, target = self.samples[index]
         with Image.open(path) as img:
             return self.transform(img.convert("RGB")), target
-
-
-def eval_transforms(meta: ModelMeta) -> Callable[[Image.Image], Tensor]:
-    """The model's evaluation preprocessing, from its metadata only: resize, centre crop, normalise."""
-    from torchvision.transforms import v2
-
-    return v2.Compose(
-        [
-            v2.Resize(meta.resize_size, interpolation=_interpolation(meta.interpolation), antialias=True),
-            v2.CenterCrop(meta.crop_size),
-            v2.PILToTensor(),
-            v2.ToDtype(torch.float32, scale=True),
-            v2.Normalize(list(meta.mean), list(meta.std)),
-        ]
-    )
 
 
 def train_transforms(meta: ModelMeta, min_scale: float, hflip: bool) -> Callable[[Image.Image], Tensor]:
@@ -416,7 +402,7 @@ def _prepare_data(config: TrainConfig, meta: ModelMeta) -> tuple[ImageFiles, Ima
         train, val_samples = stratified_split(samples, config.val_split, config.seed)
     return (
         ImageFiles(train, train_transforms(meta, config.min_scale, config.hflip)),
-        ImageFiles(val_samples, eval_transforms(meta)),
+        ImageFiles(val_samples, build_transform(meta)),
     )
 
 

@@ -4,7 +4,7 @@ Two numbers go into the bundled model's card: top-1 accuracy on a set rendered b
 ``core.shapes`` with a seed that training never used (the default 1000; training used 1 and
 validation 2), and the score on ``assets/samples``, images made by other means (font glyphs,
 hand drawing) and named by their true class (``star.jpg``, ``star-drawn.jpg``). Both use the
-model's own evaluation preprocessing (``core.train.eval_transforms`` from its metadata), as the
+model's own evaluation preprocessing (``core.images.build_transform`` from its metadata), as the
 app does.
 
     python tools/evaluate_model.py [MODEL] [--seed 1000] [--per-class 250] [--samples DIR]
@@ -32,9 +32,10 @@ from torch import Tensor, nn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.images import build_transform  # noqa: E402
 from core.metadata import ModelMeta, read_safetensors_meta, save_model  # noqa: E402
 from core.shapes import DEFAULT_SIZE, iter_samples  # noqa: E402
-from core.train import IMAGE_SUFFIXES, eval_transforms  # noqa: E402
+from core.train import IMAGE_SUFFIXES  # noqa: E402
 
 DEFAULT_MODEL = ROOT / "assets" / "models" / "reslens-shapes-r18.safetensors"
 
@@ -56,7 +57,7 @@ def heldout_accuracy(
     model: nn.Module, meta: ModelMeta, seed: int, per_class: int, size: int = DEFAULT_SIZE, batch: int = 100
 ) -> dict[str, Any]:
     """Top-1 on ``per_class`` fresh images of every class; per-class accuracy and worst confusions."""
-    transform = eval_transforms(meta)
+    transform = build_transform(meta)
     classes = tuple(meta.categories)
     tensors: list[Tensor] = []
     targets: list[int] = []
@@ -101,7 +102,7 @@ def image_files(folder: Path) -> list[Path]:
 
 def folder_accuracy(model: nn.Module, meta: ModelMeta, files: Iterable[Path]) -> dict[str, Any]:
     """Top-1 on images named by their true class, with what the model said about each."""
-    transform = eval_transforms(meta)
+    transform = build_transform(meta)
     results = {}
     for path in files:
         with Image.open(path) as img:

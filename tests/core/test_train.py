@@ -9,6 +9,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from core.images import build_transform
 from core.metadata import read_safetensors_meta
 from core.resnet import build_resnet
 from core.shapes import write_dataset
@@ -18,7 +19,6 @@ from core.train import (
     add_generate_arguments,
     add_train_arguments,
     config_from_args,
-    eval_transforms,
     initial_state,
     list_image_folder,
     run_generate,
@@ -131,7 +131,7 @@ def test_unusable_folder_is_a_plain_error(tmp_path: Path) -> None:
 def test_eval_transforms_follow_the_metadata(trained) -> None:
     from PIL import Image
 
-    tensor = eval_transforms(trained.meta)(Image.new("RGB", (90, 60), "white"))
+    tensor = build_transform(trained.meta)(Image.new("RGB", (90, 60), "white"))
     assert tensor.shape == (3, 32, 32)
 
 
