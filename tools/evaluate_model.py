@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.images import build_transform  # noqa: E402
 from core.metadata import ModelMeta, read_safetensors_meta, save_model  # noqa: E402
+from core.selftest import true_class  # noqa: E402
 from core.shapes import DEFAULT_SIZE, iter_samples  # noqa: E402
 from core.train import IMAGE_SUFFIXES  # noqa: E402
 
@@ -91,11 +92,6 @@ def heldout_accuracy(
     }
 
 
-def true_label(path: Path) -> str:
-    """``star.jpg`` and ``star-drawn.jpg`` are both stars."""
-    return path.stem.split("-")[0].split("_")[0]
-
-
 def image_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
 
@@ -109,7 +105,7 @@ def folder_accuracy(model: nn.Module, meta: ModelMeta, files: Iterable[Path]) ->
             probs = _predict(model, [transform(img.convert("RGB"))])[0]
         top = probs.topk(3)
         results[path.name] = {
-            "true": true_label(path),
+            "true": true_class(path, meta.categories),
             "predicted": meta.categories[int(top.indices[0])],
             "top3": {
                 meta.categories[int(i)]: round(float(p), 3)
