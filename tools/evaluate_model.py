@@ -34,9 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from core.images import build_transform  # noqa: E402
 from core.metadata import ModelMeta, read_safetensors_meta, save_model  # noqa: E402
-from core.selftest import true_class  # noqa: E402
+from core.selftest import sample_files, true_class  # noqa: E402
 from core.shapes import DEFAULT_SIZE, iter_samples  # noqa: E402
-from core.train import IMAGE_SUFFIXES  # noqa: E402
 
 DEFAULT_MODEL = ROOT / "assets" / "models" / "reslens-shapes-r18.safetensors"
 
@@ -90,10 +89,6 @@ def heldout_accuracy(
         "per_class": {c: round(hits[c] / per_class, 4) for c in classes},
         "top_confusions": dict(confusions.most_common(8)),
     }
-
-
-def image_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def folder_accuracy(model: nn.Module, meta: ModelMeta, files: Iterable[Path]) -> dict[str, Any]:
@@ -153,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"held-out (seed {args.seed}, {heldout['images']} images): top-1 {heldout['top1']:.2%}")
     print("  per class: " + ", ".join(f"{c} {a:.0%}" for c, a in heldout["per_class"].items()))
     print(f"  most confused: {heldout['top_confusions']}")
-    files = image_files(args.samples)
+    files = sample_files(args.samples)
     glyphs = folder_accuracy(model, meta, [f for f in files if "-" not in f.stem])
     drawn = folder_accuracy(model, meta, [f for f in files if "-" in f.stem])
     _print_samples(glyphs)
