@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 import torch
 
+from core.errors import UsageError
+
 log = logging.getLogger(__name__)
 
 AUTO = "auto"
 
 
-class DeviceError(RuntimeError):
+class DeviceError(UsageError, RuntimeError):
     """A device was asked for that this machine does not have (the message says which exist)."""
 
 

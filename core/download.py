@@ -20,15 +20,9 @@ from typing import BinaryIO
 
 import torch
 
+from core.errors import DownloadCancelled, DownloadError
+
 CHUNK = 1 << 16
-
-
-class DownloadError(Exception):
-    """The file could not be fetched or verified; the message says what to do instead."""
-
-
-class DownloadCancelled(DownloadError):
-    """The user cancelled; nothing was left in the cache."""
 
 
 def cache_dir() -> Path:

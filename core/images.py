@@ -27,6 +27,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
+from core.errors import ImageDecodeError
+
 if TYPE_CHECKING:
     from core.metadata import ModelMeta
 
@@ -90,10 +92,6 @@ IMAGE_EXTENSIONS: frozenset[str] = frozenset(
     ext for name, exts in _FORMATS.items() if _format_available(name) for ext in exts
 )
 """Lower-case suffixes, with the dot, of the files a folder walk picks up."""
-
-
-class ImageDecodeError(Exception):
-    """A file that cannot become a picture; ``str()`` is one sentence a person understands."""
 
 
 # --------------------------------------------------------------------------- plugin registration

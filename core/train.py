@@ -38,6 +38,7 @@ from PIL import Image
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 
+from core.errors import ResLensError
 from core.images import build_transform
 from core.metadata import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_model
 from core.resnet import ARCHITECTURES, ResNet, build_resnet
@@ -141,7 +142,7 @@ class TrainResult:
     cancelled: bool = False
 
 
-class TrainingError(Exception):
+class TrainingError(ResLensError):
     """A run that cannot start (bad folder, mismatched classes, unusable weights), said plainly."""
 
 

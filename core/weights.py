@@ -21,7 +21,8 @@ import torch
 from torch import Tensor, nn
 
 from core.architectures import ARCH_NAMES, STAGE_BLOCKS, pretty_arch
-from core.download import DownloadError, cache_path, download_to_cache
+from core.download import cache_path, download_to_cache
+from core.errors import DownloadError, WeightsError
 from core.metadata import ModelMeta, read_safetensors_meta
 from core.paths import models_dir
 from core.resnet import build_resnet
@@ -33,14 +34,6 @@ BUNDLED_MODEL_NAME = "reslens-shapes-r18"
 WEIGHTS_SUFFIXES = (".safetensors", ".pth", ".pt", ".bin", ".ckpt")
 
 ProgressCallback = Callable[[int, int], None]
-
-
-class WeightsError(Exception):
-    """Weights that cannot be used, with a message for a person and, if known, the right arch."""
-
-    def __init__(self, message: str, suggested_arch: str | None = None) -> None:
-        super().__init__(message)
-        self.suggested_arch = suggested_arch
 
 
 @dataclass
