@@ -10,7 +10,7 @@ from typing import TextIO
 
 from core.results import ClassificationResult
 
-BASE_COLUMNS = ("source", "ok", "error", "elapsed_ms", "width", "height")
+BASE_COLUMNS = ("source", "ok", "error", "elapsed_ms", "width", "height", "model")
 
 
 def results_to_json(results: Iterable[ClassificationResult]) -> str:
@@ -45,6 +45,7 @@ def write_csv_to(results: Sequence[ClassificationResult], stream: TextIO) -> Non
             "elapsed_ms": f"{result.elapsed_ms:.1f}",
             "width": result.width or "",
             "height": result.height or "",
+            "model": result.model,
         }
         for rank, prediction in enumerate(result.predictions, start=1):
             row[f"label_{rank}"] = prediction.label

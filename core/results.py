@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -20,7 +20,9 @@ class ClassificationResult:
     """The outcome for one input: its top-k predictions, or the reason it could not be classified.
 
     ``source`` is the file path as given (or a name such as ``"clipboard-1"`` for an in-memory
-    image); ``elapsed_ms`` is the time spent on this input (its share of decoding and of its batch).
+    image); ``elapsed_ms`` is the time spent on this input (its share of decoding and of its batch);
+    ``model`` names the model that produced it (name and a short weights hash), so runs made with
+    different models stay distinguishable in the table and in exports.
     """
 
     source: str
@@ -29,7 +31,7 @@ class ClassificationResult:
     error: str | None = None
     width: int | None = None
     height: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    model: str = ""
 
     @property
     def ok(self) -> bool:
@@ -42,7 +44,6 @@ class ClassificationResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON schema used by ``reslens-cli classify --json`` and the GUI's export."""
         data = asdict(self)
-        data.pop("extra")
         data["predictions"] = [asdict(p) for p in self.predictions]
         return data
 
@@ -55,4 +56,5 @@ class ClassificationResult:
             error=data.get("error"),
             width=data.get("width"),
             height=data.get("height"),
+            model=data.get("model", ""),
         )

@@ -6,7 +6,7 @@ import platform
 
 import torch
 import torchvision
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl, qVersion
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, qVersion
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -66,7 +66,7 @@ def test_drag_over_highlights_and_leaving_clears(window, tmp_path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path))])
     enter = QDragEnterEvent(
-        QPointF(10, 10),
+        QPoint(10, 10),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -80,7 +80,7 @@ def test_drag_over_highlights_and_leaving_clears(window, tmp_path) -> None:
     text_only = QMimeData()
     text_only.setText("hello")
     refused = QDragEnterEvent(
-        QPointF(10, 10),
+        QPoint(10, 10),
         Qt.DropAction.CopyAction,
         text_only,
         Qt.MouseButton.LeftButton,
