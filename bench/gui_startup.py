@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -100,6 +101,9 @@ def child(launched: float, images: Path, settings: Path) -> None:
         report["longest_stall_ms"] = max(0.0, (max(gaps) * 1000 - PROBE_MS)) if gaps else 0.0
         report["p99_gap_ms"] = sorted(gaps)[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0
         report["ticks"] = len(gaps)
+        rows = window.results
+        report["errors"] = sum(1 for row in range(rows.rowCount()) if rows.result(row).error)
+        report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         window.close()
         app.quit()
 

@@ -8,6 +8,7 @@ per request, set from the GUI thread and checked by core between batches.
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +161,10 @@ class ClassifierWorker(QObject):
             cancel=request.cancel,
         )
         self._classifier = import_heavy("core.inference").Classifier.from_loaded(loaded)
+        # torch's modules and the model are a million long-lived objects that every full
+        # collection would walk again: 50-200 ms with the GIL held, so the window froze mid-run.
+        # Freezing what exists once a model is ready keeps later collections to what a run makes.
+        gc.freeze()
         key = str(loaded.device)
         info = ModelInfo(
             arch=loaded.meta.arch,
