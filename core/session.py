@@ -40,6 +40,7 @@ class Fix(Enum):
     RETRY = "retry"
     USE_BUNDLED = "use-bundled"
     LOAD_FILE = "load-file"
+    LOAD_LABELS = "load-labels"  # the classes are numbers: name them from a label file
     SWITCH_ARCH = "switch-arch"  # the file holds another architecture
     CANCEL = "cancel"
 
@@ -79,6 +80,10 @@ class ModelInUse:
     @property
     def name(self) -> str:
         return self.identity.name
+
+    @property
+    def arch(self) -> str:
+        return self.choice.arch
 
 
 @dataclass(frozen=True)
@@ -263,7 +268,7 @@ class ModelSession:
             state, message = State.FAILED, f"{what} could not be loaded: {problem.message}"
             fixes = (Fix.SWITCH_ARCH,) if problem.suggested_arch else ()
             fixes += (Fix.RETRY, Fix.KEEP) if self.requested.needs_download else (Fix.LOAD_FILE, Fix.KEEP)
-            if not _same_model(self.requested, self.bundled):
+            if not any(_same_model(self.bundled, c.choice) for c in (self.model,) if c is not None):
                 fixes += (Fix.USE_BUNDLED,)
         if self.model is None:
             fixes = tuple(f for f in fixes if f is not Fix.KEEP)

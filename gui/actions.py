@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
+from core.architectures import ARCH_NAMES, pretty_arch
 from core.paths import asset
-from gui.choices import ARCHITECTURES, AUTO_DEVICE, WEIGHT_SOURCES
+from core.sources import AUTO_DEVICE, weight_sources
 
 SP = QStyle.StandardPixmap
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
@@ -38,6 +40,7 @@ class Handler(Protocol):
     def choose_device(self, device: str) -> None: ...
     def cancel_run(self) -> None: ...
     def show_model_card(self) -> None: ...
+    def toggle_model_column(self, show: bool) -> None: ...
     def show_about(self) -> None: ...
 
 
@@ -108,6 +111,11 @@ class ModelActions:
 
 
 @dataclass
+class ViewActions:
+    model_column: QAction
+
+
+@dataclass
 class HelpActions:
     about: QAction
 
@@ -116,6 +124,7 @@ class HelpActions:
 class Actions:
     file: FileActions
     model: ModelActions
+    view: ViewActions
     help: HelpActions
 
     def model_choices(self) -> Iterable[QAction]:
@@ -199,7 +208,8 @@ def create_actions(w: Handler) -> Actions:
     )
     archs = QActionGroup(parent, exclusive=True)
     archs.triggered.connect(lambda a: w.choose_arch(a.data()))
-    for number, (arch, label) in enumerate(ARCHITECTURES.items(), start=1):
+    for number, arch in enumerate(ARCH_NAMES, start=1):
+        label = pretty_arch(arch)
         new_action(
             parent,
             label,
@@ -211,8 +221,11 @@ def create_actions(w: Handler) -> Actions:
         )
     weights = QActionGroup(parent, exclusive=True)
     weights.triggered.connect(lambda a: w.choose_weights(a.data()))
-    for source, label in WEIGHT_SOURCES.items():
-        new_action(parent, label, checkable=True, data=source, group=weights)
+    for entry in weight_sources():
+        tip = f"{entry.classes} classes, {entry.crop}×{entry.crop} input" + (
+            "; downloaded from torchvision once" if entry.downloads else ""
+        )
+        new_action(parent, entry.label, checkable=True, data=entry.key, group=weights, tip=tip)
     devices = QActionGroup(parent, exclusive=True)
     devices.triggered.connect(lambda a: w.choose_device(a.data()))
     new_action(
@@ -257,8 +270,17 @@ def create_actions(w: Handler) -> Actions:
             tip="What the loaded model knows and how it was made",
         ),
     )
-    help_ = HelpActions(about=new_action(parent, "&About ResLens", slot=w.show_about))
-    return Actions(file=file, model=model, help=help_)
+    model_column = new_action(
+        parent,
+        "&Model Column",
+        checkable=True,
+        tip="Show which model classified each image (name and weights hash)",
+    )
+    model_column.toggled.connect(w.toggle_model_column)
+    help_ = HelpActions(
+        about=new_action(parent, "&About ResLens", slot=w.show_about, tip="Versions and licence")
+    )
+    return Actions(file=file, model=model, view=ViewActions(model_column), help=help_)
 
 
 def dock_toggle(dock: QDockWidget, *, text: str, short: str, shortcut: str, tip: str, icon: QIcon) -> QAction:
@@ -273,8 +295,9 @@ def dock_toggle(dock: QDockWidget, *, text: str, short: str, shortcut: str, tip:
     return action
 
 
-def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> QMenu:
-    """Lay out the menu bar; returns the Device menu (its entries come later)."""
+def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple[QMenu, QMenu]:
+    """Lay out the menu bar; returns the Model menu (recent files join it) and the Device menu
+    (its entries come once the devices are known)."""
     f, m = actions.file, actions.model
     file_menu = bar.addMenu("&File")
     _add(
@@ -299,10 +322,26 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> QMenu
     device_menu = bar.addMenu("&Device")
     _add(device_menu, *m.devices.actions())
     view_menu = bar.addMenu("&View")
-    _add(view_menu, panel_toggle)
+    _add(view_menu, panel_toggle, actions.view.model_column)
     help_menu = bar.addMenu("&Help")
     _add(help_menu, m.model_card, actions.help.about)
-    return device_menu
+    return model_menu, device_menu
+
+
+def set_recent_weights(menu: QMenu, actions: ModelActions, paths: Sequence[str]) -> None:
+    """List the recent weights files under Weights, after the built-in sources."""
+    builtin = {entry.key for entry in weight_sources()}
+    for action in actions.weights.actions():
+        if action.data() not in builtin:
+            actions.weights.removeAction(action)
+            menu.removeAction(action)
+            action.deleteLater()
+    parent = menu.parentWidget()
+    for path in paths:
+        action = new_action(
+            parent, Path(path).name, checkable=True, data=path, group=actions.weights, tip=path
+        )
+        menu.insertAction(actions.load_weights, action)
 
 
 def build_toolbar(bar: QToolBar, actions: Actions, panel_toggle: QAction) -> None:
@@ -346,7 +385,7 @@ def _add(target: QMenu | QToolBar, *items: QAction | None) -> None:
 
 def all_actions(actions: Actions) -> list[QAction]:
     found: list[QAction] = []
-    for group in (actions.file, actions.model, actions.help):
+    for group in (actions.file, actions.model, actions.view, actions.help):
         for f in fields(group):
             value = getattr(group, f.name)
             found += value.actions() if isinstance(value, QActionGroup) else [value]

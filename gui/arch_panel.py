@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.architectures import pretty_arch as arch_label
 from gui.arch_model import ArchFilterProxy, ArchRole, ArchTreeModel
-from gui.choices import arch_label
 from gui.summary_worker import ArchKey, SummaryWorker
 from gui.threads import start_in_thread, stop_thread
 
@@ -48,7 +48,6 @@ EXPLAIN = {
 
 
 class ArchitecturePanel(QWidget):
-    summaryShown = Signal(object)  # ArchKey, once its tree is on screen
     _request = Signal(object)  # ArchKey, to the worker
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -143,7 +142,6 @@ class ArchitecturePanel(QWidget):
         )
         self._expand_default()
         self.details.clear()
-        self.summaryShown.emit(key)
 
     def _expand_default(self) -> None:
         """The root open on its stages; stages open on their blocks when asked."""

@@ -1,19 +1,12 @@
-"""Heavy imports (torch and the core modules built on it), done in worker threads only.
+"""One lock for the first import of torch and the core modules built on it, in worker threads.
 
-Two workers (inference and architecture summary) may reach for torch at the same moment; one
-lock makes the first import happen once, in one thread, so neither sees a half-initialised module.
+Two workers (inference and architecture summary) may reach for torch at the same moment; the
+imports themselves are plain, function-local ``import`` statements (so PyInstaller sees them),
+made under this lock so that one thread does the first import of torch and the other waits.
 """
 
 from __future__ import annotations
 
-import importlib
 import threading
-from types import ModuleType
 
-_IMPORT_LOCK = threading.Lock()
-
-
-def import_heavy(name: str) -> ModuleType:
-    """``importlib.import_module(name)``, serialised across threads."""
-    with _IMPORT_LOCK:
-        return importlib.import_module(name)
+HEAVY_IMPORTS = threading.Lock()

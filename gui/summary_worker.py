@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gui.lazy import import_heavy
+from gui.lazy import HEAVY_IMPORTS
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ class SummaryWorker(QObject):
         if self.latest is not None and key != self.latest:
             return
         try:
-            build_resnet = import_heavy("core.resnet").build_resnet
-            summarize = import_heavy("core.summary").summarize
+            with HEAVY_IMPORTS:
+                from core.resnet import build_resnet
+                from core.summary import summarize
             summary = summarize(build_resnet(key.arch, num_classes=key.num_classes), key.input_size)
         except Exception as exc:
             self.failed.emit(key, str(exc) or type(exc).__name__)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import http.server
 import threading
 import time
 from pathlib import Path
@@ -13,7 +11,6 @@ import pytest
 import torch
 import torchvision
 
-from core import weights as weights_module
 from core.inference import Classifier
 from core.paths import samples_dir
 from core.session import (
@@ -27,6 +24,7 @@ from core.session import (
     execute,
 )
 from core.sources import DEFAULT, ModelChoice
+from tests.weights_server import STALL_AFTER, WeightsServer, resnet18_file, serve
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +91,7 @@ def test_a_broken_last_good_file_still_ends_with_the_bundled_model(tmp_path) -> 
     view = host.session.view
     assert view.state is State.FAILED and "no such file" in view.message
     assert view.model.name == "ResNet-18 · bundled"
-    assert Fix.USE_BUNDLED in view.fixes and Fix.LOAD_FILE in view.fixes
+    assert view.fixes == (Fix.LOAD_FILE, Fix.KEEP)  # the bundled model is the one in use already
 
 
 def test_switching_to_an_unavailable_model_keeps_the_one_in_use_and_keep_accepts_it() -> None:
@@ -161,62 +159,16 @@ def test_labels_rename_the_bundled_model_and_files(tmp_path) -> None:
 # --- downloads, from a server on 127.0.0.1 ---
 
 
-class _Server:
-    """Serves one file; ``stall`` makes it send the headers and 64 KiB, then nothing."""
-
-    def __init__(self, data: bytes, stall: bool = False) -> None:
-        self.release = threading.Event()
-        server = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's naming
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if stall:
-                    self.wfile.write(data[: 1 << 16])
-                    self.wfile.flush()
-                    server.release.wait(20)  # a stalled server, until the test ends
-                    return
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/{name}"
-
-    def close(self) -> None:
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture(scope="module")
 def imagenet_like(tmp_path_factory) -> tuple[bytes, str]:
-    torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("served") / "r18.pth"
-    torch.save(torchvision.models.resnet18(weights=None).state_dict(), path)
-    data = path.read_bytes()
-    return data, f"resnet18-{hashlib.sha256(data).hexdigest()[:8]}.pth"
-
-
-def _serve(monkeypatch, server: _Server, name: str) -> None:
-    real = weights_module.imagenet_weights
-    monkeypatch.setattr(
-        weights_module, "imagenet_weights", lambda a, s: dataclasses.replace(real(a, s), url=server.url(name))
-    )
+    return resnet18_file(tmp_path_factory.mktemp("served"))
 
 
 def test_download_reports_bytes_then_imagenet_labels_apply_too(monkeypatch, tmp_path, imagenet_like) -> None:
     data, name = imagenet_like
-    server = _Server(data)
+    server = WeightsServer(data)
     try:
-        _serve(monkeypatch, server, name)
+        serve(monkeypatch, server, name)
         host = Host()
         seen: list[tuple[int, int]] = []
         host.session.listen(lambda v: v.state is State.DOWNLOADING and seen.append((v.done, v.total)))
@@ -239,9 +191,9 @@ def test_download_reports_bytes_then_imagenet_labels_apply_too(monkeypatch, tmp_
 
 def test_cancel_stops_a_stalled_download_within_a_second(monkeypatch, hub_cache, imagenet_like) -> None:
     data, name = imagenet_like
-    server = _Server(data, stall=True)
+    server = WeightsServer(data, stall=True)
     try:
-        _serve(monkeypatch, server, name)
+        serve(monkeypatch, server, name)
         host = Host()
         host.session.start(BUNDLED)
         host.hold = True
@@ -252,7 +204,7 @@ def test_cancel_stops_a_stalled_download_within_a_second(monkeypatch, hub_cache,
         deadline = time.monotonic() + 20
         while host.session.view.state is not State.DOWNLOADING and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert host.session.view.done == 1 << 16 and host.session.view.total == len(data)
+        assert host.session.view.done == STALL_AFTER and host.session.view.total == len(data)
         time.sleep(0.5)  # the server sends nothing more
         started = time.monotonic()
         host.session.cancel()

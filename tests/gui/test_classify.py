@@ -78,7 +78,7 @@ def test_thumbnails_are_made_at_thumbnail_size_for_the_rows_on_screen(qtbot, win
     wait_idle(qtbot, window)
     model, table = window.results, window.results_view.table
     first, last = model.results()[0].source, model.results()[-1].source
-    qtbot.waitUntil(lambda: model.thumbnail(first) is not None and not window.thumbnails.busy)
+    qtbot.waitUntil(lambda: model.thumbnail(first) is not None and not window.results.thumbnails.busy)
     side = max(model.thumbnail(first).width(), model.thumbnail(first).height())
     assert side <= round(THUMBNAIL_SIZE * window.devicePixelRatioF())
     assert model.thumbnail(last) is None  # below the fold: not decoded (yet)
