@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self, done: JobDone) -> None:
         if done.job == CLASSIFY:
             self.results.flush()
-            self.statusBar().showMessage(run_summary(done, self.model_info), 10000)
+            self.statusBar().showMessage(run_summary(done), 10000)
             if not self.engine.busy:
                 self._set_running(False)
         elif done.job == LOAD and not self.engine.busy and not self.models.view.busy:

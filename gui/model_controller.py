@@ -186,10 +186,9 @@ class ModelController(QObject):
         self.banner.show_message(text, level, buttons, topic="model")
 
     def fix_label(self, fix: Fix) -> str:
-        model = self.model
         return {
             Fix.DOWNLOAD: "Download",
-            Fix.KEEP: f"Keep {model.name}" if model else "Keep",
+            Fix.KEEP: self._keep_label(),
             Fix.RETRY: "Retry",
             Fix.USE_BUNDLED: "Use the bundled model",
             Fix.LOAD_FILE: "Load Weights File…",
@@ -197,6 +196,15 @@ class ModelController(QObject):
             Fix.SWITCH_ARCH: f"Use {pretty_arch(self.view.suggested_arch or '')}",
             Fix.CANCEL: "Cancel",
         }[fix]
+
+    def _keep_label(self) -> str:
+        """"Keep ResNet-18"; the full name when the request is the same architecture."""
+        model = self.model
+        if model is None:
+            return "Keep"
+        if model.choice.is_file or model.arch == self.session.requested.arch:
+            return f"Keep {model.name}"
+        return f"Keep {pretty_arch(model.arch)}"
 
     # -- menus ----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ somewhere in its top 5); "Any of top-k" widens it. When nothing matches the tabl
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,9 @@ from gui.results_model import Column, ResultsModel, ResultsProxy, Role
 
 THUMBNAIL_SIZE = 80
 PREDICTIONS_MIN_WIDTH = 200  # below this the bars' labels and percentages would collide
+# Keys a line edit would take for itself (Ctrl+E: end of line) that the window's actions own.
+WINDOW_KEYS = {QKeySequence(k) for k in ("Ctrl+E", "Esc", "Ctrl+I", "Ctrl+Shift+W", "Ctrl+Shift+A")}
+FOCUS_STYLE = "QTableView:focus { border: 2px solid palette(highlight); }"
 # (label, column to sort by or -1 for arrival order, order)
 SORTS = (
     ("Order added", -1, Qt.SortOrder.AscendingOrder),
@@ -51,6 +54,7 @@ class ResultsView(QWidget):
         self.filter_edit.setToolTip("Show only images whose top label contains this text")
         self.filter_edit.setAcceptDrops(False)  # a drop of files means "classify these"
         self.filter_edit.setMinimumWidth(120)
+        self.filter_edit.installEventFilter(self)  # the window's shortcuts work from here too
         find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WindowShortcut)
         find.activated.connect(self.filter_edit.setFocus)
         find.activated.connect(self.filter_edit.selectAll)
@@ -77,6 +81,7 @@ class ResultsView(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+        self.table.setStyleSheet(FOCUS_STYLE)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
@@ -88,7 +93,8 @@ class ResultsView(QWidget):
         header.resizeSection(Column.IMAGE, THUMBNAIL_SIZE + 200)
         header.resizeSection(Column.MODEL, 240)
         self.table.setColumnHidden(Column.MODEL, True)
-        self.table.setMinimumWidth(THUMBNAIL_SIZE + PREDICTIONS_MIN_WIDTH + 80)
+        self.table.setMinimumWidth(THUMBNAIL_SIZE + 120)
+        self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._open)
         model.rowsInserted.connect(self._fit_rows)
         model.modelReset.connect(self._fit_rows)
@@ -110,6 +116,35 @@ class ResultsView(QWidget):
 
     def show_model_column(self, show: bool) -> None:
         self.table.setColumnHidden(Column.MODEL, not show)
+        self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_columns()
+        elif (
+            event.type() == QEvent.Type.ShortcutOverride
+            and watched is self.filter_edit
+            and QKeySequence(event.keyCombination()) in WINDOW_KEYS
+        ):
+            event.ignore()  # not the line edit's: let the window's shortcut have it
+            return True
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The name column gives way first; the bars never get narrower than they need (the
+        table scrolls sideways instead), so labels, percentages and times never overlap."""
+        header = self.table.horizontalHeader()
+        others = header.sectionSize(Column.TIME) + (
+            0 if self.table.isColumnHidden(Column.MODEL) else header.sectionSize(Column.MODEL)
+        )
+        room = self.table.viewport().width() - others
+        image = min(max(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 90), THUMBNAIL_SIZE + 200)
+        header.resizeSection(Column.IMAGE, image)
+        if room - image >= PREDICTIONS_MIN_WIDTH:
+            header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(Column.PREDICTIONS, PREDICTIONS_MIN_WIDTH)
 
     def _filter(self, text: str | None = None, any_label: bool | None = None) -> None:
         self.proxy.set_label_filter(text, any_label)

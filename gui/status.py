@@ -62,11 +62,11 @@ class StatusPanel:
         self.device.setText(f"Device: {text}")
 
 
-def run_summary(done: Any, model: Any) -> str:
-    """One line at the end of a run: "Classified 24 images in 3.1 s (2 failed) with …"."""
+def run_summary(done: Any) -> str:
+    """One line at the end of a run: "Classified 24 images in 3.1 s, 7.7/s; 2 failed"
+    (the model that made them is beside it, in the status bar, and on every row)."""
     verb = "Cancelled after" if done.cancelled else "Classified"
     count = f"{done.count} image{'s' if done.count != 1 else ''}"
-    failed = f" ({done.failed} failed)" if done.failed else ""
+    failed = f"; {done.failed} failed" if done.failed else ""
     rate = f", {done.count / done.seconds:.1f}/s" if done.seconds > 0 and done.count > 1 else ""
-    using = f" with {model.name}" if model is not None else ""
-    return f"{verb} {count} in {done.seconds:.1f} s{rate}{failed}{using}"
+    return f"{verb} {count} in {done.seconds:.1f} s{rate}{failed}"

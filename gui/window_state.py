@@ -13,8 +13,8 @@ from gui.settings import Settings
 
 FIRST_SIZE = (1200, 760)
 SCREEN_SHARE = 0.9  # a first window takes at most this much of the available screen
-DOCK_SHARE = 0.4  # the architecture dock takes at most this much of the window's width
-DOCK_MIN = 380  # the dock's columns (Layer, Output, Params) need about this much
+DOCK_SHARE = 0.42  # the architecture dock takes at most this much of the window's width
+DOCK_MIN = 300  # narrower and the tree is mostly scrolling
 
 
 def restore_window(window: QMainWindow, settings: Settings, dock: QDockWidget) -> None:
@@ -35,7 +35,7 @@ def restore_window(window: QMainWindow, settings: Settings, dock: QDockWidget) -
 
 def fit_dock(window: QMainWindow, dock: QDockWidget) -> None:
     """A dock width between what its columns need and a share of the window."""
-    width = max(DOCK_MIN, min(int(window.width() * DOCK_SHARE), 560))
+    width = max(DOCK_MIN, min(int(window.width() * DOCK_SHARE), 600))
     window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
 
 
