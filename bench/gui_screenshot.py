@@ -2,7 +2,7 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python bench/gui_screenshot.py docs/screenshot.png
     xvfb-run -a -s "-screen 0 800x500x24" .venv/bin/python bench/gui_screenshot.py small.png --fill
-    QT_SCALE_FACTOR=2 xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python bench/gui_screenshot.py hidpi.png
+    QT_SCALE_FACTOR=2 xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python bench/gui_screenshot.py x2.png
 
 Starts the window as ``reslens`` does (on temporary settings, or a copy of ``--settings FILE``:
 e.g. a 0.1.0 file choosing ImageNet weights offline, to show the banner), at the size a first

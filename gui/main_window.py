@@ -14,28 +14,22 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
-    QFileDialog,
-    QLabel,
     QMainWindow,
     QSpinBox,
     QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from core.paths import samples_dir
-from core.session import Fix, ModelInUse
+from core.session import ModelInUse
 from gui import actions as act
 from gui.arch_panel import ArchitecturePanel
 from gui.dialogs import about_dialog, model_card_html, show_text_dialog
 from gui.drop_zone import DropArea, EmptyState
 from gui.engine import InferenceEngine
 from gui.exporting import export_dialog, export_to
-from gui.imaging import qimage_to_pil
-from gui.inputs import MimeInputs, read_mime
+from gui.intake import Intake
 from gui.message_bar import MessageBar
 from gui.model_controller import ModelController
 from gui.preview import PreviewDialog
@@ -46,8 +40,6 @@ from gui.status import StatusPanel, run_summary
 from gui.window_state import restore_window, save_window
 from gui.worker import CLASSIFY, LOAD, PREPARE, JobDone, Problem
 
-WEIGHT_FILES = "Weights (*.safetensors *.pth *.pt);;All files (*)"
-LABEL_FILES = "Label files (*.txt *.json);;All files (*)"
 ENGINE_START_FALLBACK_MS = 500
 
 
@@ -57,8 +49,14 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.setWindowTitle("ResLens")
         self._closed = False
-        self.actions = act.create_actions(self)
         self.results = ResultsModel(self, THUMBNAIL_SIZE, self.devicePixelRatioF())
+        self.message = MessageBar()
+        self.banner = MessageBar()  # the model's state: rendered by the controller
+        self.status = StatusPanel(self.statusBar())
+        self.engine = InferenceEngine(self)
+        self.models = ModelController(self.engine, self.settings, self.banner, self.status, self)
+        self.intake = Intake(self, self.engine, self.results, self.settings, self.message)
+        self.actions = act.create_actions(self, self.intake, self.models)
         self.results.set_icons(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
             placeholder_pixmap(THUMBNAIL_SIZE),
@@ -67,15 +65,9 @@ class MainWindow(QMainWindow):
         f = self.actions.file
         self.empty = EmptyState([f.open_images, f.open_folder, f.open_samples])
         self.drop_area = DropArea(self.empty, self.results_view)
-        self.message = MessageBar()
-        self.banner = MessageBar()  # the model's state: rendered by the controller
         self.arch_panel = ArchitecturePanel()
         self.arch_dock = QDockWidget("Architecture", objectName="architecture-dock")
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
-        self.status = StatusPanel(self.statusBar())
-        self.engine = InferenceEngine(self)
-        fixes = {Fix.LOAD_FILE: self.load_weights_file, Fix.LOAD_LABELS: self.load_labels_file}
-        self.models = ModelController(self.engine, self.settings, self.banner, self.status, fixes, self)
         self._lay_out()
         self._connect()
         restore_window(self, self.settings, self.arch_dock)
@@ -96,28 +88,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.arch_dock.setWidget(self.arch_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.arch_dock)
-        panel_toggle = act.dock_toggle(
-            self.arch_dock,
-            text="&Architecture Panel",
-            short="Architecture",
-            shortcut="Ctrl+Shift+A",
-            tip="Show the layers of the network",
-            icon=act.action_icon("architecture", QStyle.StandardPixmap.SP_FileDialogListView),
-        )
-        menus = act.build_menus(self.menuBar(), self.actions, panel_toggle)
-        self.model_menu, self.device_menu = menus
+        panel_toggle = act.architecture_toggle(self.arch_dock)
+        self.model_menu, self.device_menu = act.build_menus(self.menuBar(), self.actions, panel_toggle)
         self.actions.view.model_column.setChecked(self.settings.show_model_column)
-        self.results_view.show_model_column(self.settings.show_model_column)
-        self.results_view.any_label.setChecked(self.settings.any_label)
-        act.set_recent_weights(self.model_menu, self.actions.model, self.settings.recent_weights)
-        toolbar = QToolBar("Main", objectName="main-toolbar", movable=False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        act.build_toolbar(toolbar, self.actions, panel_toggle)
-        self.top_k.setToolTip("How many of the most likely classes to show for the images classified next")
-        toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Top-k: "))
-        toolbar.addWidget(self.top_k)
-        self.addToolBar(toolbar)
+        self.results_view.restore(self.settings.show_model_column, self.settings.any_label)
+        self.models.attach_menu(self.model_menu, self.actions.model)
+        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k))
 
     def _connect(self) -> None:
         self.top_k.valueChanged.connect(lambda value: setattr(self.settings, "top_k", value))
@@ -128,7 +104,8 @@ class MainWindow(QMainWindow):
             signal.connect(self._update_counts)
         self.results_view.opened.connect(self.open_preview)
         self.results_view.any_label.toggled.connect(lambda on: setattr(self.settings, "any_label", on))
-        self.drop_area.dropped.connect(self._queue_mime)
+        self.drop_area.dropped.connect(self.intake.queue_mime)
+        self.intake.queued.connect(self._on_queued)
         e = self.engine
         e.started.connect(self._on_started)
         e.progress.connect(lambda done, total: self.status.show_progress(done, total))
@@ -139,58 +116,16 @@ class MainWindow(QMainWindow):
         self.models.changed.connect(self._on_model_view)
         self.models.modelChanged.connect(self._on_model_changed)
 
-    # -- inputs -----------------------------------------------------------------------------
+    # -- runs -------------------------------------------------------------------------------
 
     def queue_paths(self, paths: Iterable[str | Path]) -> None:
         """Classify files and folders (folders recursively); the command line comes here."""
-        self._queue([Path(p) for p in paths])
+        self.intake.queue_paths(paths)
 
-    def open_images(self) -> None:
-        from core.images import IMAGE_EXTENSIONS
-
-        patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Open Images", self.settings.image_dir, f"Images ({patterns});;All files (*)"
-        )
-        if files:
-            self.settings.image_dir = str(Path(files[0]).parent)
-            self.queue_paths(files)
-
-    def open_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open Folder", self.settings.folder_dir)
-        if folder:
-            self.settings.folder_dir = folder
-            self.queue_paths([folder])
-
-    def open_samples(self) -> None:
-        self.queue_paths([samples_dir()])
-
-    def paste(self) -> None:
-        inputs = read_mime(QApplication.clipboard().mimeData())
-        if inputs or inputs.skipped:
-            self._queue_mime(inputs)
-        else:
-            self.message.show_message("The clipboard holds no image, file or file path.")
-
-    def _queue_mime(self, inputs: MimeInputs) -> None:
-        items: list[Any] = list(inputs.paths)
-        if inputs.image is not None:
-            name = f"clipboard-{self.results.pasted_count() + 1}"
-            self.results.add_image(name, qimage_to_pil(inputs.image))
-            items.append((name, self.results.source_of(name)))
-        if inputs.skipped:
-            shown = ", ".join(inputs.skipped[:3]) + (" …" if len(inputs.skipped) > 3 else "")
-            self.message.show_message(
-                f"Only files on this computer can be classified; skipped: {shown}", "warning"
-            )
-        self._queue(items)
-
-    def _queue(self, items: list[Any]) -> None:
-        if items:
-            self.engine.classify(items, self.settings.top_k)
-            self._set_running(True)
-            if self.model_info is None:
-                self.status.show_progress(0, 0, "Waiting for the model…")
+    def _on_queued(self) -> None:
+        self._set_running(True)
+        if self.model_info is None:
+            self.status.show_progress(0, 0, "Waiting for the model…")
 
     def cancel_run(self) -> None:
         if self.engine.busy:
@@ -216,10 +151,7 @@ class MainWindow(QMainWindow):
         self.drop_area.show_results(False)
 
     def open_preview(self, result: Any) -> PreviewDialog:
-        dialog = PreviewDialog(result, self.results.source_of(result.source), self)
-        dialog.resize(900, 560)
-        dialog.show()
-        return dialog
+        return PreviewDialog.open(result, self.results.source_of(result.source), self)
 
     def export_results(self) -> None:
         export_dialog(self, self.settings, self.export_to)
@@ -234,42 +166,13 @@ class MainWindow(QMainWindow):
 
     # -- the model ----------------------------------------------------------------------------
 
-    def choose_arch(self, arch: str) -> None:
-        self.models.choose_arch(arch)
-
-    def choose_weights(self, source: str) -> None:
-        self.models.choose_weights(source)
-
-    def choose_device(self, device: str) -> None:
-        self.models.choose_device(device)
-
-    def download_weights(self) -> None:
-        self.models.fix(Fix.DOWNLOAD)
-
-    def load_weights_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load Weights", self.settings.weights_dir, WEIGHT_FILES)
-        if path:
-            self.settings.weights_dir = str(Path(path).parent)
-            self.models.choose_weights(path)
-            act.set_recent_weights(self.model_menu, self.actions.model, self.settings.recent_weights)
-
-    def load_labels_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load Labels", self.settings.weights_dir, LABEL_FILES)
-        if path:
-            self.models.choose_labels(path)
-
     def _on_model_view(self, _view: Any) -> None:
-        self.models.sync_menus(self.actions)
-        self._enable_model_choices(not self.engine.busy)
-        self.actions.file.cancel.setEnabled(self.engine.busy or self.models.view.busy)
+        self._set_running(self.engine.busy)
 
     def _on_model_changed(self, model: ModelInUse | None) -> None:
-        if model is None:
-            return
-        meta = model.meta
-        names = ", ".join(meta.categories[:24]) + (" …" if meta.num_classes > 24 else "")
-        self.empty.set_model_text(f"Model: {model.name}, {meta.num_classes} classes: {names}")
-        self.arch_panel.show_architecture(meta.arch, meta.num_classes, meta.crop_size)
+        if model is not None:
+            self.empty.show_model(model.name, model.meta.categories)
+            self.arch_panel.show_architecture(model.arch, model.meta.num_classes, model.meta.crop_size)
 
     # -- the worker's answers -----------------------------------------------------------------
 
@@ -298,17 +201,13 @@ class MainWindow(QMainWindow):
             self.status.hide_progress()
 
     def _set_running(self, running: bool) -> None:
-        """While classifying, the model cannot change and Cancel is available."""
-        self._enable_model_choices(not running)
+        """While classifying, the model cannot change; Cancel stops a run or a download."""
+        for action in self.actions.model_choices():
+            action.setEnabled(not running)
+        self.models.sync_menus(self.actions)  # and what is not published for the architecture
         self.actions.file.cancel.setEnabled(running or self.models.view.busy)
         if not running and not self.models.view.busy:
             self.status.hide_progress()
-
-    def _enable_model_choices(self, enabled: bool) -> None:
-        for action in self.actions.model_choices():
-            action.setEnabled(enabled)
-        if enabled:
-            self.models.sync_menus(self.actions)
 
     # -- dialogs ------------------------------------------------------------------------------
 

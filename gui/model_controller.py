@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from core.architectures import pretty_arch
 from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
@@ -25,6 +27,8 @@ from gui.status import StatusPanel
 from gui.worker import WorkerInfo
 
 MB = 1024 * 1024
+WEIGHT_FILES = "Weights (*.safetensors *.pth *.pt);;All files (*)"
+LABEL_FILES = "Label files (*.txt *.json);;All files (*)"
 NUMBERED = re.compile(r"class \d+")
 
 
@@ -44,14 +48,18 @@ class ModelController(QObject):
         settings: Settings,
         banner: MessageBar,
         status: StatusPanel,
-        handlers: dict[Fix, Callable[[], None]],
-        parent: QObject | None = None,
+        window: QWidget,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(window)
         self.engine, self.settings, self.banner, self.status = engine, settings, banner, status
+        self.window = window  # the parent of the file dialogs
         self.worker_info: WorkerInfo | None = None
-        self._handlers = handlers
+        self._handlers: dict[Fix, Callable[[], None]] = {
+            Fix.LOAD_FILE: self.load_weights_file,
+            Fix.LOAD_LABELS: self.load_labels_file,
+        }
         self._shown_model: ModelInUse | None = None
+        self._menu: tuple[QMenu, act.ModelActions] | None = None
         self.session = ModelSession(engine.load, self._on_view)
         engine.loadFinished.connect(self._on_load_finished)
         engine.downloadProgress.connect(self.session.progress)
@@ -81,6 +89,25 @@ class ModelController(QObject):
         self.session.request(base.with_weights(weights).with_device(self.session.requested.device))
         if not ModelChoice(base.arch, weights).source:
             self.settings.add_recent_weights(weights)
+            if self._menu is not None:
+                act.set_recent_weights(*self._menu, self.settings.recent_weights)
+
+    def download(self) -> None:
+        self.fix(Fix.DOWNLOAD)
+
+    def load_weights_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Load Weights", self.settings.weights_dir, WEIGHT_FILES
+        )
+        if path:
+            self.settings.weights_dir = str(Path(path).parent)
+            self.choose_weights(path)
+
+    def load_labels_file(self) -> None:
+        folder = self.settings.weights_dir
+        path, _ = QFileDialog.getOpenFileName(self.window, "Load Labels", folder, LABEL_FILES)
+        if path:
+            self.choose_labels(path)
 
     def choose_labels(self, labels: str) -> None:
         base = self.model.choice if self.model else self.session.requested
@@ -207,6 +234,11 @@ class ModelController(QObject):
         return f"Keep {pretty_arch(model.arch)}"
 
     # -- menus ----------------------------------------------------------------------------
+
+    def attach_menu(self, menu: QMenu, actions: act.ModelActions) -> None:
+        """The Model menu, where recent weights files are listed under Weights."""
+        self._menu = (menu, actions)
+        act.set_recent_weights(menu, actions, self.settings.recent_weights)
 
     def sync_menus(self, actions: act.Actions) -> None:
         """Check what is in use: the architecture and weights of the model that classifies."""

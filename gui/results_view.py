@@ -114,6 +114,11 @@ class ResultsView(QWidget):
         layout.addWidget(self.table, 1)
         self._fit_rows()
 
+    def restore(self, model_column: bool, any_label: bool) -> None:
+        """The view's saved choices: the Model column, and the filter's scope."""
+        self.show_model_column(model_column)
+        self.any_label.setChecked(any_label)
+
     def show_model_column(self, show: bool) -> None:
         self.table.setColumnHidden(Column.MODEL, not show)
         self._fit_columns()

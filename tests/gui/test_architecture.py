@@ -48,7 +48,7 @@ def test_root_totals_follow_the_model_in_use(qtbot, window, tmp_path) -> None:
     path = tmp_path / "r50.pth"
     torch.save(build_resnet("resnet50", num_classes=10).state_dict(), path)
     with qtbot.waitSignal(window.engine.finished, timeout=120_000, check_params_cb=lambda d: d.job == LOAD):
-        window.choose_weights(str(path))
+        window.models.choose_weights(str(path))
     wait_root(qtbot, window, "resnet50", 10)
     assert panel.root_text(0) == "ResNet-50"
     assert panel.root_text(PARAMS) == f"{25_557_032 - 1000 * 2049 + 10 * 2049:,}"

@@ -58,7 +58,7 @@ def test_paste_of_an_image_and_of_file_urls(qtbot, window) -> None:
     image = QImage(120, 90, QImage.Format.Format_RGB32)
     image.fill(QColor("red"))
     QApplication.clipboard().setImage(image)
-    window.paste()
+    window.intake.paste()
     wait_idle(qtbot, window)
     assert [r.source for r in window.results.results()] == ["clipboard-1"]
     assert window.results.results()[0].width == 120
@@ -67,7 +67,7 @@ def test_paste_of_an_image_and_of_file_urls(qtbot, window) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(first)), QUrl("https://example.com/cat.jpg")])
     QApplication.clipboard().setMimeData(mime)
-    window.paste()
+    window.intake.paste()
     wait_idle(qtbot, window)
     assert [Path(r.source).name for r in window.results.results()][1:] == [first.name]
     assert "example.com" in window.message.text  # a remote URL is named, not fetched

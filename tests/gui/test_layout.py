@@ -13,7 +13,7 @@ from tests.gui.conftest import make_settings, open_window, wait_idle
 
 
 def test_a_small_window_keeps_the_bars_readable(qtbot, window) -> None:
-    window.open_samples()
+    window.intake.open_samples()
     wait_idle(qtbot, window)
     for width in (800, 640):
         window.resize(width, 500)
@@ -40,7 +40,7 @@ def test_the_first_window_fits_and_restored_geometry_is_clamped(qtbot, settings_
 def test_shortcuts_work_from_the_filter_box_and_tab_leaves_the_table(qtbot, window, monkeypatch) -> None:
     asked = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (asked.append(1), ("", ""))[1])
-    window.open_samples()
+    window.intake.open_samples()
     wait_idle(qtbot, window)
     view = window.results_view
     window.activateWindow()

@@ -41,8 +41,8 @@ def test_a_0_1_0_settings_file_choosing_imagenet_offline_starts_usable(qtbot, se
     qtbot.waitUntil(lambda: window.models.view.state is State.UNAVAILABLE, timeout=120_000)
     assert window.status.model.text() == "Model: ResNet-18 · bundled"
     assert window.banner.text == "Still using ResNet-18 · bundled: ResNet-50 ImageNet V1 is not downloaded"
-    assert window.banner.button_labels() == ["Download", "Keep ResNet-18 · bundled"]
-    window.open_samples()
+    assert window.banner.button_labels() == ["Download", "Keep ResNet-18"]
+    window.intake.open_samples()
     wait_idle(qtbot, window)
     results = window.results.results()
     assert len(results) == len(sample_files()) and all(r.ok for r in results)
@@ -101,8 +101,8 @@ def test_switching_to_an_unavailable_architecture_never_classifies_with_an_unnam
         lambda r: named.append((r.model, window.status.model.toolTip().splitlines()[0]))
     )
     for arch in ("resnet152", "resnet34"):
-        window.choose_arch(arch)  # unavailable offline; the samples are queued at once
-        window.open_samples()
+        window.models.choose_arch(arch)  # unavailable offline; the samples are queued at once
+        window.intake.open_samples()
         wait_idle(qtbot, window)
         qtbot.waitUntil(lambda: window.models.view.state is State.UNAVAILABLE, timeout=60_000)
         assert window.banner.text.startswith("Still using ResNet-18 · bundled: ")
@@ -114,7 +114,7 @@ def test_switching_to_an_unavailable_architecture_never_classifies_with_an_unnam
 
 
 def test_results_and_exports_carry_their_model(qtbot, window, tmp_path) -> None:
-    window.open_samples()
+    window.intake.open_samples()
     wait_idle(qtbot, window)
     tag = window.model_info.identity.tag
     assert tag.startswith("ResNet-18 · bundled · ") and len(tag.rsplit(" · ", 1)[1]) == 8

@@ -61,7 +61,7 @@ def test_load_weights_and_labels_files(qtbot, window, tiny_weights, tmp_path, mo
 def test_a_file_of_another_architecture_says_it_switched(qtbot, window, tmp_path, monkeypatch) -> None:
     path = tmp_path / "r34.pth"
     torch.save(resnet34(num_classes=12).state_dict(), path)
-    window.choose_arch("resnet50")
+    window.models.choose_arch("resnet50")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     window.actions.model.load_weights.trigger()
     qtbot.waitUntil(lambda: window.model_info.choice.weights == str(path), timeout=120_000)
@@ -76,8 +76,8 @@ def test_download_shows_bytes_and_cancel_answers_within_a_second(qtbot, window, 
     try:
         serve(monkeypatch, server, name)
         bundled = window.model_info
-        window.choose_arch("resnet18")  # the bundled model is a ResNet-18: nothing to do
-        window.choose_weights("imagenet-v1")
+        window.models.choose_arch("resnet18")  # the bundled model is a ResNet-18: nothing to do
+        window.models.choose_weights("imagenet-v1")
         wait_state(qtbot, window, State.UNAVAILABLE)
         assert window.banner.text == (
             "Still using ResNet-18 · bundled: ResNet-18 ImageNet V1 is not downloaded"
@@ -105,9 +105,9 @@ def test_a_failed_download_offers_retry_and_keeping_the_model(qtbot, window, tmp
     server = WeightsServer(b"", status=404)
     try:
         serve(monkeypatch, server, "resnet18-00000000.pth")
-        window.choose_weights("imagenet-v1")
+        window.models.choose_weights("imagenet-v1")
         wait_state(qtbot, window, State.UNAVAILABLE)
-        window.download_weights()
+        window.models.download()
         wait_state(qtbot, window, State.FAILED)
         assert "could not be loaded" in window.banner.text and window.banner.level == "error"
         assert window.banner.button_labels() == ["Retry", "Keep ResNet-18 · bundled"]
