@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from core import __version__
 from core.paths import asset
+from gui.lazy import keep_triton_out
 
 APP_NAME = "ResLens"
 CRASH_LOG = "crash.log"
@@ -101,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from gui.main_window import MainWindow
 
+    keep_triton_out()  # before torch: see gui.lazy (a segfault with Mesa's LLVM loaded)
     log, crashed = enable_crash_log()
     window = MainWindow()
     window.show()

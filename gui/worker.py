@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from core import session
 from core.errors import describe
 from core.session import LoadJob, Outcome
-from gui.lazy import HEAVY_IMPORTS
+from gui.lazy import HEAVY_IMPORTS, keep_triton_out
 from gui.threads import yield_to_gui
 
 PREPARE, LOAD, CLASSIFY = "prepare", "load", "classify"
@@ -88,6 +88,7 @@ class ClassifierWorker(QObject):
         if self._info is None:
             yield_to_gui()
             self.started.emit(PREPARE)
+            keep_triton_out()
             with HEAVY_IMPORTS:
                 import core.inference  # noqa: F401 - torch and the pipeline, once
                 import core.weights  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from pathlib import Path
@@ -224,3 +225,23 @@ def test_execute_reports_each_attempt(tmp_path) -> None:
     outcome, loaded = execute(job)
     assert [p.kind for p in outcome.problems] == [NOT_DOWNLOADED, BROKEN]
     assert outcome.loaded.choice.weights == DEFAULT and loaded.meta.num_classes == 12
+
+
+def test_the_cli_stamps_the_model_and_labels_every_source(monkeypatch, tmp_path, capsys, imagenet_like):
+    from core.cli import main
+
+    assert main(["classify", str(samples_dir() / "arrow.jpg"), "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["model"].startswith("ResNet-18 · bundled · ")
+    data, name = imagenet_like
+    server = WeightsServer(data)
+    try:
+        serve(monkeypatch, server, name)
+        labels = str(_labels(tmp_path, 1000))
+        args = ["classify", str(samples_dir() / "arrow.jpg"), "--weights", "imagenet-v1", "--labels", labels]
+        assert main([*args, "--json"]) == 0
+    finally:
+        server.close()
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["model"] == f"ResNet-18 · ImageNet V1 · labels labels1000.txt · {name[9:17]}"
+    assert row["predictions"][0]["label"].startswith("name")  # --labels counts for ImageNet too
