@@ -143,7 +143,7 @@ class ResultsView(QWidget):
             0 if self.table.isColumnHidden(Column.MODEL) else header.sectionSize(Column.MODEL)
         )
         room = self.table.viewport().width() - others
-        image = min(max(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 90), THUMBNAIL_SIZE + 200)
+        image = min(max(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 60), THUMBNAIL_SIZE + 200)
         header.resizeSection(Column.IMAGE, image)
         if room - image >= PREDICTIONS_MIN_WIDTH:
             header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Stretch)
