@@ -1,15 +1,21 @@
 """Take docs/screenshot.png: the real window under a virtual X server, samples classified.
 
-    xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python bench/gui_screenshot.py docs/screenshot.png
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python bench/gui_screenshot.py docs/screenshot.png
+    xvfb-run -a -s "-screen 0 800x500x24" .venv/bin/python bench/gui_screenshot.py small.png --fill
+    QT_SCALE_FACTOR=2 xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python bench/gui_screenshot.py x2.png
 
-Starts the window as ``reslens`` does (on temporary settings), classifies the bundled samples,
+Starts the window as ``reslens`` does (on temporary settings, or a copy of ``--settings FILE``:
+e.g. a 0.1.0 file choosing ImageNet weights offline, to show the banner), at the size a first
+window takes on that screen (``--fill``: the whole screen), classifies the bundled samples,
 opens the architecture panel on a selected block, waits for the thumbnails, then captures the
 X screen with ImageMagick's ``import -window root``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def main(out: Path) -> int:
+def main(out: Path, fill: bool = False, settings_file: Path | None = None) -> int:
     from PySide6.QtCore import QItemSelectionModel, QSettings, QTimer
 
     from core.paths import samples_dir
@@ -30,10 +36,12 @@ def main(out: Path) -> int:
     from gui.main_window import MainWindow
     from gui.settings import Settings
 
-    settings = Settings(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings)
-    screen = app.primaryScreen().availableGeometry()
-    window.setGeometry(screen)
+    ini = Path(tempfile.mkdtemp()) / "s.ini"
+    if settings_file is not None:
+        shutil.copy(settings_file, ini)
+    window = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
+    if fill:
+        window.setGeometry(app.primaryScreen().availableGeometry())
     window.show()
     window.queue_paths([samples_dir()])
     panel = window.arch_panel
@@ -52,8 +60,9 @@ def main(out: Path) -> int:
 
     def ready() -> bool:
         rows = window.results.rowCount()
-        thumbs = not window.thumbnails.busy  # those of the rows on screen
-        return rows > 0 and not window.engine.busy and thumbs and panel.shown_key is not None
+        thumbs = not window.results.thumbnails.busy  # those of the rows on screen
+        idle = not window.engine.busy and not window.models.view.busy
+        return rows > 0 and idle and thumbs and panel.shown_key is not None
 
     def poll() -> None:
         if not ready():
@@ -65,7 +74,8 @@ def main(out: Path) -> int:
 
     def capture() -> None:
         subprocess.run(["import", "-window", "root", str(out)], check=True)
-        print("wrote", out)
+        size = window.size()
+        print("wrote", out, f"window {size.width()}x{size.height()}, ratio {window.devicePixelRatioF()}")
         window.close()
         app.quit()
 
@@ -76,4 +86,9 @@ def main(out: Path) -> int:
 if __name__ == "__main__":
     if not os.environ.get("DISPLAY"):
         raise SystemExit("run under an X server, e.g. xvfb-run (see the docstring)")
-    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshot.png")))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--fill", action="store_true", help="the window fills the screen")
+    parser.add_argument("--settings", type=Path, help="start from a copy of this settings file")
+    args = parser.parse_args()
+    sys.exit(main(args.out, args.fill, args.settings))

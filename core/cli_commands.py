@@ -10,6 +10,7 @@ from typing import TextIO
 
 from core.architectures import ARCH_NAMES
 from core.results import ClassificationResult
+from core.sources import DEFAULT, cli_weights_help
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
@@ -24,11 +25,7 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="architecture (default: the one the weights hold)",
     )
-    p.add_argument(
-        "--weights",
-        default="default",
-        help="default (bundled model), imagenet-v1, imagenet-v2, or a .pth/.safetensors file",
-    )
+    p.add_argument("--weights", default=DEFAULT, help=cli_weights_help())
     p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")

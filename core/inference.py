@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -96,8 +96,10 @@ class Classifier:
         device: torch.device | str = "cpu",
         decode_workers: int | None = None,
         optimize: bool = True,
+        model_tag: str = "",
     ) -> None:
         self.meta = meta
+        self.model_tag = model_tag  # stamped on every result: "ResNet-18 · bundled · 3f2a9c1b"
         self.device = torch.device(device)
         model = model.eval()
         self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
@@ -108,7 +110,7 @@ class Classifier:
     @classmethod
     def from_loaded(cls, loaded, **kwargs) -> Classifier:
         """From :func:`core.weights.load_weights`' result."""
-        return cls(loaded.model, loaded.meta, loaded.device, **kwargs)
+        return cls(loaded.model, loaded.meta, loaded.device, model_tag=loaded.identity.tag, **kwargs)
 
     def classify(
         self,
@@ -127,6 +129,7 @@ class Classifier:
         results: list[ClassificationResult] = []
 
         def emit(result: ClassificationResult) -> None:
+            result = replace(result, model=self.model_tag)
             results.append(result)
             if on_result:
                 on_result(result)

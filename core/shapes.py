@@ -715,11 +715,3 @@ def write_dataset(
                 progress(done, total)
     return total
 
-
-def contact_sheet(seed: int, per_class: int, size: int = DEFAULT_SIZE) -> Image.Image:
-    """A grid, one row per class: a quick visual check of what the generator makes."""
-    sheet = Image.new("RGB", (per_class * size, len(CLASSES) * size))
-    for c, name in enumerate(CLASSES):
-        for i in range(per_class):
-            sheet.paste(render_sample(name, sample_rng(seed, c, i), size), (i * size, c * size))
-    return sheet

@@ -9,36 +9,38 @@ tells a person what is wrong and what to do.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
-from core.architectures import ARCH_NAMES, STAGE_BLOCKS, pretty_arch
+from core.architectures import STAGE_BLOCKS, pretty_arch
 from core.download import cache_path, download_to_cache
-from core.errors import DownloadError, WeightsError
+from core.errors import DownloadCancelled, DownloadError, WeightsError
 from core.metadata import ModelMeta, read_safetensors_meta
 from core.paths import models_dir
 from core.resnet import build_resnet
-
-DEFAULT = "default"
-IMAGENET_SOURCES = {"imagenet-v1": "IMAGENET1K_V1", "imagenet-v2": "IMAGENET1K_V2"}
-WEIGHT_SOURCES = (DEFAULT, *IMAGENET_SOURCES)
-BUNDLED_MODEL_NAME = "reslens-shapes-r18"
-WEIGHTS_SUFFIXES = (".safetensors", ".pth", ".pt", ".bin", ".ckpt")
+from core.sources import BUNDLED_MODEL_NAME, DEFAULT, IMAGENET_SOURCES, ModelIdentity, weight_sources
 
 ProgressCallback = Callable[[int, int], None]
+HASH_CHARS = 8
+CANCEL_POLL_S = 0.1
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoadedWeights:
-    """A ready-to-run model: eval mode, on ``device``, with its metadata."""
+    """A ready-to-run model: eval mode, on ``device``, with its metadata, built once.
+
+    ``weights_hash`` is a short SHA-256 prefix of the weights file (torchvision's, from its file
+    name, for ImageNet weights); ``labels`` the label file that renamed the classes, if any.
+    """
 
     model: nn.Module
     meta: ModelMeta
@@ -46,6 +48,21 @@ class LoadedWeights:
     description: str
     device: torch.device
     path: Path | None = None
+    weights_hash: str = ""
+    labels: str = ""
+
+    @property
+    def identity(self) -> ModelIdentity:
+        return ModelIdentity(self.meta.arch, self.source, self.weights_hash, self.labels)
+
+
+def file_hash(path: Path) -> str:
+    """The first characters of a file's SHA-256, as torchvision puts in its file names."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()[:HASH_CHARS]
 
 
 # --- bundled default ---
@@ -95,12 +112,13 @@ def imagenet_weights(arch: str, source: str) -> ImagenetWeights:
     """torchvision's URL, categories and eval transforms for (arch, version): read, not retyped."""
     from torchvision.models import get_model_weights
 
-    member = IMAGENET_SOURCES.get(source)
-    if member is None:
+    entry = IMAGENET_SOURCES.get(source)
+    if entry is None:
         raise WeightsError(f"unknown ImageNet weights {source!r}; use {', '.join(IMAGENET_SOURCES)}")
+    member = entry.member
     enum = get_model_weights(arch)
     if member not in enum.__members__:
-        available = [k for k, v in IMAGENET_SOURCES.items() if v in enum.__members__]
+        available = [k for k, v in IMAGENET_SOURCES.items() if v.member in enum.__members__]
         raise WeightsError(
             f"torchvision publishes no {source} weights for {pretty_arch(arch)}; "
             f"available: {', '.join(available)}"
@@ -371,13 +389,17 @@ def load_weights(
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> LoadedWeights:
-    """The one entry point: ``source`` is ``"default"``, ``"imagenet-v1"``, ``"imagenet-v2"`` or a path.
+    """The one entry point: ``source`` is a key of :func:`core.sources.weight_sources` or a path.
 
-    ``arch=None`` means "the source's own architecture" (bundled model, files). ImageNet weights
-    download into torch.hub's cache on first use (``on_progress(done, total)`` bytes; ``cancel``
-    stops it) and load from there without network afterwards.
+    ``arch=None`` means "the source's own architecture": the bundled model's and a file's own;
+    for ImageNet weights the bundled model's where published, else the first that is. ImageNet
+    weights download into torch.hub's cache on first use (``on_progress(done, total)`` bytes;
+    ``cancel`` stops it within a tenth of a second, even when the server stalls) and load from
+    there without network afterwards.
+    ``labels`` renames the classes of every source alike.
     """
     device = torch.device(device)
+    label_path = Path(labels) if labels else None
     if str(source) == DEFAULT:
         path = bundled_model_path()
         meta = bundled_meta()
@@ -387,13 +409,30 @@ def load_weights(
                 f"or ImageNet weights or a file for {pretty_arch(arch)}",
                 suggested_arch=meta.arch,
             )
-        loaded = load_weights_file(path, meta.arch, labels, device)
-        loaded.source = DEFAULT
-        loaded.description = f"{meta.name or BUNDLED_MODEL_NAME} (bundled, {meta.num_classes} classes)"
-        return loaded
+        loaded = load_weights_file(path, meta.arch, None, device)
+        description = f"{meta.name or BUNDLED_MODEL_NAME} (bundled, {meta.num_classes} classes)"
+        loaded = replace(loaded, source=DEFAULT, description=description, weights_hash=file_hash(path))
+        return _with_labels(loaded, label_path)
     if str(source) in IMAGENET_SOURCES:
-        return _load_imagenet(arch or "resnet50", str(source), device, on_progress, cancel)
-    return load_weights_file(source, arch, labels, device)
+        arch = arch or IMAGENET_SOURCES[str(source)].default_arch
+        return _with_labels(_load_imagenet(arch, str(source), device, on_progress, cancel), label_path)
+    path = Path(source)
+    loaded = load_weights_file(path, arch, label_path, device)
+    return replace(loaded, source=str(path), weights_hash=file_hash(path), labels=str(label_path or ""))
+
+
+def _with_labels(loaded: LoadedWeights, labels: Path | None) -> LoadedWeights:
+    """Rename the classes of a built-in source from a label file (files do it as they load)."""
+    if labels is None:
+        return loaded
+    names = read_labels(labels)
+    if len(names) != loaded.meta.num_classes:
+        raise WeightsError(
+            f"{labels.name} names {len(names)} classes but the weights have {loaded.meta.num_classes} outputs"
+        )
+    meta = replace(loaded.meta, categories=names)
+    description = f"{loaded.description}, labels from {labels.name}"
+    return replace(loaded, meta=meta, description=description, labels=str(labels))
 
 
 def _load_imagenet(
@@ -405,12 +444,43 @@ def _load_imagenet(
 ) -> LoadedWeights:
     entry = imagenet_weights(arch, source)
     try:
-        path = download_to_cache(entry.url, entry.hash_prefix, on_progress, cancel)
+        path = _download(entry, on_progress, cancel)
+    except DownloadCancelled:
+        raise
     except DownloadError as exc:
         raise WeightsError(str(exc)) from None
     tensors, _ = read_tensors(path)
     description = f"{entry.meta.name}, {entry.meta.num_classes} classes"
-    return _build_loaded(arch, _strip_prefixes(tensors), entry.meta, source, device, path, description)
+    loaded = _build_loaded(arch, _strip_prefixes(tensors), entry.meta, source, device, path, description)
+    return replace(loaded, weights_hash=(entry.hash_prefix or "")[:HASH_CHARS])
+
+
+def _download(
+    entry: ImagenetWeights, on_progress: ProgressCallback | None, cancel: threading.Event | None
+) -> Path:
+    """``download_to_cache`` in a thread of its own, so that Cancel answers at once even while
+    the server sends nothing (a blocked read would otherwise hold it for the socket's timeout).
+    The abandoned thread ends at that timeout and discards its partial file."""
+    if cancel is None or cache_path(entry.url).is_file():
+        return download_to_cache(entry.url, entry.hash_prefix, on_progress, cancel)
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def fetch() -> None:
+        try:
+            outcome["path"] = download_to_cache(entry.url, entry.hash_prefix, on_progress, cancel)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=fetch, name="reslens-download", daemon=True).start()
+    while not done.wait(CANCEL_POLL_S):
+        if cancel.is_set():
+            raise DownloadCancelled("download cancelled")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["path"]
 
 
 @dataclass(frozen=True)
@@ -427,26 +497,14 @@ class SourceInfo:
 def list_sources(arch: str | None = None) -> list[SourceInfo]:
     """Every built-in source for ``arch`` (all architectures when ``None``), with cache state."""
     rows = []
-    try:
-        meta = bundled_meta()
-        if arch in (None, meta.arch):
-            rows.append(
-                SourceInfo(
-                    DEFAULT,
-                    meta.arch,
-                    meta.name or BUNDLED_MODEL_NAME,
-                    True,
-                    str(bundled_model_path()),
-                )
-            )
-    except WeightsError:
-        pass
-    for name in [arch] if arch else ARCH_NAMES:
-        for source in IMAGENET_SOURCES:
-            try:
-                entry = imagenet_weights(name, source)
-            except WeightsError:
+    for entry in weight_sources():
+        for name in entry.archs:
+            if arch not in (None, name):
                 continue
-            cached = cache_path(entry.url)
-            rows.append(SourceInfo(source, name, entry.meta.name, cached.is_file(), str(cached)))
+            if entry.key == DEFAULT:
+                rows.append(SourceInfo(DEFAULT, name, BUNDLED_MODEL_NAME, True, str(bundled_model_path())))
+                continue
+            cached = cache_path(f"/{entry.file_for(name)}")
+            description = f"{pretty_arch(name)} ImageNet ({entry.member})"
+            rows.append(SourceInfo(entry.key, name, description, cached.is_file(), str(cached)))
     return rows

@@ -8,37 +8,51 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any, Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMenuBar, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
+from core.architectures import ARCH_NAMES, pretty_arch
 from core.paths import asset
-from gui.choices import ARCHITECTURES, AUTO_DEVICE, WEIGHT_SOURCES
+from core.sources import AUTO_DEVICE, weight_sources
 
 SP = QStyle.StandardPixmap
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
 
 
 class Handler(Protocol):
-    """What the actions call: the main window."""
+    """What the window's own actions call: the main window."""
+
+    def export_results(self) -> None: ...
+    def clear_results(self) -> None: ...
+    def close(self) -> bool: ...
+    def cancel_run(self) -> None: ...
+    def show_model_card(self) -> None: ...
+    def toggle_model_column(self, show: bool) -> None: ...
+    def show_about(self) -> None: ...
+
+
+class InputHandler(Protocol):
+    """What the inputs call (``gui.intake.Intake``)."""
 
     def open_images(self) -> None: ...
     def open_folder(self) -> None: ...
     def open_samples(self) -> None: ...
     def paste(self) -> None: ...
-    def export_results(self) -> None: ...
-    def clear_results(self) -> None: ...
-    def close(self) -> bool: ...
+
+
+class ModelHandler(Protocol):
+    """What the Model and Device menus call (``gui.model_controller.ModelController``)."""
+
     def choose_arch(self, arch: str) -> None: ...
     def choose_weights(self, source: str) -> None: ...
     def load_weights_file(self) -> None: ...
     def load_labels_file(self) -> None: ...
-    def download_weights(self) -> None: ...
+    def download(self) -> None: ...
     def choose_device(self, device: str) -> None: ...
-    def cancel_run(self) -> None: ...
-    def show_model_card(self) -> None: ...
-    def show_about(self) -> None: ...
 
 
 def new_action(
@@ -108,6 +122,11 @@ class ModelActions:
 
 
 @dataclass
+class ViewActions:
+    model_column: QAction
+
+
+@dataclass
 class HelpActions:
     about: QAction
 
@@ -116,6 +135,7 @@ class HelpActions:
 class Actions:
     file: FileActions
     model: ModelActions
+    view: ViewActions
     help: HelpActions
 
     def model_choices(self) -> Iterable[QAction]:
@@ -127,13 +147,13 @@ class Actions:
         yield from (m.load_weights, m.load_labels, m.download)
 
 
-def create_actions(w: Handler) -> Actions:
+def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Actions:
     parent: QWidget = w  # type: ignore[assignment]
     file = FileActions(
         open_images=new_action(
             parent,
             "&Open Images…",
-            slot=w.open_images,
+            slot=inputs.open_images,
             shortcut=QKeySequence.StandardKey.Open,
             icon=action_icon("open-images", SP.SP_DialogOpenButton),
             short="Open",
@@ -142,7 +162,7 @@ def create_actions(w: Handler) -> Actions:
         open_folder=new_action(
             parent,
             "Open &Folder…",
-            slot=w.open_folder,
+            slot=inputs.open_folder,
             shortcut="Ctrl+Shift+O",
             icon=action_icon("open-folder", SP.SP_DirOpenIcon),
             short="Folder",
@@ -151,7 +171,7 @@ def create_actions(w: Handler) -> Actions:
         open_samples=new_action(
             parent,
             "Try the &Sample Images",
-            slot=w.open_samples,
+            slot=inputs.open_samples,
             icon=action_icon("samples", SP.SP_FileDialogContentsView),
             short="Samples",
             tip="Classify the sample images that come with ResLens",
@@ -159,7 +179,7 @@ def create_actions(w: Handler) -> Actions:
         paste=new_action(
             parent,
             "&Paste",
-            slot=w.paste,
+            slot=inputs.paste,
             shortcut=QKeySequence.StandardKey.Paste,
             icon=action_icon("paste", SP.SP_FileLinkIcon),
             short="Paste",
@@ -198,8 +218,9 @@ def create_actions(w: Handler) -> Actions:
         quit=new_action(parent, "&Quit", slot=w.close, shortcut=QKeySequence.StandardKey.Quit),
     )
     archs = QActionGroup(parent, exclusive=True)
-    archs.triggered.connect(lambda a: w.choose_arch(a.data()))
-    for number, (arch, label) in enumerate(ARCHITECTURES.items(), start=1):
+    archs.triggered.connect(lambda a: models.choose_arch(a.data()))
+    for number, arch in enumerate(ARCH_NAMES, start=1):
+        label = pretty_arch(arch)
         new_action(
             parent,
             label,
@@ -210,11 +231,14 @@ def create_actions(w: Handler) -> Actions:
             tip=f"Use a {label}",
         )
     weights = QActionGroup(parent, exclusive=True)
-    weights.triggered.connect(lambda a: w.choose_weights(a.data()))
-    for source, label in WEIGHT_SOURCES.items():
-        new_action(parent, label, checkable=True, data=source, group=weights)
+    weights.triggered.connect(lambda a: models.choose_weights(a.data()))
+    for entry in weight_sources():
+        tip = f"{entry.classes} classes, {entry.crop}×{entry.crop} input" + (
+            "; downloaded from torchvision once" if entry.downloads else ""
+        )
+        new_action(parent, entry.label, checkable=True, data=entry.key, group=weights, tip=tip)
     devices = QActionGroup(parent, exclusive=True)
-    devices.triggered.connect(lambda a: w.choose_device(a.data()))
+    devices.triggered.connect(lambda a: models.choose_device(a.data()))
     new_action(
         parent,
         "&Auto",
@@ -229,20 +253,20 @@ def create_actions(w: Handler) -> Actions:
         load_weights=new_action(
             parent,
             "Load &Weights…",
-            slot=w.load_weights_file,
+            slot=models.load_weights_file,
             shortcut="Ctrl+Shift+W",
             tip="Use weights from a .pth, .pt or .safetensors file",
         ),
         load_labels=new_action(
             parent,
             "Load &Labels…",
-            slot=w.load_labels_file,
+            slot=models.load_labels_file,
             tip="Name the classes from a text file (one label per line)",
         ),
         download=new_action(
             parent,
             "&Download ImageNet Weights",
-            slot=w.download_weights,
+            slot=models.download,
             icon=action_icon("download", SP.SP_ArrowDown),
             short="Download",
             tip="Download torchvision's ImageNet weights for the chosen architecture",
@@ -257,8 +281,17 @@ def create_actions(w: Handler) -> Actions:
             tip="What the loaded model knows and how it was made",
         ),
     )
-    help_ = HelpActions(about=new_action(parent, "&About ResLens", slot=w.show_about))
-    return Actions(file=file, model=model, help=help_)
+    model_column = new_action(
+        parent,
+        "&Model Column",
+        checkable=True,
+        tip="Show which model classified each image (name and weights hash)",
+    )
+    model_column.toggled.connect(w.toggle_model_column)
+    help_ = HelpActions(
+        about=new_action(parent, "&About ResLens", slot=w.show_about, tip="Versions and licence")
+    )
+    return Actions(file=file, model=model, view=ViewActions(model_column), help=help_)
 
 
 def dock_toggle(dock: QDockWidget, *, text: str, short: str, shortcut: str, tip: str, icon: QIcon) -> QAction:
@@ -273,8 +306,9 @@ def dock_toggle(dock: QDockWidget, *, text: str, short: str, shortcut: str, tip:
     return action
 
 
-def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> QMenu:
-    """Lay out the menu bar; returns the Device menu (its entries come later)."""
+def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple[QMenu, QMenu]:
+    """Lay out the menu bar; returns the Model menu (recent files join it) and the Device menu
+    (its entries come once the devices are known)."""
     f, m = actions.file, actions.model
     file_menu = bar.addMenu("&File")
     _add(
@@ -299,15 +333,49 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> QMenu
     device_menu = bar.addMenu("&Device")
     _add(device_menu, *m.devices.actions())
     view_menu = bar.addMenu("&View")
-    _add(view_menu, panel_toggle)
+    _add(view_menu, panel_toggle, actions.view.model_column)
     help_menu = bar.addMenu("&Help")
     _add(help_menu, m.model_card, actions.help.about)
-    return device_menu
+    return model_menu, device_menu
 
 
-def build_toolbar(bar: QToolBar, actions: Actions, panel_toggle: QAction) -> None:
+def set_recent_weights(menu: QMenu, actions: ModelActions, paths: Sequence[str]) -> None:
+    """List the recent weights files under Weights, after the built-in sources."""
+    builtin = {entry.key for entry in weight_sources()}
+    for action in actions.weights.actions():
+        if action.data() not in builtin:
+            actions.weights.removeAction(action)
+            menu.removeAction(action)
+            action.deleteLater()
+    parent = menu.parentWidget()
+    for path in paths:
+        action = new_action(
+            parent, Path(path).name, checkable=True, data=path, group=actions.weights, tip=path
+        )
+        menu.insertAction(actions.load_weights, action)
+
+
+def architecture_toggle(dock: QDockWidget) -> QAction:
+    return dock_toggle(
+        dock,
+        text="&Architecture Panel",
+        short="Architecture",
+        shortcut="Ctrl+Shift+A",
+        tip="Show the layers of the network",
+        icon=action_icon("architecture", SP.SP_FileDialogListView),
+    )
+
+
+def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget) -> QToolBar:
+    bar = QToolBar("Main", objectName="main-toolbar", movable=False)
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     f = actions.file
     _add(bar, f.open_images, f.open_folder, f.paste, None, f.export, f.clear, None, panel_toggle)
+    top_k.setToolTip("How many of the most likely classes to show for the images classified next")
+    bar.addSeparator()
+    bar.addWidget(QLabel(" Top-k: "))
+    bar.addWidget(top_k)
+    return bar
 
 
 def set_devices(menu: QMenu, group: QActionGroup, devices: Sequence[Any], chosen: str) -> None:
@@ -346,7 +414,7 @@ def _add(target: QMenu | QToolBar, *items: QAction | None) -> None:
 
 def all_actions(actions: Actions) -> list[QAction]:
     found: list[QAction] = []
-    for group in (actions.file, actions.model, actions.help):
+    for group in (actions.file, actions.model, actions.view, actions.help):
         for f in fields(group):
             value = getattr(group, f.name)
             found += value.actions() if isinstance(value, QActionGroup) else [value]

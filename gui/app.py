@@ -7,16 +7,26 @@ costs Qt's import and the window's construction only.
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import os
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from core import __version__
 from core.paths import asset
+from gui.lazy import keep_triton_out
 
 APP_NAME = "ResLens"
+CRASH_LOG = "crash.log"
+CRASH_LOG_MAX = 1 << 20  # bytes; an older log is started afresh
+FAULT_MARK = "Fatal Python error"
+_crash_file: TextIO | None = None  # kept open: faulthandler writes to its descriptor on a crash
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +69,28 @@ def app_icon() -> QIcon:
     return icon
 
 
+def enable_crash_log(folder: Path | None = None) -> tuple[Path, bool]:
+    """Send faulthandler's report of a crash (segfault, abort; every thread's Python stack) to
+    ``crash.log`` in the app's data folder. Returns the log and whether the last run crashed."""
+    global _crash_file
+    if folder is None:
+        from PySide6.QtCore import QStandardPaths
+
+        location = QStandardPaths.StandardLocation.AppDataLocation
+        folder = Path(QStandardPaths.writableLocation(location))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CRASH_LOG
+    previous = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    crashed = FAULT_MARK in previous.rsplit("--- ResLens", 1)[-1]
+    mode = "w" if len(previous) > CRASH_LOG_MAX else "a"
+    _crash_file = path.open(mode, encoding="utf-8")
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    _crash_file.write(f"--- ResLens {__version__} started {stamp}, pid {os.getpid()}\n")
+    _crash_file.flush()
+    faulthandler.enable(_crash_file, all_threads=True)
+    return path, crashed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--self-test" in argv:  # before any QApplication: the self-test picks its own platform
@@ -70,8 +102,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from gui.main_window import MainWindow
 
+    keep_triton_out()  # before torch: see gui.lazy (a segfault with Mesa's LLVM loaded)
+    log, crashed = enable_crash_log()
     window = MainWindow()
     window.show()
+    if crashed:
+        window.message.show_message(
+            f"ResLens stopped unexpectedly last time. What it was doing is in {log}; "
+            "please attach that file to a bug report.",
+            "warning",
+        )
     if args.paths:
         window.queue_paths(args.paths)
     return app.exec()

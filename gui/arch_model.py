@@ -121,9 +121,6 @@ class ArchTreeModel(QAbstractItemModel):
             return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
         return None
 
-    def root_index(self) -> QModelIndex:
-        return self.index(0, 0)
-
 
 class ArchFilterProxy(QSortFilterProxyModel):
     """The search box: a layer is shown when its name or type matches, with its ancestors (so

@@ -11,7 +11,7 @@ import html
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.architectures import pretty_arch as arch_label
 from gui.arch_model import ArchFilterProxy, ArchRole, ArchTreeModel
-from gui.choices import arch_label
 from gui.summary_worker import ArchKey, SummaryWorker
 from gui.threads import start_in_thread, stop_thread
 
@@ -48,7 +48,6 @@ EXPLAIN = {
 
 
 class ArchitecturePanel(QWidget):
-    summaryShown = Signal(object)  # ArchKey, once its tree is on screen
     _request = Signal(object)  # ArchKey, to the worker
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -69,10 +68,11 @@ class ArchitecturePanel(QWidget):
         self.search.textChanged.connect(self._search)
         self.tree = QTreeView(uniformRowHeights=True, alternatingRowColors=True)
         self.tree.setModel(self.proxy)
+        # Every column as wide as its contents: a narrow dock scrolls sideways, never cuts a name.
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
+        # The details follow the current row (the highlighted one), by mouse or keyboard.
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.details = QTextBrowser(openLinks=False)
         self.details.setPlaceholderText("Select a layer to see its details.")
 
@@ -99,6 +99,9 @@ class ArchitecturePanel(QWidget):
             self._show(key, self._cache[key])
             return
         self.header.setText(f"Measuring {_describe(key)}…")
+        self.model.set_summary(None)  # never a tree under another network's name
+        self.shown_key = None
+        self.details.clear()
         worker = self._start_worker()
         worker.latest = key
         self._request.emit(key)
@@ -141,9 +144,9 @@ class ArchitecturePanel(QWidget):
             f"{_describe(key)}\n{root.params:,} parameters · {human_count(root.macs)}MACs "
             f"({human_count(root.flops)}FLOPs) per image"
         )
-        self._expand_default()
+        self.tree.clearSelection()
         self.details.clear()
-        self.summaryShown.emit(key)
+        self._search(self.search.text())  # the search kept applies to the new tree, whole
 
     def _expand_default(self) -> None:
         """The root open on its stages; stages open on their blocks when asked."""
@@ -157,9 +160,8 @@ class ArchitecturePanel(QWidget):
         else:
             self._expand_default()
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        node = indexes[0].data(ArchRole.NODE) if indexes else None
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        node = current.data(ArchRole.NODE) if current.isValid() else None
         self.details.setHtml(self._details_html(node) if node is not None else "")
 
     def _details_html(self, node: Any) -> str:
@@ -171,14 +173,15 @@ class ArchitecturePanel(QWidget):
             ("Name", node.name or arch_label(self.shown_key.arch if self.shown_key else "")),
             ("Type", node.type_name),
             ("Output shape", format_shape(node.output_shape)),
-            ("Parameters", f"{node.params:,} ({share:.1%} of the network)"),
+            ("Parameters", f"{node.params:,} ({_share(share)} of the network)"),
             ("Its own parameters", f"{node.own_params:,}"),
             ("Trainable", f"{node.trainable_params:,}"),
             ("MACs", f"{node.macs:,} ({human_count(node.macs)}, FLOPs = 2 × MACs)"),
             ("Children", str(len(node.children))),
         ]
         table = "".join(
-            f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
+            f"<tr><td style='padding-right:12px'><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
         )
         about = html.escape(EXPLAIN.get(node.type_name, ""))
         return f"<p>{about}</p><table cellspacing='1'>{table}</table>"
@@ -186,6 +189,15 @@ class ArchitecturePanel(QWidget):
     def root_text(self, column: int) -> str:
         """The root row's text in ``column`` ("" while nothing is shown)."""
         return self.model.index(0, column).data() or ""
+
+
+def _share(share: float) -> str:
+    """12.3 %, 0.05 %, < 0.01 %: small shares keep a digit that means something."""
+    if share == 0:
+        return "0 %"
+    if share < 0.0001:
+        return "< 0.01 %"
+    return f"{share * 100:.{1 if share >= 0.01 else 2}f} %"
 
 
 def _describe(key: ArchKey) -> str:

@@ -8,44 +8,132 @@ from typing import Any
 
 import PySide6
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from core import __version__
-from gui.choices import arch_label, weights_label
+from core.architectures import pretty_arch
+from core.sources import weights_label
+
+LICENCE = "MIT"
+LICENCE_NOTE = (
+    "ResLens is free software under the MIT licence. ImageNet weights are torchvision's "
+    "(BSD-3-Clause code; the weights were trained on ImageNet, whose terms restrict them to "
+    "non-commercial research and education)."
+)
 
 
-def about_html(device: str) -> str:
+def about_rows(device: str) -> list[tuple[str, str]]:
     import platform
 
-    rows = [
+    return [
         ("ResLens", __version__),
+        ("Licence", LICENCE),
         ("torch", _installed("torch")),
         ("torchvision", _installed("torchvision")),
         ("Qt", f"{qVersion()} (PySide6 {PySide6.__version__})"),
         ("Python", platform.python_version()),
+        ("Platform", platform.platform()),
         ("Device in use", device or "not yet known"),
     ]
+
+
+def about_html(device: str) -> str:
     return (
         "<h2>ResLens</h2><p>A desktop image classifier built on ResNet, with an architecture "
-        "explorer.</p>" + _table(rows)
+        f"explorer.</p>{_table(about_rows(device))}<p>{html.escape(LICENCE_NOTE)}</p>"
     )
 
 
-def model_card_html(meta: Any, source: str, description: str) -> str:
-    """The loaded weights' card: what the model knows (its classes) and how it was made."""
-    rows = [
-        ("Architecture", arch_label(meta.arch)),
-        ("Weights", f"{weights_label(source)} — {description}" if description else weights_label(source)),
-        ("Classes", str(meta.num_classes)),
-        ("Input", f"resize to {meta.resize_size} px, centre crop {meta.crop_size} px ({meta.interpolation})"),
-        ("Normalisation", f"mean {_floats(meta.mean)}, std {_floats(meta.std)}"),
-    ]
-    rows += [(str(k).replace("_", " ").capitalize(), _value(v)) for k, v in meta.card.items()]
+def about_dialog(parent: QWidget, device: str) -> QDialog:
+    """About: versions and licence, with a button that copies the versions (for a bug report)."""
+    dialog = show_text_dialog(parent, "About ResLens", about_html(device))
+    copy = dialog.buttons.addButton("Copy Versions", QDialogButtonBox.ButtonRole.ActionRole)
+    text = "\n".join(f"{k}: {v}" for k, v in about_rows(device))
+    copy.clicked.connect(lambda: QApplication.clipboard().setText(text))
+    dialog.copy_text = text  # type: ignore[attr-defined]
+    return dialog
+
+
+def model_card_html(model: Any) -> str:
+    """The model card of the model in use (``core.session.ModelInUse``), for a person to read:
+    what it recognises, its input, its accuracy and how that was measured, intended use and
+    limits, and how to reproduce it."""
+    meta, identity = model.meta, model.identity
+    card = meta.card or {}
     shown = meta.categories[:200]
     more = f" … and {meta.num_classes - len(shown)} more" if meta.num_classes > len(shown) else ""
-    classes = html.escape(", ".join(shown)) + html.escape(more)
-    title = html.escape(meta.name or f"{arch_label(meta.arch)} ({weights_label(source)})")
-    return f"<h2>{title}</h2>{_table(rows)}<h3>Classes it knows</h3><p>{classes}</p>"
+    sections = [
+        ("What it recognises", f"{meta.num_classes} classes: " + ", ".join(shown) + more),
+        (
+            "Input",
+            f"RGB images, resized so the shorter side is {meta.resize_size} px ({meta.interpolation}), "
+            f"centre-cropped to {meta.crop_size}×{meta.crop_size}, normalised with the ImageNet mean and "
+            "standard deviation.",
+        ),
+        ("Accuracy", _accuracy(card)),
+        ("Intended use and limits", _limits(model)),
+        ("How to reproduce it", _reproduce(card, identity)),
+    ]
+    facts = [
+        ("Architecture", pretty_arch(meta.arch)),
+        ("Weights", f"{weights_label(identity.weights)} ({model.description})"),
+        ("Weights hash", identity.weights_hash or "unknown"),
+        ("Device", model.device_name or model.device),
+    ]
+    body = "".join(f"<h3>{html.escape(title)}</h3><p>{html.escape(text)}</p>" for title, text in sections)
+    return f"<h2>{html.escape(model.name)}</h2>{_table(facts)}{body}"
+
+
+def _accuracy(card: dict[str, Any]) -> str:
+    heldout = card.get("heldout") or {}
+    metrics = card.get("metrics")
+    metrics = metrics.get("ImageNet-1K") if isinstance(metrics, dict) else None
+    if heldout.get("top1") is not None:
+        text = (
+            f"{heldout['top1']:.2%} top-1 on {heldout.get('images', '?')} freshly generated images "
+            f"(seed {heldout.get('seed', '?')}) never used in training"
+        )
+        if card.get("val_accuracy") is not None:
+            text += f"; {card['val_accuracy']:.2%} on the validation set"
+        samples = card.get("samples") or {}
+        if samples.get("total"):
+            text += f"; {samples['correct']} of {samples['total']} sample photos right"
+        return text + "."
+    if metrics:
+        return (
+            f"{metrics.get('acc@1', '?')} % top-1, {metrics.get('acc@5', '?')} % top-5 on the ImageNet-1K "
+            "validation set (50,000 images), as torchvision reports it."
+        )
+    return "Not measured: ResLens knows nothing about how well these weights do."
+
+
+def _limits(model: Any) -> str:
+    weights = model.identity.weights
+    if weights == "default":
+        return (
+            "Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or "
+            "photographed) and nothing else. Any other picture still gets one of the 12 names, "
+            "often with high confidence. Not for decisions about people or safety."
+        )
+    if weights.startswith("imagenet"):
+        return (
+            "General photos of everyday objects and animals (ImageNet's 1,000 classes). It has no "
+            "'none of these' answer, reflects the biases of ImageNet's photos and labels, and is "
+            "for research and education, not for decisions about people."
+        )
+    return "Your own weights: their limits are what their training data made them."
+
+
+def _reproduce(card: dict[str, Any], identity: Any) -> str:
+    if card.get("command"):
+        steps = [*card.get("data_commands", []), card["command"]]
+        if card.get("evaluation_command"):
+            steps.append(card["evaluation_command"])
+        seed = f" (seed {card['seed']})" if "seed" in card else ""
+        return f"Run, from the source folder{seed}: " + " ; ".join(steps)
+    if card.get("recipe"):
+        return f"torchvision's training recipe: {card['recipe']}"
+    return f"Keep the weights file; its SHA-256 starts with {identity.weights_hash or '?'}."
 
 
 def show_text_dialog(parent: QWidget, title: str, body: str) -> QDialog:
@@ -62,6 +150,7 @@ def show_text_dialog(parent: QWidget, title: str, body: str) -> QDialog:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.resize(560, 480)
     dialog.browser = browser  # type: ignore[attr-defined]
+    dialog.buttons = buttons  # type: ignore[attr-defined]
     dialog.show()
     return dialog
 
@@ -71,20 +160,6 @@ def _table(rows: list[tuple[str, str]]) -> str:
         f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>" for k, v in rows
     )
     return f"<table>{cells}</table>"
-
-
-def _floats(values: Any) -> str:
-    return "(" + ", ".join(f"{v:.3f}" for v in values) + ")"
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_value(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(_value(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def _installed(distribution: str) -> str:

@@ -75,6 +75,11 @@ class EmptyState(QWidget):
     def set_model_text(self, text: str) -> None:
         self.model_label.setText(text)
 
+    def show_model(self, name: str, categories: Sequence[str]) -> None:
+        """What the model in use knows: "Model: ResNet-18 · bundled, 12 classes: arrow, …"."""
+        names = ", ".join(categories[:24]) + (" …" if len(categories) > 24 else "")
+        self.set_model_text(f"Model: {name}, {len(categories)} classes: {names}")
+
 
 class DropOverlay(QWidget):
     """A translucent highlight with a dashed frame, drawn over the area during a drag."""

@@ -5,8 +5,8 @@ never delays the first frame.
 
 Requests travel as queued signals into the worker's thread and run there in order; each carries
 its own cancel event, so ``cancel()`` stops the running request between batches and drops the
-queued ones. Connect to ``engine.worker``'s signals for the answers (they arrive queued, in the
-GUI thread), except ``finished``: connect to the engine's, which comes once ``busy`` is updated.
+queued ones. The engine re-emits every answer of the worker (they arrive queued, in the GUI
+thread); nothing outside this module connects to the worker.
 """
 
 from __future__ import annotations
@@ -17,26 +17,46 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from core.session import LoadJob
 from gui.threads import move_to_thread, stop_thread
-from gui.worker import CLASSIFY, ClassifierWorker, ClassifyRequest, JobDone, LoadRequest
+from gui.worker import CLASSIFY, ClassifierWorker, ClassifyRequest, JobDone
 
 
 class InferenceEngine(QObject):
-    finished = Signal(object)  # JobDone, in the GUI thread, once ``busy`` reflects it
+    started = Signal(str)  # PREPARE, LOAD or CLASSIFY
+    progress = Signal(int, int)  # images done, images in the request
+    result = Signal(object)  # ClassificationResult
+    error = Signal(object)  # gui.worker.Problem, about a classification
+    ready = Signal(object)  # WorkerInfo
+    loadFinished = Signal(object)  # core.session.Outcome
+    downloadProgress = Signal(int, int, int)  # job id, bytes done, bytes in all
+    finished = Signal(object)  # JobDone, once ``busy`` reflects it
     _prepare = Signal()
     _load = Signal(object)
     _classify = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.worker = ClassifierWorker()
-        self._prepare.connect(self.worker.prepare)
-        self._load.connect(self.worker.load_model)
-        self._classify.connect(self.worker.classify)
-        self.worker.finished.connect(self._on_finished)
+        self._worker = ClassifierWorker()
+        self._prepare.connect(self._worker.prepare)
+        self._load.connect(self._worker.load)
+        self._classify.connect(self._worker.classify)
+        w = self._worker
+        for mine, theirs in (
+            (self.started, w.started),
+            (self.progress, w.progress),
+            (self.result, w.result),
+            (self.error, w.error),
+            (self.ready, w.ready),
+            (self.loadFinished, w.loadFinished),
+            (self.downloadProgress, w.downloadProgress),
+        ):
+            theirs.connect(mine)  # signal to signal: queued into the GUI thread
+        w.finished.connect(self._on_finished)
         self._ids = itertools.count(1)
-        self._pending: dict[int, LoadRequest | ClassifyRequest] = {}
-        self._thread = move_to_thread(self.worker, "reslens-inference", self)
+        self._pending: dict[int, ClassifyRequest] = {}
+        self._loads: dict[int, LoadJob] = {}
+        self._thread = move_to_thread(self._worker, "reslens-inference", self)
 
     def start(self) -> None:
         """Start the worker: it imports torch first. Requests sent before now wait for it."""
@@ -44,14 +64,10 @@ class InferenceEngine(QObject):
             self._thread.start(QThread.Priority.LowPriority)
             self._prepare.emit()
 
-    def load(
-        self, arch: str, source: str, labels: str = "", device: str = "auto", download: bool = False
-    ) -> LoadRequest:
-        """Ask for a model; the answer is ``modelLoaded``, ``needsDownload`` or ``error``."""
-        request = LoadRequest(arch, source, labels, device, download, next(self._ids))
-        self._pending[request.request_id] = request
-        self._load.emit(request)
-        return request
+    def load(self, job: LoadJob) -> None:
+        """Run a model session's load job; the answer is ``loadFinished``."""
+        self._loads[job.job_id] = job
+        self._load.emit(job)
 
     def classify(self, inputs: Iterable[Any], top_k: int, batch_size: int = 16) -> ClassifyRequest:
         request = ClassifyRequest(tuple(inputs), top_k, batch_size, next(self._ids))
@@ -62,18 +78,16 @@ class InferenceEngine(QObject):
     @property
     def busy(self) -> bool:
         """Whether classification requests are running or queued."""
-        return any(isinstance(r, ClassifyRequest) for r in self._pending.values())
+        return bool(self._pending)
 
-    def cancel(self, job: str = CLASSIFY) -> None:
-        """Stop the running request of this kind and drop the queued ones."""
-        kind = ClassifyRequest if job == CLASSIFY else LoadRequest
+    def cancel(self) -> None:
+        """Stop the running classification and drop the queued ones."""
         for request in self._pending.values():
-            if isinstance(request, kind):
-                request.cancel.set()
+            request.cancel.set()
 
     def shutdown(self) -> None:
         """Cancel everything and wait for the thread to end (at most the batch it is running)."""
-        for request in self._pending.values():
+        for request in [*self._pending.values(), *self._loads.values()]:
             request.cancel.set()
         stop_thread(self._thread)
 
@@ -81,5 +95,8 @@ class InferenceEngine(QObject):
         return self._thread.isRunning()
 
     def _on_finished(self, done: JobDone) -> None:
-        self._pending.pop(done.request_id, None)
+        if done.job == CLASSIFY:
+            self._pending.pop(done.request_id, None)
+        else:
+            self._loads.pop(done.request_id, None)
         self.finished.emit(done)

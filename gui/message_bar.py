@@ -42,16 +42,19 @@ class MessageBar(QFrame):
         buttons: Sequence[tuple[str, Callable[[], None]]] = (),
         topic: str = "",
     ) -> None:
-        """``topic`` lets the caller take back its own message (see ``dismiss``)."""
-        for button in self._buttons:
-            button.deleteLater()
-        self._buttons = []
-        for label, callback in buttons:
-            button = QPushButton(label)
-            button.clicked.connect(callback)
-            button.clicked.connect(self.hide)
-            self._layout.insertWidget(self._layout.count() - 1, button)
-            self._buttons.append(button)
+        """``topic`` lets the caller take back its own message (see ``dismiss``). The same
+        buttons as shown are kept (a download's progress must not rebuild its Cancel button)."""
+        labels = [label for label, _ in buttons]
+        if labels != self.button_labels() or topic != self.topic:
+            for button in self._buttons:
+                button.deleteLater()
+            self._buttons = []
+            for label, callback in buttons:
+                button = QPushButton(label)
+                button.clicked.connect(callback)
+                button.clicked.connect(self.hide)
+                self._layout.insertWidget(self._layout.count() - 1, button)
+                self._buttons.append(button)
         self.level, self.topic = level, topic
         self.label.setText(text)
         self._tint(level)
@@ -63,6 +66,10 @@ class MessageBar(QFrame):
 
     def button_labels(self) -> list[str]:
         return [button.text() for button in self._buttons]
+
+    def click(self, label: str) -> None:
+        """Press the button named ``label`` (tests, and keyboard users through its shortcut)."""
+        next(b for b in self._buttons if b.text() == label).click()
 
     def _tint(self, level: str) -> None:
         palette = QPalette(self.parentWidget().palette() if self.parentWidget() else self.palette())

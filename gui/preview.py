@@ -41,6 +41,14 @@ class PredictionBars(QWidget):
 
 
 class PreviewDialog(QDialog):
+    @classmethod
+    def open(cls, result: ClassificationResult, image: Any, parent: QWidget | None = None) -> PreviewDialog:
+        """Show a preview, sized for a comfortable look (it is not modal)."""
+        dialog = cls(result, image, parent)
+        dialog.resize(900, 560)
+        dialog.show()
+        return dialog
+
     def __init__(self, result: ClassificationResult, image: Any, parent: QWidget | None = None):
         """``image`` is what to show: the file path, or the in-memory image that was pasted."""
         super().__init__(parent)
@@ -61,6 +69,8 @@ class PreviewDialog(QDialog):
             facts.append(f"{result.width} × {result.height} px")
         if result.ok:
             facts.append(f"classified in {result.elapsed_ms:.0f} ms")
+        if result.model:
+            facts.append(f"by {result.model}")
         details = QLabel("\n".join(facts), wordWrap=True)
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if result.ok:

@@ -2,9 +2,10 @@
 
 Rows arrive one by one from the worker; they are buffered and inserted in batches (one
 ``beginInsertRows`` per ~30 ms) so a run of thousands of images does not flood the views.
-Thumbnails are made on demand: the first time a view asks for a row's picture, the model emits
-``thumbnailWanted`` and shows a placeholder until ``set_thumbnail`` brings it; rows that are
-never scrolled into view never cost a decode.
+The model owns the thumbnails and the in-memory (pasted) images: the first time a view asks for
+a row's picture it asks its :class:`~gui.thumbnails.ThumbnailLoader` and shows a placeholder
+until the thumbnail comes; rows never scrolled into view never cost a decode. A file classified
+again replaces its row, so re-opening a folder does not list it twice.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon, QImage, QPixmap
 
 from core.results import ClassificationResult
+from gui.thumbnails import ThumbnailLoader
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -38,9 +40,15 @@ class Column(IntEnum):
     IMAGE = 0
     PREDICTIONS = 1
     TIME = 2
+    MODEL = 3  # hidden unless View ▸ Model Column is on
 
 
-HEADERS = {Column.IMAGE: "Image", Column.PREDICTIONS: "Top predictions", Column.TIME: "Time"}
+HEADERS = {
+    Column.IMAGE: "Image",
+    Column.PREDICTIONS: "Top predictions",
+    Column.TIME: "Time",
+    Column.MODEL: "Model",
+}
 
 
 def display_name(source: str) -> str:
@@ -58,19 +66,22 @@ class ResultsModel(QAbstractTableModel):
     """One row per classified input, in arrival order."""
 
     countsChanged = Signal()
-    thumbnailWanted = Signal(str)  # the key (the result's source) of a picture a view needs
 
     FLUSH_MS = 30
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, thumbnail_px: int = 80, pixel_ratio: float = 1.0) -> None:
         super().__init__(parent)
         self._rows: list[ClassificationResult] = []
         self._pending: list[ClassificationResult] = []
         self._thumbs: dict[str, QPixmap | QIcon] = {}
-        self._rows_by_key: dict[str, list[int]] = {}
+        self._row_of: dict[str, int] = {}
+        self._images: dict[str, Any] = {}  # pasted images (PIL) by name
         self._broken = QIcon()
         self._placeholder = QIcon()
-        self._wanted: set[str] = set()
+        self._ratio = pixel_ratio
+        self.thumbnails = ThumbnailLoader(round(thumbnail_px * pixel_ratio), self)
+        self.thumbnails.ready.connect(self.set_thumbnail)
+        self.thumbnails.failed.connect(lambda key, _message: self.set_thumbnail_failed(key))
         self._flush_timer = QTimer(self, singleShot=True, interval=self.FLUSH_MS)
         self._flush_timer.timeout.connect(self.flush)
 
@@ -112,9 +123,7 @@ class ResultsModel(QAbstractTableModel):
         thumb = self._thumbs.get(result.source)
         if thumb is not None:
             return thumb
-        if result.source not in self._wanted:
-            self._wanted.add(result.source)
-            self.thumbnailWanted.emit(result.source)
+        self.thumbnails.request(result.source, self.source_of(result.source))  # made once
         return self._placeholder
 
     # -- changes ----------------------------------------------------------------------------
@@ -125,18 +134,39 @@ class ResultsModel(QAbstractTableModel):
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
+    def add_image(self, name: str, image: Any) -> None:
+        """Keep an in-memory image (a paste) for its thumbnail and preview."""
+        self._images[name] = image
+
+    def pasted_count(self) -> int:
+        return len(self._images)
+
+    def source_of(self, key: str) -> Any:
+        """What a row's picture is read from: the pasted image, else the file."""
+        return self._images.get(key, key)
+
     def flush(self) -> None:
-        """Insert the queued rows now."""
+        """Insert the queued rows now; a file already listed gets its row replaced."""
         self._flush_timer.stop()
         if not self._pending:
             return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(self._pending) - 1)
-        for row, result in enumerate(self._pending, start=first):
-            self._rows.append(result)
-            self._rows_by_key.setdefault(result.source, []).append(row)
+        new: list[ClassificationResult] = []
+        for result in self._pending:
+            row = self._row_of.get(result.source)
+            if row is None:
+                self._row_of[result.source] = len(self._rows) + len(new)
+                new.append(result)
+            elif row >= len(self._rows):
+                new[row - len(self._rows)] = result
+            else:
+                self._rows[row] = result
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
         self._pending.clear()
-        self.endInsertRows()
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._rows.extend(new)
+            self.endInsertRows()
         self.countsChanged.emit()
 
     def clear(self) -> None:
@@ -144,9 +174,10 @@ class ResultsModel(QAbstractTableModel):
         self._pending.clear()
         self.beginResetModel()
         self._rows.clear()
-        self._rows_by_key.clear()
+        self._row_of.clear()
         self._thumbs.clear()
-        self._wanted.clear()
+        self._images.clear()
+        self.thumbnails.forget()
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -154,9 +185,9 @@ class ResultsModel(QAbstractTableModel):
         """Decorations for a row whose image could not be read, and while its thumbnail is made."""
         self._broken, self._placeholder = broken, placeholder
 
-    def set_thumbnail(self, key: str, image: QImage, device_pixel_ratio: float = 1.0) -> None:
+    def set_thumbnail(self, key: str, image: QImage) -> None:
         pixmap = QPixmap.fromImage(image)
-        pixmap.setDevicePixelRatio(device_pixel_ratio)
+        pixmap.setDevicePixelRatio(self._ratio)
         self._set_decoration(key, pixmap)
 
     def set_thumbnail_failed(self, key: str) -> None:
@@ -164,7 +195,8 @@ class ResultsModel(QAbstractTableModel):
 
     def _set_decoration(self, key: str, decoration: QPixmap | QIcon) -> None:
         self._thumbs[key] = decoration
-        for row in self._rows_by_key.get(key, ()):
+        row = self._row_of.get(key)
+        if row is not None and row < len(self._rows):
             index = self.index(row, Column.IMAGE)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
@@ -188,20 +220,32 @@ class ResultsModel(QAbstractTableModel):
 
 
 class ResultsProxy(QSortFilterProxyModel):
-    """Sorting by ``Role.SORT`` and filtering by label text (case-insensitive, any of the top-k)."""
+    """Sorting by ``Role.SORT``; filtering by label text (case-insensitive) in the top label, or
+    in any of the top-k with ``any_label``."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(Role.SORT)
         self._needle = ""
+        self.any_label = False
 
-    def set_label_filter(self, text: str) -> None:
+    @property
+    def needle(self) -> str:
+        return self._needle
+
+    def set_label_filter(self, text: str | None = None, any_label: bool | None = None) -> None:
+        def change() -> None:
+            if text is not None:
+                self._needle = text.strip().casefold()
+            if any_label is not None:
+                self.any_label = any_label
+
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
             self.beginFilterChange()
-            self._needle = text.strip().casefold()
+            change()
             self.endFilterChange()
         else:
-            self._needle = text.strip().casefold()
+            change()
             self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
@@ -209,7 +253,8 @@ class ResultsProxy(QSortFilterProxyModel):
             return True
         index = self.sourceModel().index(source_row, 0, source_parent)
         result: ClassificationResult = index.data(Role.RESULT)
-        return any(self._needle in p.label.casefold() for p in result.predictions)
+        labels = result.predictions if self.any_label else result.predictions[:1]
+        return any(self._needle in p.label.casefold() for p in labels)
 
     def shown_results(self) -> list[ClassificationResult]:
         """The rows as shown: filtered and in the current order."""
@@ -221,16 +266,21 @@ def _text(result: ClassificationResult, column: Column) -> str:
         return display_name(result.source)
     if column == Column.PREDICTIONS:
         return predictions_text(result)
+    if column == Column.MODEL:
+        return result.model
     return f"{result.elapsed_ms:.0f} ms" if result.ok else ""
 
 
 def _tooltip(result: ClassificationResult, column: Column) -> str:
+    model = f"\nModel: {result.model}" if result.model else ""
     if column == Column.IMAGE:
         size = f"\n{result.width} × {result.height} px" if result.width and result.height else ""
-        return f"{result.source}{size}"
+        return f"{result.source}{size}{model}"
     if column == Column.PREDICTIONS:
-        return predictions_text(result).replace(", ", "\n")
-    return "Time spent on this image (its share of decoding and of its batch)"
+        return predictions_text(result).replace(", ", "\n") + model
+    if column == Column.MODEL:
+        return f"The model that classified this image (name · weights hash){model}"
+    return f"Time spent on this image (its share of decoding and of its batch){model}"
 
 
 def _sort_key(result: ClassificationResult, column: Column) -> Any:
@@ -238,4 +288,6 @@ def _sort_key(result: ClassificationResult, column: Column) -> Any:
         return display_name(result.source).casefold()
     if column == Column.PREDICTIONS:
         return result.top.probability if result.top else -1.0
+    if column == Column.MODEL:
+        return result.model
     return result.elapsed_ms

@@ -1,11 +1,16 @@
-"""The results page: a filter box, a sort choice and the table (thumbnail, name, bars, time)."""
+"""The results page: a filter box, a sort choice and the table (thumbnail, name, bars, time).
+
+The filter matches the top label by default ("hex" finds hexagons, not every image with a hexagon
+somewhere in its top 5); "Any of top-k" widens it. When nothing matches the table says so.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +27,10 @@ from gui.delegate import PredictionsDelegate
 from gui.results_model import Column, ResultsModel, ResultsProxy, Role
 
 THUMBNAIL_SIZE = 80
+PREDICTIONS_MIN_WIDTH = 200  # below this the bars' labels and percentages would collide
+# Keys a line edit would take for itself (Ctrl+E: end of line) that the window's actions own.
+WINDOW_KEYS = {QKeySequence(k) for k in ("Ctrl+E", "Esc", "Ctrl+I", "Ctrl+Shift+W", "Ctrl+Shift+A")}
+FOCUS_STYLE = "QTableView:focus { border: 2px solid palette(highlight); }"
 # (label, column to sort by or -1 for arrival order, order)
 SORTS = (
     ("Order added", -1, Qt.SortOrder.AscendingOrder),
@@ -42,11 +51,20 @@ class ResultsView(QWidget):
         self.proxy.setSourceModel(model)
 
         self.filter_edit = QLineEdit(placeholderText="Filter by label… (Ctrl+F)", clearButtonEnabled=True)
-        self.filter_edit.setToolTip("Show only images with this text in one of their top labels")
+        self.filter_edit.setToolTip("Show only images whose top label contains this text")
         self.filter_edit.setAcceptDrops(False)  # a drop of files means "classify these"
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.filter_edit.setMinimumWidth(120)
+        self.filter_edit.installEventFilter(self)  # the window's shortcuts work from here too
+        find = QShortcut(QKeySequence.StandardKey.Find, self, context=Qt.ShortcutContext.WindowShortcut)
         find.activated.connect(self.filter_edit.setFocus)
-        self.filter_edit.textChanged.connect(self.proxy.set_label_filter)
+        find.activated.connect(self.filter_edit.selectAll)
+        self.filter_edit.textChanged.connect(lambda text: self._filter(text=text))
+        self.any_label = QCheckBox("Any of top-k")
+        self.any_label.setToolTip("Match the text in any of the top-k labels, not only the top one")
+        self.any_label.toggled.connect(lambda on: self._filter(any_label=on))
+        self.no_matches = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.no_matches.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.no_matches.hide()
         self.sort_combo = QComboBox()
         self.sort_combo.addItems([label for label, _, _ in SORTS])
         self.sort_combo.setToolTip("Order of the results")
@@ -62,26 +80,89 @@ class ResultsView(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+        self.table.setStyleSheet(FOCUS_STYLE)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.IMAGE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.TIME, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.MODEL, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(QFontMetrics(self.table.font()).horizontalAdvance("0000 ms") + 12)
         header.resizeSection(Column.IMAGE, THUMBNAIL_SIZE + 200)
+        header.resizeSection(Column.MODEL, 240)
+        self.table.setColumnHidden(Column.MODEL, True)
+        self.table.setMinimumWidth(THUMBNAIL_SIZE + 120)
+        self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._open)
         model.rowsInserted.connect(self._fit_rows)
         model.modelReset.connect(self._fit_rows)
 
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+            signal.connect(self._show_no_matches)
+
         controls = QHBoxLayout()
         controls.addWidget(self.filter_edit, 1)
+        controls.addWidget(self.any_label)
         controls.addWidget(QLabel("Sort by:"))
         controls.addWidget(self.sort_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
+        layout.addWidget(self.no_matches)
         layout.addWidget(self.table, 1)
         self._fit_rows()
+
+    def restore(self, model_column: bool, any_label: bool) -> None:
+        """The view's saved choices: the Model column, and the filter's scope."""
+        self.show_model_column(model_column)
+        self.any_label.setChecked(any_label)
+
+    def show_model_column(self, show: bool) -> None:
+        self.table.setColumnHidden(Column.MODEL, not show)
+        self._fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._fit_columns()
+        elif (
+            event.type() == QEvent.Type.ShortcutOverride
+            and watched is self.filter_edit
+            and QKeySequence(event.keyCombination()) in WINDOW_KEYS
+        ):
+            event.ignore()  # not the line edit's: let the window's shortcut have it
+            return True
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The name column gives way first; the bars never get narrower than they need (the
+        table scrolls sideways instead), so labels, percentages and times never overlap."""
+        header = self.table.horizontalHeader()
+        others = header.sectionSize(Column.TIME) + (
+            0 if self.table.isColumnHidden(Column.MODEL) else header.sectionSize(Column.MODEL)
+        )
+        room = self.table.viewport().width() - others
+        image = min(max(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 60), THUMBNAIL_SIZE + 200)
+        header.resizeSection(Column.IMAGE, image)
+        if room - image >= PREDICTIONS_MIN_WIDTH:
+            header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(Column.PREDICTIONS, PREDICTIONS_MIN_WIDTH)
+
+    def _filter(self, text: str | None = None, any_label: bool | None = None) -> None:
+        self.proxy.set_label_filter(text, any_label)
+        self._show_no_matches()
+
+    def _show_no_matches(self, *_args: object) -> None:
+        empty = bool(self.proxy.needle) and self.proxy.rowCount() == 0 and self.model.rowCount() > 0
+        where = "any of the top-k labels" if self.proxy.any_label else "the top label"
+        self.no_matches.setText(
+            f"No results match “{self.filter_edit.text().strip()}” in {where}."
+            + ("" if self.proxy.any_label else " Tick “Any of top-k” to search all of them.")
+        )
+        self.no_matches.setVisible(empty)
 
     def shown_results(self) -> list[ClassificationResult]:
         return self.proxy.shown_results()

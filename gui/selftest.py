@@ -78,13 +78,14 @@ def run(argv: Sequence[str] = ()) -> dict[str, Any]:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
     start = time.perf_counter()
 
+    from core.errors import describe
     from core.selftest import run_selftest
 
     report = run_selftest("auto")
     try:
         _open_and_close_window(argv)
     except Exception as exc:  # noqa: BLE001 - reported in the JSON line, exit code 1
-        report.errors.append(f"window: {type(exc).__name__}: {exc}")
+        report.errors.append(f"window: {describe(exc)}")
     data = report.to_dict()
     summary = {
         key: data[key] for key in ("version", "device", "samples_right", "samples_total", "arch_params")

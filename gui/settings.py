@@ -2,6 +2,10 @@
 
 One attribute per setting, each with its key, default and type in one place. Tests pass their
 own ``QSettings`` (an INI file in a temporary folder) so they never touch the user's settings.
+
+The model asked for keeps 0.1.0's keys (``model/arch``, ``model/weights``, ``model/labels``,
+``model/device``), so its settings files still work; the last model that loaded is kept apart
+(``model/last_*``): at start, a request that cannot be had falls back to it.
 """
 
 from __future__ import annotations
@@ -10,14 +14,12 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from gui.choices import (
-    ARCHITECTURES,
-    AUTO_DEVICE,
-    DEFAULT_ARCH,
-    DEFAULT_SOURCE,
-    DEFAULT_TOP_K,
-    MAX_TOP_K,
-)
+from core.architectures import ARCH_NAMES
+from core.sources import AUTO_DEVICE, DEFAULT, ModelChoice, bundled_arch
+
+DEFAULT_TOP_K = 5
+MAX_TOP_K = 10
+RECENT_FILES = 5
 
 T = TypeVar("T")
 
@@ -47,10 +49,16 @@ class Settings:
     folder_dir = _Setting("paths/folder_dir", "", str)
     export_dir = _Setting("paths/export_dir", "", str)
     weights_dir = _Setting("paths/weights_dir", "", str)
-    _arch = _Setting("model/arch", DEFAULT_ARCH, str)
-    weights = _Setting("model/weights", DEFAULT_SOURCE, str)  # a source key or a file path
+    _arch = _Setting("model/arch", "", str)
+    weights = _Setting("model/weights", DEFAULT, str)  # a source key or a file path
     labels = _Setting("model/labels", "", str)  # "" = the labels that come with the weights
     device = _Setting("model/device", AUTO_DEVICE, str)
+    _last_arch = _Setting("model/last_arch", "", str)  # the last model that loaded
+    _last_weights = _Setting("model/last_weights", "", str)
+    _last_labels = _Setting("model/last_labels", "", str)
+    _recent = _Setting("model/recent_weights", "", str)  # weights files, one a line
+    show_model_column = _Setting("results/show_model", False, bool)
+    any_label = _Setting("results/filter_any_label", False, bool)
     _top_k = _Setting("results/top_k", DEFAULT_TOP_K, int)
     geometry = _Setting("window/geometry", QByteArray(), QByteArray)
     window_state = _Setting("window/state", QByteArray(), QByteArray)
@@ -61,11 +69,40 @@ class Settings:
     @property
     def arch(self) -> str:
         arch = self._arch
-        return arch if arch in ARCHITECTURES else DEFAULT_ARCH
+        return arch if arch in ARCH_NAMES else bundled_arch()
 
     @arch.setter
     def arch(self, value: str) -> None:
         self._arch = value
+
+    @property
+    def request(self) -> ModelChoice:
+        """The model asked for (as 0.1.0 wrote it, too), normalised."""
+        choice = ModelChoice(self.arch, self.weights or DEFAULT, self.labels, self.device or AUTO_DEVICE)
+        return choice.normalised()
+
+    @request.setter
+    def request(self, choice: ModelChoice) -> None:
+        self.arch, self.weights = choice.arch, choice.weights
+        self.labels, self.device = choice.labels, choice.device
+
+    @property
+    def last_good(self) -> ModelChoice | None:
+        if not self._last_weights:
+            return None
+        return ModelChoice(self._last_arch, self._last_weights, self._last_labels, self.device).normalised()
+
+    @last_good.setter
+    def last_good(self, choice: ModelChoice) -> None:
+        self._last_arch, self._last_weights, self._last_labels = choice.arch, choice.weights, choice.labels
+
+    @property
+    def recent_weights(self) -> list[str]:
+        return [line for line in str(self._recent).splitlines() if line][:RECENT_FILES]
+
+    def add_recent_weights(self, path: str) -> None:
+        recent = [path, *(p for p in self.recent_weights if p != path)][:RECENT_FILES]
+        self._recent = "\n".join(recent)
 
     @property
     def top_k(self) -> int:

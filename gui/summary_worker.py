@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gui.lazy import import_heavy
+from core.errors import describe
+from gui.lazy import HEAVY_IMPORTS, keep_triton_out
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,12 @@ class SummaryWorker(QObject):
         if self.latest is not None and key != self.latest:
             return
         try:
-            build_resnet = import_heavy("core.resnet").build_resnet
-            summarize = import_heavy("core.summary").summarize
+            keep_triton_out()
+            with HEAVY_IMPORTS:
+                from core.resnet import build_resnet
+                from core.summary import summarize
             summary = summarize(build_resnet(key.arch, num_classes=key.num_classes), key.input_size)
         except Exception as exc:
-            self.failed.emit(key, str(exc) or type(exc).__name__)
+            self.failed.emit(key, describe(exc))
         else:
             self.ready.emit(key, summary)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
+from core.errors import describe
 from gui.imaging import pil_to_qimage
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class ThumbnailLoader(QObject):
 
             image = pil_to_qimage(make_thumbnail(source, self.size))
         except Exception as exc:  # a bad file is shown as such, never raised in a pool thread
-            self._not_made.emit(key, str(exc) or type(exc).__name__)
+            self._not_made.emit(key, describe(exc))
         else:
             self._made.emit(key, image)
 

@@ -2,8 +2,9 @@
 
 The GUI never calls it directly: requests arrive as queued signals (see ``gui.engine``) and
 answers leave as signals. torch and the core modules built on it are imported here, on the first
-request, so the window is already on screen while they load. Cancel is a ``threading.Event``
-per request, set from the GUI thread and checked by core between batches.
+request, so the window is already on screen while they load. Loads are ``core.session.LoadJob``
+jobs run by ``core.session.execute``; the worker swaps its classifier only for a model that
+loaded, so the session's model in use is always the one that classifies.
 """
 
 from __future__ import annotations
@@ -11,27 +12,17 @@ from __future__ import annotations
 import gc
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gui.choices import IMAGENET_SOURCES, is_file_source
-from gui.lazy import import_heavy
+from core import session
+from core.errors import describe
+from core.session import LoadJob, Outcome
+from gui.lazy import HEAVY_IMPORTS, keep_triton_out
 from gui.threads import yield_to_gui
 
 PREPARE, LOAD, CLASSIFY = "prepare", "load", "classify"
-
-
-@dataclass(frozen=True)
-class LoadRequest:
-    arch: str
-    source: str  # a weights source key ("default", "imagenet-v1", ...) or a file path
-    labels: str = ""  # a label file, or "" for the labels that come with the weights
-    device: str = "auto"
-    allow_download: bool = False
-    request_id: int = 0
-    cancel: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,30 +39,13 @@ class WorkerInfo:
     """What the worker found once torch was imported."""
 
     devices: tuple[Any, ...]  # core.devices.DeviceInfo
-    bundled_arch: str | None  # None when the bundled model is missing
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """The model now in use."""
-
-    arch: str
-    source: str
-    labels: str
-    description: str
-    meta: Any  # core.metadata.ModelMeta
-    device: str  # the device key, e.g. "cpu" or "cuda:0"
-    device_name: str
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A user-facing message about a request that did not do what was asked."""
+    """A user-facing message about a classification that did not do what was asked."""
 
-    job: str
     message: str
-    suggested_arch: str | None = None
-    cancelled: bool = False
     level: str = "error"  # or "warning": the request did its work, with a caveat
 
 
@@ -81,6 +55,8 @@ class JobDone:
     request_id: int
     cancelled: bool = False
     count: int = 0
+    failed: int = 0  # results with an error
+    seconds: float = 0.0
 
 
 class ClassifierWorker(QObject):
@@ -89,12 +65,11 @@ class ClassifierWorker(QObject):
     started = Signal(str)  # the job kind: PREPARE (importing torch), LOAD or CLASSIFY
     progress = Signal(int, int)  # images done, images in this request
     result = Signal(object)  # core.results.ClassificationResult, one per input as it is ready
-    error = Signal(object)  # Problem
+    error = Signal(object)  # Problem (classification only: loads answer with an Outcome)
     finished = Signal(object)  # JobDone
     ready = Signal(object)  # WorkerInfo, once after the heavy imports
-    modelLoaded = Signal(object)  # ModelInfo
-    downloadProgress = Signal(int, int)  # bytes done, bytes in all (0 when unknown)
-    needsDownload = Signal(str, str)  # arch, source: not cached and the request allowed no download
+    loadFinished = Signal(object)  # core.session.Outcome
+    downloadProgress = Signal(int, int, int)  # job id, bytes done, bytes in all (0 when unknown)
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,83 +83,60 @@ class ClassifierWorker(QObject):
         try:
             self._prepare()
         except Exception as exc:
-            self.error.emit(Problem(PREPARE, f"Could not start the model engine: {_message(exc)}"))
+            self.error.emit(Problem(f"Could not start the model engine: {describe(exc)}"))
 
     def _prepare(self) -> None:
         if self._info is None:
             yield_to_gui()
             self.started.emit(PREPARE)
-            devices = import_heavy("core.devices").available_devices()
-            weights = import_heavy("core.weights")
-            import_heavy("core.inference")
+            keep_triton_out()
+            with HEAVY_IMPORTS:
+                import core.inference  # noqa: F401 - torch and the pipeline, once
+                import core.weights  # noqa: F401
+                from core.devices import available_devices
+
+            devices = available_devices()
             self._device_names = {d.key: d.name for d in devices}
-            try:
-                bundled = weights.bundled_default_arch()
-            except weights.WeightsError:  # reported when the bundled model is asked for
-                bundled = None
-            self._info = WorkerInfo(tuple(devices), bundled)
+            self._info = WorkerInfo(tuple(devices))
             self.ready.emit(self._info)
 
     @Slot(object)
-    def load_model(self, request: LoadRequest) -> None:
-        cancelled = False
+    def load(self, job: LoadJob) -> None:
+        outcome = Outcome(job.job_id, None)
         try:
             self._prepare()
             self.started.emit(LOAD)
-            weights = import_heavy("core.weights")
-            if (
-                request.source in IMAGENET_SOURCES
-                and not request.allow_download
-                and not weights.is_cached(request.arch, request.source)
-            ):
-                self.needsDownload.emit(request.arch, request.source)
-                return
-            self._load(request, weights)
-        except Exception as exc:
-            cancelled = request.cancel.is_set()
-            message = "Download cancelled." if cancelled else _message(exc)
-            suggested = getattr(exc, "suggested_arch", None)
-            self.error.emit(Problem(LOAD, message, suggested_arch=suggested, cancelled=cancelled))
-        finally:
-            self.finished.emit(JobDone(LOAD, request.request_id, cancelled))
+            from core.inference import Classifier
 
-    def _load(self, request: LoadRequest, weights: Any) -> None:
-        choice = request.device if request.device in self._device_names else "auto"
-        device = import_heavy("core.devices").resolve_device(choice)
-        source = Path(request.source) if is_file_source(request.source) else request.source
-        loaded = weights.load_weights(
-            request.arch if request.source in IMAGENET_SOURCES else None,  # files: their own
-            source,
-            labels=Path(request.labels) if request.labels else None,
-            device=device,
-            on_progress=self.downloadProgress.emit,
-            cancel=request.cancel,
-        )
-        self._classifier = import_heavy("core.inference").Classifier.from_loaded(loaded)
-        # torch's modules and the model are a million long-lived objects that every full
-        # collection would walk again: 50-200 ms with the GIL held, so the window froze mid-run.
-        # Freezing what exists once a model is ready keeps later collections to what a run makes.
-        gc.freeze()
-        key = str(loaded.device)
-        info = ModelInfo(
-            arch=loaded.meta.arch,
-            source=request.source,
-            labels=request.labels,
-            description=loaded.description,
-            meta=loaded.meta,
-            device=key,
-            device_name=self._device_names.get(key, key),
-        )
-        self.modelLoaded.emit(info)
+            def progress(done: int, total: int) -> None:
+                self.downloadProgress.emit(job.job_id, done, total)
+
+            outcome, loaded = session.execute(job, progress, self._device_names)
+            if loaded is not None:
+                self._classifier = Classifier.from_loaded(loaded)
+                # torch's modules and the model are a million long-lived objects that every full
+                # collection would walk again: 50-200 ms with the GIL held, so the window froze
+                # mid-run. Freezing what exists once a model is ready keeps later collections to
+                # what a run makes.
+                gc.freeze()
+        except Exception as exc:  # a bug: execute reports every failure a person can fix
+            problem = session.Problem(job.attempts[0], session.BROKEN, describe(exc))
+            outcome = Outcome(job.job_id, None, (problem,))
+        finally:
+            self.loadFinished.emit(outcome)
+            self.finished.emit(JobDone(LOAD, job.job_id))
 
     @Slot(object)
     def classify(self, request: ClassifyRequest) -> None:
+        import time
+
         done: list[Any] = []
+        start = time.perf_counter()
         try:
             if request.cancel.is_set():
                 return
             if self._classifier is None:
-                self.error.emit(Problem(CLASSIFY, "No model is loaded, so nothing was classified."))
+                self.error.emit(Problem("No model is loaded, so nothing was classified."))
                 return
             self.started.emit(CLASSIFY)
             warned = len(self._classifier.warnings)
@@ -197,13 +149,11 @@ class ClassifierWorker(QObject):
                 cancel=request.cancel,
             )
             for warning in self._classifier.warnings[warned:]:  # e.g. a fallback to the CPU
-                self.error.emit(Problem(CLASSIFY, warning, level="warning"))
+                self.error.emit(Problem(warning, level="warning"))
         except Exception as exc:  # core reports bad files as results; this is a real failure
-            self.error.emit(Problem(CLASSIFY, f"Classification stopped: {_message(exc)}"))
+            self.error.emit(Problem(f"Classification stopped: {describe(exc)}"))
         finally:
             cancelled = request.cancel.is_set()
-            self.finished.emit(JobDone(CLASSIFY, request.request_id, cancelled, len(done)))
-
-
-def _message(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
+            failed = sum(1 for r in done if not r.ok)
+            seconds = time.perf_counter() - start
+            self.finished.emit(JobDone(CLASSIFY, request.request_id, cancelled, len(done), failed, seconds))

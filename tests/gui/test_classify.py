@@ -58,7 +58,7 @@ def test_paste_of_an_image_and_of_file_urls(qtbot, window) -> None:
     image = QImage(120, 90, QImage.Format.Format_RGB32)
     image.fill(QColor("red"))
     QApplication.clipboard().setImage(image)
-    window.paste()
+    window.intake.paste()
     wait_idle(qtbot, window)
     assert [r.source for r in window.results.results()] == ["clipboard-1"]
     assert window.results.results()[0].width == 120
@@ -67,7 +67,7 @@ def test_paste_of_an_image_and_of_file_urls(qtbot, window) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(first)), QUrl("https://example.com/cat.jpg")])
     QApplication.clipboard().setMimeData(mime)
-    window.paste()
+    window.intake.paste()
     wait_idle(qtbot, window)
     assert [Path(r.source).name for r in window.results.results()][1:] == [first.name]
     assert "example.com" in window.message.text  # a remote URL is named, not fetched
@@ -78,7 +78,7 @@ def test_thumbnails_are_made_at_thumbnail_size_for_the_rows_on_screen(qtbot, win
     wait_idle(qtbot, window)
     model, table = window.results, window.results_view.table
     first, last = model.results()[0].source, model.results()[-1].source
-    qtbot.waitUntil(lambda: model.thumbnail(first) is not None and not window.thumbnails.busy)
+    qtbot.waitUntil(lambda: model.thumbnail(first) is not None and not window.results.thumbnails.busy)
     side = max(model.thumbnail(first).width(), model.thumbnail(first).height())
     assert side <= round(THUMBNAIL_SIZE * window.devicePixelRatioF())
     assert model.thumbnail(last) is None  # below the fold: not decoded (yet)

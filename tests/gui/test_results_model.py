@@ -64,9 +64,15 @@ def test_sort_by_name_and_confidence_and_filter_by_label(qtbot) -> None:
     assert names(view) == ["a.jpg", "b.jpg", "c.jpg", "d.jpg"]
     view.sort_combo.setCurrentText("Confidence")
     assert names(view) == ["a.jpg", "b.jpg", "d.jpg", "c.jpg"]  # errors last
-    view.filter_edit.setText("CIRC")  # any rank, any case
+    view.filter_edit.setText("CIRC")  # the top label by default, any case
+    assert names(view) == ["b.jpg"] and view.no_matches.isHidden()
+    view.any_label.setChecked(True)  # any of the top-k
     assert names(view) == ["b.jpg", "d.jpg"]
+    view.filter_edit.setText("hex")
+    assert names(view) == [] and view.no_matches.isVisibleTo(view)
+    assert "No results match “hex”" in view.no_matches.text()
     view.filter_edit.clear()
+    assert view.no_matches.isHidden()
     view.sort_combo.setCurrentText("Order added")
     assert names(view) == ["b.jpg", "a.jpg", "c.jpg", "d.jpg"]
 

@@ -7,6 +7,7 @@ import threading
 
 from PySide6.QtWidgets import QApplication
 
+from core.session import Outcome
 from gui.worker import CLASSIFY
 from tests.gui.conftest import make_images, open_window, wait_idle
 
@@ -33,11 +34,16 @@ def test_cancel_during_a_run_keeps_the_partial_results(qtbot, window, tmp_path) 
     assert 0 < kept < RUN_SIZE
     assert window.status.progress.isHidden() and not window.actions.file.cancel.isEnabled()
     assert all(a.isEnabled() for a in window.actions.model.archs.actions())
-    assert "Cancelled" in window.statusBar().currentMessage()
+    assert "Cancelled after" in window.statusBar().currentMessage()
 
-    window.queue_paths([tmp_path / "many" / "img0000.jpg"])  # the worker still takes requests
+    extra = make_images(tmp_path / "more", 1)
+    window.queue_paths(extra)  # the worker still takes requests
     wait_idle(qtbot, window)
     assert window.results.rowCount() == kept + 1
+    window.queue_paths(extra)  # the same file again replaces its row
+    wait_idle(qtbot, window)
+    assert window.results.rowCount() == kept + 1
+    assert window.statusBar().currentMessage().startswith("Classified 1 image in")
 
 
 def test_closing_mid_run_leaves_no_running_thread(qtbot, settings_file, tmp_path) -> None:
@@ -51,7 +57,7 @@ def test_closing_mid_run_leaves_no_running_thread(qtbot, settings_file, tmp_path
 
     assert not window.engine.is_running()
     assert window.arch_panel._thread is None or not window.arch_panel._thread.isRunning()
-    assert window.thumbnails.wait(0)
+    assert window.results.thumbnails.wait(0)
     assert window.results.rowCount() < RUN_SIZE
     # Python's own threads (the decoding pool); Qt's threads show up as never-ending dummies.
     leftover = [t for t in python_threads() if t not in before and t.is_alive()]
@@ -61,8 +67,10 @@ def test_closing_mid_run_leaves_no_running_thread(qtbot, settings_file, tmp_path
 def test_answers_queued_before_close_never_reach_the_closed_window(qtbot, settings_file) -> None:
     window = open_window(qtbot, settings_file)
     info = window.model_info
-    late = dataclasses.replace(info, arch="resnet50")
-    sender = threading.Thread(target=window.engine.worker.modelLoaded.emit, args=(late,))
+    meta = dataclasses.replace(info.meta, arch="resnet50")
+    other = dataclasses.replace(info, meta=meta, description="late")
+    late = Outcome(99, other)  # a model loaded: the session would take it, even from an old job
+    sender = threading.Thread(target=window.engine._worker.loadFinished.emit, args=(late,))
     sender.start()  # emitted from another thread: queued for the window, not yet delivered
     sender.join()
     window.close()

@@ -34,9 +34,9 @@ def test_a_fresh_start_uses_defaults_and_repairs_bad_values(qtbot, settings_file
     store.store.setValue("model/device", "cuda:7")
     store.sync()
     window = open_window(qtbot, settings_file)
-    assert window.settings.arch == window.model_info.arch  # the bundled model's own
+    assert window.settings.arch == window.model_info.meta.arch  # the bundled model's own
     assert window.top_k.value() == 10
-    qtbot.waitUntil(lambda: window.worker_info is not None)
+    qtbot.waitUntil(lambda: window.models.worker_info is not None)
     assert window.settings.device == "auto"
     assert "cuda:7" in window.message.text
     assert window.arch_dock.isVisible()

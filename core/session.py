@@ -1,0 +1,356 @@
+"""One model session: the model asked for, the model in use, and the state a window renders.
+
+Qt-free and torch-free at import. :class:`ModelSession` decides; a host runs the loads it asks for
+(the GUI in its inference thread, a test at once) with :func:`execute` and reports back. The rules:
+
+- The model in use is whatever loaded last; nothing replaces it but another successful load, so
+  what the session names is what classifies.
+- A request that cannot be had (not downloaded, a broken file, a cancelled download) leaves the
+  model in use in place and says so, with the actions that fix it.
+- With no model in use (at start) a load tries the request, then the last model that loaded, then
+  the bundled one: the app always ends with a usable model when one exists.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from core.errors import Cancelled, describe
+from core.sources import ModelChoice, ModelIdentity
+
+
+class State(Enum):
+    LOADING = "loading"
+    DOWNLOADING = "downloading"
+    READY = "ready"
+    UNAVAILABLE = "unavailable"  # the request needs something first (a download)
+    FAILED = "failed"  # the request cannot load as it is
+
+
+class Fix(Enum):
+    """What a person can do about an unavailable or failed request."""
+
+    DOWNLOAD = "download"
+    KEEP = "keep"  # make the model in use the request
+    RETRY = "retry"
+    USE_BUNDLED = "use-bundled"
+    LOAD_FILE = "load-file"
+    LOAD_LABELS = "load-labels"  # the classes are numbers: name them from a label file
+    SWITCH_ARCH = "switch-arch"  # the file holds another architecture
+    CANCEL = "cancel"
+
+
+NOT_DOWNLOADED, CANCELLED, BROKEN = "not-downloaded", "cancelled", "failed"
+
+
+@dataclass(frozen=True)
+class LoadJob:
+    """Try ``attempts`` in order until one loads; only the first may download."""
+
+    job_id: int
+    attempts: tuple[ModelChoice, ...]
+    allow_download: bool = False
+    cancel: threading.Event = field(default_factory=threading.Event, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Problem:
+    choice: ModelChoice
+    kind: str  # NOT_DOWNLOADED, CANCELLED or BROKEN
+    message: str
+    suggested_arch: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelInUse:
+    """The model the worker classifies with, as the window names it."""
+
+    identity: ModelIdentity
+    choice: ModelChoice  # the choice that loads exactly this model again
+    meta: Any  # core.metadata.ModelMeta: classes and input size
+    description: str
+    device: str = "cpu"
+    device_name: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.identity.name
+
+    @property
+    def arch(self) -> str:
+        return self.choice.arch
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job_id: int
+    loaded: ModelInUse | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a window shows about the model, in one immutable snapshot."""
+
+    state: State
+    requested: ModelChoice
+    model: ModelInUse | None
+    message: str = ""
+    fixes: tuple[Fix, ...] = ()
+    done: int = 0  # bytes downloaded
+    total: int = 0
+    notice: str = ""  # a one-off note about the last load (a file of another architecture...)
+    suggested_arch: str | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (State.LOADING, State.DOWNLOADING)
+
+
+def _same_model(a: ModelChoice, b: ModelChoice) -> bool:
+    return (a.arch, a.weights, a.labels) == (b.arch, b.weights, b.labels)
+
+
+class ModelSession:
+    """The one owner of "which model": see the module docstring.
+
+    ``run(job)`` must start the job and later call :meth:`finished` with its :class:`Outcome`
+    (and :meth:`progress` while downloading); ``listener(view)`` hears of every change.
+    """
+
+    def __init__(
+        self,
+        run: Callable[[LoadJob], None],
+        listener: Callable[[View], None] | None = None,
+        bundled: ModelChoice | None = None,
+    ) -> None:
+        self._run = run
+        self._listeners = [listener] if listener else []
+        self._ids = itertools.count(1)
+        self._bundled = bundled
+        self.requested = ModelChoice.bundled()
+        self.model: ModelInUse | None = None
+        self.job: LoadJob | None = None
+        self._view = View(State.LOADING, self.requested, None)
+
+    # -- asking ---------------------------------------------------------------------------
+
+    @property
+    def view(self) -> View:
+        return self._view
+
+    @property
+    def bundled(self) -> ModelChoice:
+        return self._bundled or ModelChoice.bundled(self.requested.device)
+
+    def listen(self, listener: Callable[[View], None]) -> None:
+        self._listeners.append(listener)
+
+    def start(self, requested: ModelChoice, last_good: ModelChoice | None = None) -> None:
+        """Load ``requested``; if it cannot be had, the last model that loaded, else the bundled
+        one, so the session ends with a usable model whenever one exists."""
+        requested = requested.normalised()
+        fallbacks = [c.normalised() for c in (last_good, self.bundled) if c is not None]
+        attempts = [requested]
+        for choice in fallbacks:
+            choice = choice.with_device(requested.device)
+            if not any(_same_model(choice, seen) for seen in attempts):
+                attempts.append(choice)
+        self.requested = requested
+        self._launch(tuple(attempts), allow_download=False)
+
+    def request(self, choice: ModelChoice, allow_download: bool = False) -> None:
+        """Ask for another model; the one in use stays until it has loaded."""
+        self.requested = choice.normalised()
+        if self.model is None:
+            self.start(self.requested)
+            return
+        if not allow_download and self._in_use(self.requested):
+            self._cancel_job()
+            self._set(State.READY)
+            return
+        self._launch((self.requested,), allow_download)
+
+    def download(self) -> None:
+        """Fetch the request's weights (ImageNet's, for the chosen architecture)."""
+        choice = self.requested
+        if not choice.needs_download:
+            from core.sources import imagenet_for
+
+            choice = ModelChoice(choice.arch, imagenet_for(choice.arch).key, "", choice.device)
+        self.request(choice, allow_download=True)
+
+    def retry(self) -> None:
+        self.request(self.requested, allow_download=self.requested.needs_download)
+
+    def keep(self) -> None:
+        """Make the model in use the request (the banner's "Keep ResNet-18")."""
+        if self.model is not None:
+            self._cancel_job()
+            self.requested = self.model.choice.with_device(self.requested.device)
+            self._set(State.READY)
+
+    def use_bundled(self) -> None:
+        self.request(self.bundled.with_device(self.requested.device))
+
+    def cancel(self) -> None:
+        """Stop the load in flight (a download stops within a tenth of a second)."""
+        if self.job is not None:
+            self.job.cancel.set()
+
+    # -- the host's reports ---------------------------------------------------------------
+
+    def progress(self, job_id: int, done: int, total: int) -> None:
+        if self.job is not None and job_id == self.job.job_id:
+            self._set(State.DOWNLOADING, done=done, total=total, fixes=(Fix.CANCEL,))
+
+    def finished(self, outcome: Outcome) -> None:
+        """A job ended. Whatever it loaded is in use now, even if it was superseded: the worker
+        swapped its model, and the session names the model that classifies."""
+        if outcome.loaded is not None:
+            self.model = outcome.loaded
+        if self.job is None or outcome.job_id != self.job.job_id:
+            if outcome.loaded is not None:
+                self._set(self._view.state, keep_text=True)
+            return
+        self.job = None
+        first = outcome.problems[0] if outcome.problems else None
+        if first is None or first.choice != self.requested:
+            self._loaded_as_asked(outcome.loaded)
+        else:
+            self._not_had(first)
+
+    # -- rules ----------------------------------------------------------------------------
+
+    def _launch(self, attempts: tuple[ModelChoice, ...], allow_download: bool) -> None:
+        self._cancel_job()
+        self.job = LoadJob(next(self._ids), attempts, allow_download)
+        self._set(State.LOADING, fixes=(Fix.CANCEL,) if allow_download else ())
+        self._run(self.job)
+
+    def _cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel.set()
+            self.job = None
+
+    def _in_use(self, choice: ModelChoice) -> bool:
+        return self.model is not None and _same_model(self.model.choice, choice) and (
+            self.model.choice.device == choice.device
+        )
+
+    def _loaded_as_asked(self, loaded: ModelInUse | None) -> None:
+        notice = ""
+        if loaded is not None and self.requested.is_file and loaded.choice.arch != self.requested.arch:
+            from core.architectures import pretty_arch
+
+            arch = pretty_arch(loaded.choice.arch)
+            notice = f"This file holds a {arch}: switched to {arch}."
+        if loaded is not None:
+            self.requested = loaded.choice.with_device(self.requested.device)
+        self._set(State.READY, notice=notice)
+
+    def _not_had(self, problem: Problem) -> None:
+        """The request did not load: say why, with the fixes, and keep (or fall back to) a model."""
+        what = self.requested.describe()
+        if problem.kind == NOT_DOWNLOADED:
+            state, message, fixes = State.UNAVAILABLE, f"{what} is not downloaded", (Fix.DOWNLOAD, Fix.KEEP)
+        elif problem.kind == CANCELLED:
+            state, message, fixes = State.UNAVAILABLE, f"the download of {what} was cancelled", (
+                Fix.DOWNLOAD,
+                Fix.KEEP,
+            )
+        else:
+            state, message = State.FAILED, f"{what} could not be loaded: {problem.message}"
+            fixes = (Fix.SWITCH_ARCH,) if problem.suggested_arch else ()
+            fixes += (Fix.RETRY, Fix.KEEP) if self.requested.needs_download else (Fix.LOAD_FILE, Fix.KEEP)
+            if not any(_same_model(self.bundled, c.choice) for c in (self.model,) if c is not None):
+                fixes += (Fix.USE_BUNDLED,)
+        if self.model is None:
+            fixes = tuple(f for f in fixes if f is not Fix.KEEP)
+        self._set(state, message=message, fixes=fixes, suggested_arch=problem.suggested_arch)
+
+    def _set(
+        self,
+        state: State,
+        message: str = "",
+        fixes: tuple[Fix, ...] = (),
+        done: int = 0,
+        total: int = 0,
+        notice: str = "",
+        suggested_arch: str | None = None,
+        keep_text: bool = False,
+    ) -> None:
+        if keep_text:
+            old = self._view
+            message, fixes, done, total, notice = old.message, old.fixes, old.done, old.total, old.notice
+            suggested_arch = old.suggested_arch
+        self._view = View(
+            state, self.requested, self.model, message, fixes, done, total, notice, suggested_arch
+        )
+        for listener in self._listeners:
+            listener(self._view)
+
+
+# --- running a job (in the host's worker thread) ---
+
+
+def execute(
+    job: LoadJob,
+    on_progress: Callable[[int, int], None] | None = None,
+    device_names: dict[str, str] | None = None,
+) -> tuple[Outcome, Any]:
+    """Run ``job``: the :class:`Outcome` and the loaded ``core.weights.LoadedWeights`` (or None).
+
+    Imports torch (through ``core.weights``); call it off the GUI thread.
+    """
+    from core import weights
+    from core.devices import resolve_device
+
+    names = device_names or {}
+    problems: list[Problem] = []
+    for index, choice in enumerate(job.attempts):
+        if job.cancel.is_set():
+            problems.append(Problem(choice, CANCELLED, "cancelled"))
+            break
+        download = job.allow_download and index == 0
+        if choice.needs_download and not download and not weights.is_cached(choice.arch, choice.weights):
+            problems.append(Problem(choice, NOT_DOWNLOADED, f"{choice.describe()} is not downloaded"))
+            continue
+        try:
+            device = resolve_device(choice.device if choice.device in names or not names else "auto")
+            loaded = weights.load_weights(
+                None if choice.is_file else choice.arch,
+                choice.weights,
+                labels=choice.labels or None,
+                device=device,
+                on_progress=on_progress if download else None,
+                cancel=job.cancel,
+            )
+        except Cancelled:
+            problems.append(Problem(choice, CANCELLED, "cancelled"))
+            break
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message and a fallback
+            if job.cancel.is_set():
+                problems.append(Problem(choice, CANCELLED, "cancelled"))
+                break
+            problems.append(Problem(choice, BROKEN, describe(exc), getattr(exc, "suggested_arch", None)))
+            continue
+        if job.cancel.is_set():  # superseded while loading: keep the model in use
+            problems.append(Problem(choice, CANCELLED, "cancelled"))
+            break
+        key = str(loaded.device)
+        in_use = ModelInUse(
+            identity=loaded.identity,
+            choice=ModelChoice(loaded.meta.arch, choice.weights, choice.labels, choice.device),
+            meta=loaded.meta,
+            description=loaded.description,
+            device=key,
+            device_name=names.get(key, key),
+        )
+        return Outcome(job.job_id, in_use, tuple(problems)), loaded
+    return Outcome(job.job_id, None, tuple(problems)), None

@@ -1,0 +1,257 @@
+"""The window's side of the model session: asks for models, saves the choice, renders the state.
+
+``core.session.ModelSession`` decides which model is in use; this adapter runs its load jobs on
+the inference engine, keeps the request and the last model that loaded in the settings, and
+renders every change into the banner, the status bar, the menus, the empty state and the
+architecture panel. None of those keeps a copy of its own: each shows the session's view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from core.architectures import pretty_arch
+from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
+from core.sources import AUTO_DEVICE, ModelChoice
+from gui import actions as act
+from gui.engine import InferenceEngine
+from gui.message_bar import MessageBar
+from gui.settings import Settings
+from gui.status import StatusPanel
+from gui.worker import WorkerInfo
+
+MB = 1024 * 1024
+WEIGHT_FILES = "Weights (*.safetensors *.pth *.pt);;All files (*)"
+LABEL_FILES = "Label files (*.txt *.json);;All files (*)"
+NUMBERED = re.compile(r"class \d+")
+
+
+def megabytes(done: int, total: int) -> str:
+    return f"{done / MB:.1f} of {total / MB:.1f} MB" if total else f"{done / MB:.1f} MB"
+
+
+class ModelController(QObject):
+    """Owns the session; ``changed`` carries each new :class:`core.session.View`."""
+
+    changed = Signal(object)  # View
+    modelChanged = Signal(object)  # ModelInUse: another model is in use
+
+    def __init__(
+        self,
+        engine: InferenceEngine,
+        settings: Settings,
+        banner: MessageBar,
+        status: StatusPanel,
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self.engine, self.settings, self.banner, self.status = engine, settings, banner, status
+        self.window = window  # the parent of the file dialogs
+        self.worker_info: WorkerInfo | None = None
+        self._handlers: dict[Fix, Callable[[], None]] = {
+            Fix.LOAD_FILE: self.load_weights_file,
+            Fix.LOAD_LABELS: self.load_labels_file,
+        }
+        self._shown_model: ModelInUse | None = None
+        self._menu: tuple[QMenu, act.ModelActions] | None = None
+        self.session = ModelSession(engine.load, self._on_view)
+        engine.loadFinished.connect(self._on_load_finished)
+        engine.downloadProgress.connect(self.session.progress)
+        engine.ready.connect(self._on_ready)
+
+    # -- asking ---------------------------------------------------------------------------
+
+    @property
+    def view(self) -> View:
+        return self.session.view
+
+    @property
+    def model(self) -> ModelInUse | None:
+        return self.session.model
+
+    def start(self) -> None:
+        self.session.start(self.settings.request, self.settings.last_good)
+
+    def choose_arch(self, arch: str) -> None:
+        base = self.session.requested
+        in_use = self.model
+        weights_arch = in_use.choice.arch if in_use and in_use.choice.weights == base.weights else None
+        self.session.request(base.with_arch(arch, weights_arch))
+
+    def choose_weights(self, weights: str) -> None:
+        base = self.model.choice if self.model else self.session.requested
+        self.session.request(base.with_weights(weights).with_device(self.session.requested.device))
+        if not ModelChoice(base.arch, weights).source:
+            self.settings.add_recent_weights(weights)
+            if self._menu is not None:
+                act.set_recent_weights(*self._menu, self.settings.recent_weights)
+
+    def download(self) -> None:
+        self.fix(Fix.DOWNLOAD)
+
+    def load_weights_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Load Weights", self.settings.weights_dir, WEIGHT_FILES
+        )
+        if path:
+            self.settings.weights_dir = str(Path(path).parent)
+            self.choose_weights(path)
+
+    def load_labels_file(self) -> None:
+        folder = self.settings.weights_dir
+        path, _ = QFileDialog.getOpenFileName(self.window, "Load Labels", folder, LABEL_FILES)
+        if path:
+            self.choose_labels(path)
+
+    def choose_labels(self, labels: str) -> None:
+        base = self.model.choice if self.model else self.session.requested
+        self.session.request(base.with_labels(labels).with_device(self.session.requested.device))
+
+    def choose_device(self, device: str) -> None:
+        self.session.request(self.session.requested.with_device(device))
+
+    def fix(self, fix: Fix) -> None:
+        session = self.session
+        if fix is Fix.SWITCH_ARCH and self.view.suggested_arch:
+            session.request(session.requested.with_arch(self.view.suggested_arch))
+        elif fix in self._handlers:
+            self._handlers[fix]()
+        else:
+            {
+                Fix.DOWNLOAD: session.download,
+                Fix.KEEP: session.keep,
+                Fix.RETRY: session.retry,
+                Fix.USE_BUNDLED: session.use_bundled,
+                Fix.CANCEL: session.cancel,
+            }[fix]()
+
+    # -- the engine's answers -------------------------------------------------------------
+
+    def _on_load_finished(self, outcome: Outcome) -> None:
+        self.session.finished(outcome)
+
+    def _on_ready(self, info: WorkerInfo) -> None:
+        self.worker_info = info
+
+    def drop_missing_device(self, devices: list[Any]) -> str | None:
+        """A saved device this machine lacks becomes Auto; returns its name to tell the user."""
+        device = self.session.requested.device
+        if device in {d.key for d in devices} | {AUTO_DEVICE}:
+            return None
+        self.session.requested = self.session.requested.with_device(AUTO_DEVICE)
+        self.settings.device = AUTO_DEVICE
+        return device
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _on_view(self, view: View) -> None:
+        self.settings.request = view.requested
+        if view.model is not None:
+            self.settings.last_good = view.model.choice
+        self._render_status(view)
+        self._render_banner(view)
+        if view.model is not self._shown_model:
+            self._shown_model = view.model
+            self.modelChanged.emit(view.model)
+        self.changed.emit(view)
+
+    def _render_status(self, view: View) -> None:
+        model, status = view.model, self.status
+        if model is None:
+            status.set_model("loading…" if view.busy else "none loaded")
+        else:
+            tip = f"{model.identity.tag}\n{model.description}"
+            status.set_model(model.name, tip)
+            status.set_device(model.device_name or model.device)
+        if view.state is State.DOWNLOADING:
+            status.show_progress(
+                view.done // 1024, view.total // 1024, f"Downloading… {megabytes(view.done, view.total)}"
+            )
+        elif view.state is State.LOADING and not self.engine.busy:
+            status.show_progress(0, 0, f"Loading {view.requested.describe()}…")
+        elif not self.engine.busy:
+            status.hide_progress()
+
+    def _render_banner(self, view: View) -> None:
+        model = view.model
+        still = f"Still using {model.name}: " if model else "No model is loaded: "
+        what = view.requested.describe()
+        if view.state is State.DOWNLOADING:
+            tail = f" · still using {model.name}" if model else ""
+            text = f"Downloading {what}: {megabytes(view.done, view.total)}{tail}"
+            self._banner(text, "info", view.fixes)
+        elif view.state is State.LOADING and Fix.CANCEL in view.fixes:
+            self._banner(f"Downloading {what}: connecting…", "info", view.fixes)
+        elif view.state in (State.UNAVAILABLE, State.FAILED):
+            level = "warning" if view.state is State.UNAVAILABLE else "error"
+            self._banner(f"{still}{view.message}", level, view.fixes)
+        elif view.state is State.READY and model is not None and view.notice:
+            self._banner(view.notice, "info", self._labels_fix(model))
+        elif view.state is State.READY and model is not None and self._labels_fix(model):
+            names = model.meta.categories
+            self._banner(
+                f"The classes of {model.name} have no names ({names[0]} … {names[-1]}): "
+                "load a label file to name them.",
+                "info",
+                self._labels_fix(model),
+            )
+        elif view.state is not State.LOADING:
+            self.banner.dismiss("model")
+
+    def _labels_fix(self, model: ModelInUse) -> tuple[Fix, ...]:
+        unnamed = all(NUMBERED.fullmatch(name) for name in model.meta.categories)
+        return (Fix.LOAD_LABELS,) if unnamed and not model.choice.labels else ()
+
+    def _banner(self, text: str, level: str, fixes: tuple[Fix, ...]) -> None:
+        buttons = [(self.fix_label(fix), lambda _checked=False, f=fix: self.fix(f)) for fix in fixes]
+        self.banner.show_message(text, level, buttons, topic="model")
+
+    def fix_label(self, fix: Fix) -> str:
+        return {
+            Fix.DOWNLOAD: "Download",
+            Fix.KEEP: self._keep_label(),
+            Fix.RETRY: "Retry",
+            Fix.USE_BUNDLED: "Use the bundled model",
+            Fix.LOAD_FILE: "Load Weights File…",
+            Fix.LOAD_LABELS: "Load Labels…",
+            Fix.SWITCH_ARCH: f"Use {pretty_arch(self.view.suggested_arch or '')}",
+            Fix.CANCEL: "Cancel",
+        }[fix]
+
+    def _keep_label(self) -> str:
+        """"Keep ResNet-18"; the full name when the request is the same architecture."""
+        model = self.model
+        if model is None:
+            return "Keep"
+        if model.choice.is_file or model.arch == self.session.requested.arch:
+            return f"Keep {model.name}"
+        return f"Keep {pretty_arch(model.arch)}"
+
+    # -- menus ----------------------------------------------------------------------------
+
+    def attach_menu(self, menu: QMenu, actions: act.ModelActions) -> None:
+        """The Model menu, where recent weights files are listed under Weights."""
+        self._menu = (menu, actions)
+        act.set_recent_weights(menu, actions, self.settings.recent_weights)
+
+    def sync_menus(self, actions: act.Actions) -> None:
+        """Check what is in use: the architecture and weights of the model that classifies."""
+        model, m = self.model, actions.model
+        act.check(m.archs, model.choice.arch if model else None)
+        act.check(m.weights, model.choice.weights if model else None)
+        act.check(m.devices, self.session.requested.device)
+        arch = model.choice.arch if model else None
+        for action in m.weights.actions():
+            key = action.data()
+            entry = ModelChoice(arch or "", key).source
+            published = entry is None or arch is None or arch in entry.archs
+            action.setEnabled(published and not self.engine.busy)
+            if entry is not None and not published:
+                action.setToolTip(f"torchvision publishes no {entry.label} weights for {pretty_arch(arch)}")
+        m.model_card.setEnabled(model is not None)
