@@ -7,6 +7,7 @@ row, which a rerun fills), 2 usage, weights or output errors (and ``--engine ray
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 from core.architectures import ARCH_NAMES
@@ -59,23 +60,8 @@ def run_batch(args: argparse.Namespace) -> int:
     from core.batch.rows import BatchSpec
     from core.cli_commands import _ProgressBar
 
-    spec = BatchSpec(
-        weights=args.weights,
-        arch=args.arch,
-        labels=args.labels,
-        device=args.device,
-        top_k=args.top_k,
-        batch_size=args.batch_size,
-        backend=args.backend,
-    )
-    options = JobOptions(
-        engine=args.engine,
-        workers=args.workers,
-        address=args.address,
-        shard_size=args.shard_size,
-        cpus_per_worker=args.cpus_per_worker,
-        gpus_per_worker=args.gpus_per_worker,
-    )
+    spec = BatchSpec(**_options_for(BatchSpec, args))
+    options = JobOptions(**_options_for(JobOptions, args))
     progress = _ProgressBar(sys.stderr)
     try:
         report = run_job(args.input, args.out, spec, options, log=_say, on_progress=progress.update)
@@ -106,6 +92,11 @@ def run_batch(args: argparse.Namespace) -> int:
         _say(f"{report.failed_total} of {report.inputs} inputs could not be classified")
         _say("the rows with 'error' set say why, e.g. read them with pyarrow.parquet.read_table(OUT_DIR)")
     return EXIT_OK if report.complete and not report.failed_total else EXIT_SOME_FAILED
+
+
+def _options_for(cls, args: argparse.Namespace) -> dict:
+    """The flags named like the fields of the dataclass ``cls`` (every field has its flag)."""
+    return {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)}
 
 
 def _say(message: str) -> None:

@@ -8,7 +8,9 @@
 - a **URI** (``s3://bucket/photos/``, ``gs://…``, ``file:///…``) is read through pyarrow's
   filesystems: a prefix is listed for image files, a manifest URI is read like a local one.
 
-Each source is one input, identified by its string; a source listed twice is classified once.
+Local sources are absolute paths (workers may run elsewhere, and a rerun from another folder must
+recognise them). Each source is one input, identified by its string; a source listed twice is
+classified once.
 """
 
 from __future__ import annotations
@@ -67,16 +69,16 @@ def resolve_inputs(spec: str | os.PathLike) -> list[str]:
         else:
             sources = _list_uri(spec)
     elif Path(spec).is_dir():
-        sources = _expand_local([spec])
+        sources = _expand_local([os.path.abspath(spec)])
     elif Path(spec).is_file() and suffix in TEXT_MANIFESTS + TABLE_MANIFESTS:
         sources = _read_manifest(Path(spec), suffix)
     elif glob.has_magic(spec):
         matches = sorted(glob.glob(spec, recursive=True))
         if not matches:
             raise UsageError(f"no file matches {spec}")
-        sources = _expand_local(matches)
+        sources = _expand_local([os.path.abspath(m) for m in matches])
     elif Path(spec).exists():
-        sources = [str(Path(spec))]
+        sources = [os.path.abspath(spec)]
     else:
         raise UsageError(f"{spec}: no such file, folder or manifest")
     sources = list(dict.fromkeys(sources))

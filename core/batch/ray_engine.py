@@ -18,7 +18,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.batch.inputs import require
+from core.batch.inputs import is_uri, require
 from core.batch.rows import SOURCE, BatchSpec, Runner, rows_to_table
 
 EXIT_AFTER_ENV = "RESLENS_BATCH_TEST_EXIT_AFTER"
@@ -30,8 +30,14 @@ CODE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the `
 class BatchActor:
     """One Ray actor: a model loaded once, then one Arrow table of rows per batch of sources."""
 
-    def __init__(self, spec: BatchSpec, exit_after: int | None = None, exit_once: str | None = None) -> None:
-        self.runner = Runner(spec, decode_workers=2)
+    def __init__(
+        self,
+        spec: BatchSpec,
+        decode_workers: int = 2,
+        exit_after: int | None = None,
+        exit_once: str | None = None,
+    ) -> None:
+        self.runner = Runner(spec, decode_workers=decode_workers)
         self.exit_after, self.exit_once, self.calls = exit_after, exit_once, 0
 
     def __call__(self, batch):
@@ -109,6 +115,7 @@ def run_ray(
         BatchActor,
         fn_constructor_kwargs={
             "spec": spec,
+            "decode_workers": max(2, int(cpus_per_worker)),
             "exit_after": int(exit_after) if exit_after else None,
             "exit_once": os.environ.get(EXIT_ONCE_ENV),
         },
@@ -119,4 +126,5 @@ def run_ray(
         num_gpus=gpus_per_worker,
     )
     # Writing a few rows of results is light: it must not wait for a CPU held by an actor.
-    dataset.write_parquet(out, min_rows_per_file=per_block, ray_remote_args={"num_cpus": 0})
+    target = out if is_uri(out) else os.path.abspath(out)
+    dataset.write_parquet(target, min_rows_per_file=per_block, ray_remote_args={"num_cpus": 0})

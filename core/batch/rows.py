@@ -84,8 +84,15 @@ class Runner:
             classified = self.classifier.classify(
                 list(todo), top_k=self.spec.top_k, batch_size=self.spec.batch_size
             )
-            for result in classified:
-                for index in todo.get(result.source, ()):
+            # classify promises one result per path, in order; match by position, and by name
+            # only if that promise were ever broken.
+            pairs = (
+                zip(todo.values(), classified, strict=True)
+                if len(classified) == len(todo)
+                else ((todo.get(r.source, ()), r) for r in classified)
+            )
+            for indices, result in pairs:
+                for index in indices:
                     results[index] = results[index] or result
         return [
             r if r is not None else ClassificationResult(s, error="no result came back for this input")

@@ -63,6 +63,27 @@ def assert_rows_match(rows: list[dict], expected: dict[str, ClassificationResult
         assert (row["width"], row["height"]) == (want.width, want.height)
 
 
+def kill_after_shards(cli_args: list[str], out: Path, shards: int = 2, timeout: float = 180) -> None:
+    """Run ``reslens-cli`` with ``cli_args`` in a child process; ``kill -9`` it once ``out`` holds
+    ``shards`` complete-looking shards."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    cmd = [sys.executable, "-m", "core.cli", *cli_args, "--device", "cpu"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while (
+            len(list(out.glob("*.parquet"))) < shards and proc.poll() is None and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended (or failed) before it could be interrupted"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(30)
+
+
 def check_exactly_once(out: Path, sources: list[str]) -> None:
     state = scan_output(str(out), quarantine=False)
     assert state.duplicates == {}
@@ -134,6 +155,15 @@ def test_local_rows_equal_the_desktop_classifier(images, expected, tmp_path) -> 
     assert broken["error"] and not broken["predictions"]
 
 
+def test_one_schema_for_every_shard_and_unknown_fields_kept() -> None:
+    from core.batch.rows import rows_to_table
+
+    error_only = rows_to_table([{**ClassificationResult("a", error="bad").to_dict(), "backend": "torch"}])
+    assert error_only.schema == rows_to_table([]).schema  # all-null columns keep their types
+    later = rows_to_table([{"source": "b", "device": {"type": "cpu"}}])  # a field classify may gain
+    assert later.column("device").to_pylist() == ['{"type": "cpu"}']
+
+
 def test_manifest_entries_taken_literally_one_row_each(images, tmp_path) -> None:
     folder, sources = images
     manifest = tmp_path / "m.txt"
@@ -194,22 +224,7 @@ def test_killed_process_then_rerun_no_duplicates_no_gaps(tmp_path) -> None:
     """A real ``kill -9`` of ``reslens-cli batch`` mid-run, then the same command again."""
     sources = render_images(tmp_path / "images", 240)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "core.cli", "batch", str(tmp_path / "images"), "--out", str(out)]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
-    proc = subprocess.Popen(
-        [*cmd, "--shard-size", "20", "--device", "cpu"], env=env, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while len(list(out.glob("*.parquet"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None, "the run finished before it could be interrupted"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(30)
+    kill_after_shards(["batch", str(tmp_path / "images"), "--out", str(out), "--shard-size", "20"], out)
     kept = scan_output(str(out), quarantine=False)
     assert 40 <= kept.rows < len(sources) and not kept.duplicates
     assert main(["batch", str(tmp_path / "images"), "--out", str(out), "--device", "cpu"]) == 0

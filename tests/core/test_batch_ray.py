@@ -8,10 +8,6 @@ One Ray is started for the module (2 CPUs, 300 MB object store, no dashboard, no
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,11 +19,11 @@ pytest.importorskip("pyarrow")
 from core.batch import ray_engine, read_rows, scan_output  # noqa: E402
 from core.batch.job import JobOptions, run_job  # noqa: E402
 from tests.core.test_batch import (  # noqa: E402
-    REPO,
     SPEC,
     assert_rows_match,
     check_exactly_once,
     desktop_results,
+    kill_after_shards,
     render_images,
 )
 
@@ -94,21 +90,8 @@ def test_driver_killed_then_rerun_no_duplicates_no_gaps(cluster, images, expecte
     """``kill -9`` of a ``batch --engine ray --address`` driver after its first shards, then rerun."""
     folder, sources = images
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "core.cli", "batch", str(folder), "--out", str(out), "--engine", "ray"]
-    cmd += ["--address", cluster, "--workers", "2", "--shard-size", "20", "--device", "cpu", "--top-k", "3"]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 180
-        while len(list(out.glob("*.parquet"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None, "the run finished (or failed) before it could be interrupted"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(30)
+    args = ["batch", str(folder), "--out", str(out), "--engine", "ray", "--address", cluster]
+    kill_after_shards([*args, "--workers", "2", "--shard-size", "20", "--top-k", "3"], out)
     kept = scan_output(str(out), quarantine=False)
     assert 0 < len(kept.done) < IMAGES and not kept.duplicates
     report = run_job(str(folder), str(out), SPEC, RAY)
