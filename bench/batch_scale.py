@@ -1,17 +1,17 @@
 """Images per second of ``reslens-cli batch``: ``--engine local``, and ``--engine ray`` with 1 and 2 workers.
 
 Renders ``--images`` symbols (core.shapes, JPEG, ``--size`` px) and classifies them with the bundled
-model into a fresh output folder per run, on one local Ray (``--cpus`` CPUs, no dashboard). Each
-engine also runs on ``--probe`` images, so the figures separate the fixed start-up (model load;
-for Ray, actor start, ``import torch`` and model load in every actor) from the steady rate (the fastest of
-``--repeat`` runs counts, the machine being shared):
+model into a fresh output folder per run, on one local Ray (``--cpus`` CPUs, no dashboard). For
+each engine: one warm-up run on ``--probe`` images (first-time costs out), then the fastest of
+``--repeat`` runs on ``--probe`` images (about the fixed cost of a run: model load; for Ray, actor
+start, ``import torch`` and model load in every actor) and on all the images (end to end).
 
-    steady images/s = (images - probe) / (seconds(images) - seconds(probe))
+The steady rate of one worker is measured apart, without Ray: the batch pipeline in this process
+with one torch thread and two decode threads, as one Ray actor with 1 CPU runs it, after warm-up.
 
     RAY_USAGE_STATS_ENABLED=0 .venv/bin/python bench/batch_scale.py --images 1000
 
-The README's "At scale" section quotes these figures and derives its 10-million-image estimate
-from the steady rate per worker.
+The README's "At scale" section quotes these figures and estimates 10 million images from them.
 """
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import torch
+
 from core import shapes
-from core.batch import BatchSpec
+from core.batch import BatchSpec, resolve_inputs
 from core.batch.job import JobOptions, run_job
+from core.batch.rows import Runner
 
 
 def render(folder: Path, count: int, size: int) -> None:
@@ -45,12 +48,27 @@ def timed(source: Path, out: Path, spec: BatchSpec, options: JobOptions) -> floa
     return elapsed
 
 
+def one_worker_rate(source: Path, spec: BatchSpec) -> float:
+    """Steady images/s of the pipeline with one torch thread (one Ray actor with 1 CPU)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        runner = Runner(spec, decode_workers=2)
+        sources = resolve_inputs(str(source))
+        runner.rows(sources[:64])  # warm-up
+        start = time.perf_counter()
+        runner.rows(sources)
+        return len(sources) / (time.perf_counter() - start)
+    finally:
+        torch.set_num_threads(threads)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--images", type=int, default=1000)
-    parser.add_argument("--probe", type=int, default=64, help="images in the start-up probe run")
+    parser.add_argument("--probe", type=int, default=16, help="images in the fixed-cost run")
     parser.add_argument("--size", type=int, default=96, help="side of the rendered JPEGs")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray")
@@ -65,31 +83,28 @@ def main() -> None:
         ("ray, 1 worker", JobOptions(engine="ray", workers=1)),
         ("ray, 2 workers", JobOptions(engine="ray", workers=2)),
     ]
+    rows = []
     with tempfile.TemporaryDirectory(prefix="reslens-bench-") as tmp:
         root = Path(tmp)
         render(root / "all", args.images, args.size)
         render(root / "probe", args.probe, args.size)
+        per_worker = one_worker_rate(root / "all", spec)
+        print(json.dumps({"one_worker_steady_images_per_s": round(per_worker, 1)}), flush=True)
         from core.batch import ray_engine
 
         ray_engine.connect(None, num_cpus=args.cpus, object_store_bytes=400 * 2**20)
-        rows = []
         try:
             for name, options in engines:
-                timed(root / "probe", root / "out", spec, options)  # warm-up: first-time costs out
+                timed(root / "probe", root / "out", spec, options)  # warm-up
                 probe = min(timed(root / "probe", root / "out", spec, options) for _ in range(args.repeat))
                 full = min(timed(root / "all", root / "out", spec, options) for _ in range(args.repeat))
-                # None where noise swamps the difference (the small run no faster than the big one)
-                steady = (args.images - args.probe) / (full - probe) if full > probe else None
-                workers = options.workers or 1
                 rows.append(
                     {
                         "engine": name,
                         "images": args.images,
                         "seconds": round(full, 1),
                         "images_per_s": round(args.images / full, 1),
-                        "startup_s": round(probe - args.probe / steady, 1) if steady else None,
-                        "steady_images_per_s": round(steady, 1) if steady else None,
-                        "steady_per_worker": round(steady / workers, 1) if steady else None,
+                        f"seconds_for_{args.probe}": round(probe, 1),
                     }
                 )
                 print(json.dumps(rows[-1]), flush=True)
@@ -97,12 +112,12 @@ def main() -> None:
             import ray
 
             ray.shutdown()
-    print(f"\n{'engine':<16}{'s':>7}{'img/s':>8}{'start-up s':>12}{'steady img/s':>14}{'per worker':>12}")
+    print(f"\n{'engine':<16}{'seconds':>9}{'images/s':>10}{f'{args.probe} images, s':>18}")
     for r in rows:
         print(
-            f"{r['engine']:<16}{r['seconds']:>7}{r['images_per_s']:>8}{r['startup_s']!s:>12}"
-            f"{r['steady_images_per_s']!s:>14}{r['steady_per_worker']!s:>12}"
+            f"{r['engine']:<16}{r['seconds']:>9}{r['images_per_s']:>10}{r[f'seconds_for_{args.probe}']:>18}"
         )
+    print(f"one worker (1 torch thread, no Ray), steady: {per_worker:.1f} images/s")
     print(
         f"({os.cpu_count()} CPUs seen, {args.size}px JPEGs, batch {args.batch_size}, "
         f"bundled ResNet-18 at 64 px; load average (1 min) {load_start:.1f} at the start, "
