@@ -8,6 +8,7 @@ One Ray is started for the module (2 CPUs, 300 MB object store, no dashboard, no
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,7 @@ def test_driver_killed_then_rerun_no_duplicates_no_gaps(cluster, images, expecte
     out = tmp_path / "out"
     args = ["batch", str(folder), "--out", str(out), "--engine", "ray", "--address", cluster]
     kill_after_shards([*args, "--workers", "2", "--shard-size", "20", "--top-k", "3"], out)
+    _wait_until_the_killed_job_is_gone(out)
     kept = scan_output(str(out), quarantine=False)
     assert 0 < len(kept.done) < IMAGES and not kept.duplicates
     report = run_job(str(folder), str(out), SPEC, RAY)
@@ -99,3 +101,20 @@ def test_driver_killed_then_rerun_no_duplicates_no_gaps(cluster, images, expecte
     assert report.complete
     check_exactly_once(out, sources)
     assert_rows_match(read_rows(str(out)), expected)
+
+
+def _wait_until_the_killed_job_is_gone(out: Path, timeout: float = 60) -> None:
+    """Ray reaps a dead driver's actors and tasks a moment later; until then a write task may still
+    finish a file. Wait for the actors' CPUs to come back and for the folder to stop changing."""
+    deadline = time.monotonic() + timeout
+    before = None
+    while time.monotonic() < deadline:
+        listing = sorted((p.name, p.stat().st_size) for p in out.iterdir())
+        if (
+            ray.available_resources().get("CPU", 0) >= ray.cluster_resources().get("CPU", 0)
+            and listing == before
+        ):
+            return
+        before = listing
+        time.sleep(1.0)
+    raise AssertionError("the killed job's actors are still running")
