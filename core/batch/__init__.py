@@ -12,7 +12,9 @@ The same :class:`~core.inference.Classifier` runs everywhere; only what feeds it
 - :mod:`core.batch.local` runs chunks in this process; :mod:`core.batch.ray_engine` runs them in a
   Ray Data actor pool (``map_batches`` with a callable class) and writes with Ray's Parquet writer.
 
-Nothing here imports Ray or pyarrow at import time: both come with the optional ``cluster`` extra.
+Nothing here imports Ray or pyarrow at import time, nor with an ``import`` statement at all: both
+come with the optional ``cluster`` extra and go through :func:`core.batch.inputs.require`, so
+PyInstaller, which collects ``core`` whole for the desktop bundle, does not pull them in.
 """
 
 from core.batch.inputs import resolve_inputs

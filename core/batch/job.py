@@ -127,6 +127,4 @@ def _run_ray(pending, out, spec, options, report, log: Log) -> None:
         )
     finally:
         if started:
-            import ray
-
-            ray.shutdown()
+            ray_engine.shutdown()

@@ -80,18 +80,18 @@ def connect(
 
 def default_workers(cpus_per_worker: float, gpus_per_worker: float) -> int:
     """As many actors as the cluster has GPUs (if they use GPUs) or CPUs for them."""
-    import ray
-
-    resources = ray.cluster_resources()
+    resources = require("ray", "--engine ray").cluster_resources()
     if gpus_per_worker > 0:
         return max(1, int(resources.get("GPU", 0) // gpus_per_worker))
     return max(1, int(resources.get("CPU", 1) // cpus_per_worker))
 
 
 def gpus_available() -> bool:
-    import ray
+    return require("ray", "--engine ray").cluster_resources().get("GPU", 0) > 0
 
-    return ray.cluster_resources().get("GPU", 0) > 0
+
+def shutdown() -> None:
+    require("ray", "--engine ray").shutdown()
 
 
 def run_ray(

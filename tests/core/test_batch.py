@@ -231,6 +231,22 @@ def test_killed_process_then_rerun_no_duplicates_no_gaps(tmp_path) -> None:
     check_exactly_once(out, sources)
 
 
+def test_core_has_no_import_statement_for_the_cluster_extra() -> None:
+    """PyInstaller collects ``core`` whole and follows import statements: one naming Ray or pyarrow
+    would put them in the desktop bundle whenever the build venv has the extra."""
+    import ast
+
+    import core
+
+    found = []
+    for path in Path(core.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("ray", "pyarrow")]
+    assert found == []
+
+
 # --- the command line ---
 
 
