@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from core.batch.inputs import resolve_inputs
 from core.batch.rows import BACKENDS, BatchSpec
 from core.batch.shards import prepare_output, remove_stale_temporaries, scan_output
-from core.errors import UsageError
+from core.errors import UsageError, describe
 
 ENGINES = ("local", "ray")
 Log = Callable[[str], None]
@@ -122,9 +122,14 @@ def _run_ray(pending, out, spec, options, report, log: Log) -> None:
             gpus = 1.0 if spec.device != "cpu" and ray_engine.gpus_available() else 0.0
         workers = options.workers or ray_engine.default_workers(options.cpus_per_worker, gpus)
         log(f"ray: {workers} workers, {options.cpus_per_worker:g} CPU and {gpus:g} GPU each")
-        ray_engine.run_ray(
-            pending, out, spec, workers, options.cpus_per_worker, gpus, rows_per_block=options.shard_size
-        )
+        try:
+            ray_engine.run_ray(
+                pending, out, spec, workers, options.cpus_per_worker, gpus, rows_per_block=options.shard_size
+            )
+        except Exception as exc:  # noqa: BLE001 - whatever Ray raised, what was written stays and counts
+            message = f"the Ray job stopped: {describe(exc)}"
+            log(message)
+            report.warnings.append(message)
     finally:
         if started:
             ray_engine.shutdown()

@@ -266,6 +266,23 @@ def test_cli_exit_codes(images, tmp_path, capsys) -> None:
     assert exited.value.code == 2
 
 
+def test_a_failed_ray_job_is_reported_and_resumable(images, tmp_path, capsys, monkeypatch) -> None:
+    from core.batch import ray_engine
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("ActorDiedError: the actor died unexpectedly\n(long traceback)")
+
+    monkeypatch.setattr(ray_engine, "connect", lambda *_a, **_k: False)
+    monkeypatch.setattr(ray_engine, "gpus_available", lambda: False)
+    monkeypatch.setattr(ray_engine, "run_ray", crash)
+    _, sources = images
+    code = main(["batch", sources[0], "--out", str(tmp_path / "out"), "--engine", "ray", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "the Ray job stopped: RuntimeError: ActorDiedError: the actor died unexpectedly" in err
+    assert "1 inputs have no row yet" in err and "run again" in err
+
+
 def test_ray_engine_without_ray_says_how_to_install(images, tmp_path, capsys, monkeypatch) -> None:
     _, sources = images
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
