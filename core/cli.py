@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from core import __version__, cli_commands
+from core import __version__, cli_batch, cli_commands
 
 # Sub-command registrars, in the order ``--help`` lists them.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -22,6 +22,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     cli_commands.add_weights,
     cli_commands.add_train,
     cli_commands.add_generate_shapes,
+    cli_batch.add_batch,
 ]
 
 

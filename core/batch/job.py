@@ -1,0 +1,135 @@
+"""One batch job from start to check: inputs, what is already done, the engine, and a final count."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.batch.inputs import resolve_inputs
+from core.batch.rows import BACKENDS, BatchSpec
+from core.batch.shards import prepare_output, remove_stale_temporaries, scan_output
+from core.errors import UsageError, describe
+
+ENGINES = ("local", "ray")
+Log = Callable[[str], None]
+
+
+@dataclass
+class BatchReport:
+    """What a run did, and whether the output folder now holds exactly one row per input."""
+
+    inputs: int = 0
+    already_done: int = 0
+    classified: int = 0
+    errors: int = 0
+    failed_total: int = 0
+    seconds: float = 0.0
+    incomplete_moved: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    duplicates: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def images_per_second(self) -> float:
+        return self.classified / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.duplicates
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    engine: str = "local"
+    workers: int | None = None
+    address: str | None = None
+    shard_size: int = 512
+    cpus_per_worker: float = 1.0
+    gpus_per_worker: float | None = None  # None: one per actor where the cluster has GPUs
+
+
+def run_job(
+    source: str,
+    out: str,
+    spec: BatchSpec,
+    options: JobOptions = JobOptions(),
+    log: Log = lambda _message: None,
+    on_progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> BatchReport:
+    """Classify every input of ``source`` that ``out`` has no row for yet, then count again."""
+    _check(spec, options)
+    sources = resolve_inputs(source)
+    fs, root = prepare_output(out)
+    remove_stale_temporaries(fs, root)
+    before = scan_output(out)
+    report = BatchReport(inputs=len(sources), incomplete_moved=before.incomplete)
+    for path in before.incomplete:
+        log(f"moved aside an incomplete shard (its inputs are redone): {path}")
+    pending = [s for s in sources if s not in before.done]
+    report.already_done = len(sources) - len(pending)
+    log(f"{len(sources)} inputs, {report.already_done} already in {out}, {len(pending)} to classify")
+    start = time.perf_counter()
+    if pending:
+        if options.engine == "local":
+            _run_local(pending, out, spec, options, report, on_progress, cancel)
+        else:
+            _run_ray(pending, out, spec, options, report, log)
+    report.seconds = time.perf_counter() - start
+    after = scan_output(out, quarantine=False)
+    report.missing = [s for s in sources if s not in after.done]
+    wanted = set(sources)
+    report.duplicates = {s: n for s, n in after.duplicates.items() if s in wanted}
+    report.classified = sum(1 for s in pending if s in after.done)
+    report.errors = len(after.errors.intersection(pending))
+    report.failed_total = len(after.errors.intersection(sources))
+    return report
+
+
+def _check(spec: BatchSpec, options: JobOptions) -> None:
+    if options.engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}")
+    if spec.backend not in BACKENDS:
+        raise UsageError(f"--backend must be one of {', '.join(BACKENDS)}")
+    if spec.top_k < 1 or spec.batch_size < 1 or options.shard_size < 1:
+        raise UsageError("--top-k, --batch-size and --shard-size must be at least 1")
+    if options.workers is not None and options.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if options.engine == "local" and (options.address or options.workers):
+        raise UsageError("--address and --workers apply to --engine ray")
+
+
+def _run_local(pending, out, spec, options, report, on_progress, cancel) -> None:
+    from core.batch.local import run_local
+
+    _rows, _errors, report.warnings = run_local(
+        pending, out, spec, options.shard_size, on_progress=on_progress, cancel=cancel
+    )
+
+
+def _run_ray(pending, out, spec, options, report, log: Log) -> None:
+    from core.batch import ray_engine
+    from core.weights import load_weights
+
+    # Fail here, with the user's error and exit code, rather than in every actor.
+    load_weights(spec.arch, spec.weights, labels=spec.labels, device="cpu")
+    started = ray_engine.connect(options.address, num_cpus=None)
+    try:
+        gpus = options.gpus_per_worker
+        if gpus is None:
+            gpus = 1.0 if spec.device != "cpu" and ray_engine.gpus_available() else 0.0
+        workers = options.workers or ray_engine.default_workers(options.cpus_per_worker, gpus)
+        log(f"ray: {workers} workers, {options.cpus_per_worker:g} CPU and {gpus:g} GPU each")
+        try:
+            ray_engine.run_ray(
+                pending, out, spec, workers, options.cpus_per_worker, gpus, rows_per_block=options.shard_size
+            )
+        except Exception as exc:  # noqa: BLE001 - whatever Ray raised, what was written stays and counts
+            message = f"the Ray job stopped: {describe(exc)}"
+            log(message)
+            report.warnings.append(message)
+    finally:
+        if started:
+            ray_engine.shutdown()

@@ -1,0 +1,156 @@
+"""One model, loaded once, turning chunks of sources into rows: the ``classify --json`` fields plus
+``backend``, one row per source, an unreadable source a row with ``error`` set.
+
+Both engines call :meth:`Runner.rows`, so ``--engine local`` and every Ray actor run exactly the
+desktop pipeline (:meth:`core.inference.Classifier.classify`: decoding in a thread pool, batches
+under ``inference_mode``, per-file errors). Sources that are URIs are fetched through pyarrow's
+filesystems into a temporary folder first, so they are decoded by the same hardened reader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from core.batch.inputs import filesystem, is_uri, require
+from core.results import ClassificationResult
+
+BACKENDS = ("torch",)
+SOURCE = "source"
+
+
+@dataclass(frozen=True)
+class BatchSpec:
+    """What every worker needs to build the same classifier: plain data, cheap to ship to actors."""
+
+    weights: str = "default"
+    arch: str | None = None
+    labels: str | None = None
+    device: str = "auto"
+    top_k: int = 5
+    batch_size: int = 16
+    backend: str = "torch"
+
+
+class Runner:
+    """The model of ``spec`` loaded once (through :func:`core.weights.load_weights`), ready for chunks."""
+
+    def __init__(self, spec: BatchSpec, decode_workers: int | None = None) -> None:
+        from core.devices import resolve_device
+        from core.inference import Classifier
+        from core.weights import load_weights
+
+        self.spec = spec
+        device = resolve_device(spec.device)
+        self.loaded = load_weights(spec.arch, spec.weights, labels=spec.labels, device=device)
+        self.classifier = Classifier.from_loaded(self.loaded, decode_workers=decode_workers)
+        # Classifier stamps ClassificationResult.model where it knows the model's identity; this
+        # is the fallback for rows it leaves blank, so no row is ever without its model.
+        self.model_id = self.loaded.description
+
+    def rows(self, sources: Sequence[str]) -> list[dict[str, Any]]:
+        """One row per source, in order."""
+        with tempfile.TemporaryDirectory(prefix="reslens-batch-") as scratch:
+            results = self._classify(sources, Path(scratch))
+        rows = []
+        for source, result in zip(sources, results, strict=True):
+            row = replace(result, source=source).to_dict()
+            row["model"] = row.get("model") or self.model_id
+            row["backend"] = self.spec.backend
+            rows.append(row)
+        return rows
+
+    def _classify(self, sources: Sequence[str], scratch: Path) -> list[ClassificationResult]:
+        results: list[ClassificationResult | None] = [None] * len(sources)
+        todo: dict[str, list[int]] = {}
+        for index, source in enumerate(sources):
+            try:
+                local = _local_path(source, scratch, index)
+            except OSError as exc:
+                results[index] = ClassificationResult(source, error=f"could not fetch {source}: {exc}")
+                continue
+            if os.path.isdir(local):
+                results[index] = ClassificationResult(
+                    source, error="this is a folder: list its images, or give the folder as INPUT"
+                )
+                continue
+            todo.setdefault(str(Path(local)), []).append(index)
+        if todo:
+            classified = self.classifier.classify(
+                list(todo), top_k=self.spec.top_k, batch_size=self.spec.batch_size
+            )
+            # classify promises one result per path, in order; match by position, and by name
+            # only if that promise were ever broken.
+            pairs = (
+                zip(todo.values(), classified, strict=True)
+                if len(classified) == len(todo)
+                else ((todo.get(r.source, ()), r) for r in classified)
+            )
+            for indices, result in pairs:
+                for index in indices:
+                    results[index] = results[index] or result
+        return [
+            r if r is not None else ClassificationResult(s, error="no result came back for this input")
+            for s, r in zip(sources, results, strict=True)
+        ]
+
+
+def _local_path(source: str, scratch: Path, index: int) -> str:
+    """A path the desktop reader can open: local paths as they are, URIs fetched into ``scratch``."""
+    if not is_uri(source):
+        return source
+    fs, path = filesystem(source)
+    if source.startswith("file://"):
+        return path
+    target = scratch / f"{index:06d}{PurePosixPath(path).suffix}"
+    with fs.open_input_stream(path) as remote, target.open("wb") as local:
+        while chunk := remote.read(1 << 20):
+            local.write(chunk)
+    return str(target)
+
+
+# --- rows as Arrow tables ---
+
+
+def _arrow_types() -> dict[str, Any]:
+    pa = require("pyarrow", "writing Parquet")
+    prediction = pa.struct([("index", pa.int64()), ("label", pa.string()), ("probability", pa.float64())])
+    return {
+        "source": pa.string(),
+        "predictions": pa.list_(prediction),
+        "elapsed_ms": pa.float64(),
+        "error": pa.string(),
+        "width": pa.int64(),
+        "height": pa.int64(),
+        "model": pa.string(),
+        "backend": pa.string(),
+    }
+
+
+def rows_to_table(rows: Sequence[dict[str, Any]]):
+    """An Arrow table with one fixed schema, whatever the rows hold (all errors, no width...).
+
+    Fields the pipeline may gain later and this table does not know are kept as strings (JSON
+    for anything that is not one already).
+    """
+    pa = require("pyarrow", "writing Parquet")
+    types = _arrow_types()
+    names = list(types)
+    for row in rows:
+        names += [k for k in row if k not in names]
+    fields = [pa.field(name, types.get(name, pa.string())) for name in names]
+    extra = [name for name in names if name not in types]
+    if extra:
+        rows = [{**r, **{k: _as_text(r.get(k)) for k in extra}} for r in rows]
+    return pa.Table.from_pylist(list(rows), schema=pa.schema(fields))
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)

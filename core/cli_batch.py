@@ -1,0 +1,103 @@
+"""``reslens-cli batch``: classify a folder, a glob or a manifest into resumable Parquet shards.
+
+Exit codes: 0 every input has its row and none failed, 1 some inputs are error rows (or have no
+row, which a rerun fills), 2 usage, weights or output errors (and ``--engine ray`` without Ray).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+
+from core.architectures import ARCH_NAMES
+from core.errors import EXIT_OK, EXIT_SOME_FAILED, ResLensError
+
+SHOWN_FAILURES = 10
+
+
+def add_batch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="classify many images into resumable Parquet shards, here or on a Ray cluster",
+        description="Every input gets exactly one row (errors as rows); a rerun skips inputs that "
+        "already have one in OUT_DIR.",
+    )
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="a folder, a glob, or a manifest (.txt one path a line; .parquet/.csv with a 'path' "
+        "column); local or a URI such as s3://bucket/photos/",
+    )
+    p.add_argument("--out", required=True, metavar="OUT_DIR", help="folder (or URI) for the Parquet shards")
+    p.add_argument("--engine", choices=("local", "ray"), default="local")
+    p.add_argument(
+        "--address", default=None, help="Ray cluster to join (default: $RAY_ADDRESS, else a local Ray)"
+    )
+    p.add_argument("--workers", type=int, default=None, help="Ray actors (default: one per CPU, or per GPU)")
+    p.add_argument("--cpus-per-worker", type=float, default=1.0, help="CPUs reserved per Ray actor")
+    p.add_argument(
+        "--gpus-per-worker",
+        type=float,
+        default=None,
+        help="GPUs per Ray actor (default: 1 where there are GPUs)",
+    )
+    p.add_argument("--batch-size", type=int, default=16, help="images per forward pass")
+    p.add_argument("--shard-size", type=int, default=512, help="rows per Parquet shard (at most)")
+    p.add_argument("--arch", choices=list(ARCH_NAMES), default=None)
+    p.add_argument(
+        "--weights", default="default", help="default (bundled), imagenet-v1, imagenet-v2, or a weights file"
+    )
+    p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
+    p.add_argument("--backend", choices=("torch",), default="torch")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (on each worker)")
+    p.set_defaults(run=run_batch)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from core.batch.job import JobOptions, run_job
+    from core.batch.rows import BatchSpec
+    from core.cli_commands import _ProgressBar
+
+    spec = BatchSpec(**_options_for(BatchSpec, args))
+    options = JobOptions(**_options_for(JobOptions, args))
+    progress = _ProgressBar(sys.stderr)
+    try:
+        report = run_job(args.input, args.out, spec, options, log=_say, on_progress=progress.update)
+    except ResLensError as exc:
+        progress.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    progress.close()
+    for warning in report.warnings:
+        _say(f"warning: {warning}")
+    rate = f", {report.images_per_second:.1f} images/s" if report.classified else ""
+    _say(
+        f"classified {report.classified} in {report.seconds:.1f} s{rate}; {report.errors} could not be "
+        f"classified; {report.inputs - len(report.missing)} of {report.inputs} inputs have a row "
+        f"in {args.out}"
+    )
+    if report.duplicates:
+        _say(
+            f"error: {len(report.duplicates)} inputs have more than one row "
+            f"(first: {next(iter(report.duplicates))})"
+        )
+    if report.missing:
+        _say(
+            f"{len(report.missing)} inputs have no row yet (first: {report.missing[0]}); "
+            "run again to fill them"
+        )
+    if report.failed_total:
+        _say(f"{report.failed_total} of {report.inputs} inputs could not be classified")
+        _say("the rows with 'error' set say why, e.g. read them with pyarrow.parquet.read_table(OUT_DIR)")
+    return EXIT_OK if report.complete and not report.failed_total else EXIT_SOME_FAILED
+
+
+def _options_for(cls, args: argparse.Namespace) -> dict:
+    """The flags named like the fields of the dataclass ``cls`` (every field has its flag)."""
+    return {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)}
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
