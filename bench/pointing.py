@@ -112,7 +112,9 @@ def _raster_argmax(result) -> tuple[int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--images", type=int, default=600)
     parser.add_argument("--seed", type=int, default=14201)
     parser.add_argument("--layers", nargs="+", default=["layer4"])

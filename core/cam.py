@@ -160,11 +160,12 @@ class CamResult:
             return None
         gh, gw = self.grid.shape
         row, col = np.unravel_index(int(np.argmax(self.grid)), self.grid.shape)
-        near = self.grid[max(row - 1, 0) : row + 2, max(col - 1, 0) : col + 2]
-        weights = np.where(near >= BOX_LEVEL, near, 0.0).astype(np.float64)
-        rows, cols = np.mgrid[max(row - 1, 0) : row + 2, max(col - 1, 0) : col + 2][:, : near.shape[0], : near.shape[1]]
-        cy = float((weights * rows).sum() / weights.sum())
-        cx = float((weights * cols).sum() / weights.sum())
+        top, left = max(row - 1, 0), max(col - 1, 0)
+        near = self.grid[top : row + 2, left : col + 2].astype(np.float64)
+        weights = np.where(near >= BOX_LEVEL, near, 0.0)
+        rows, cols = np.indices(near.shape)
+        cy = top + float((weights * rows).sum() / weights.sum())
+        cx = left + float((weights * cols).sum() / weights.sum())
         x0, y0, x1, y1 = self.crop
         x = x0 + (cx + 0.5) * (x1 - x0) / gw
         y = y0 + (cy + 0.5) * (y1 - y0) / gh
@@ -337,7 +338,9 @@ class GradCam:
                 "choose its block or a convolution instead"
             )
         if outputs[0].dim() != 4:
-            raise UsageError(f"layer {self.layer!r} gives no feature map (output shape {list(outputs[0].shape)})")
+            raise UsageError(
+                f"layer {self.layer!r} gives no feature map (output shape {list(outputs[0].shape)})"
+            )
         return outputs[0]
 
 

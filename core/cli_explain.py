@@ -38,11 +38,17 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
         default="layer4",
         help="module to explain at: layer1..layer4, a block (layer3.1), a conv, or stem (default layer4)",
     )
-    p.add_argument("--class", dest="target", metavar="LABEL", default=None, help="explain this class, not the top-1")
+    p.add_argument(
+        "--class", dest="target", metavar="LABEL", default=None, help="explain this class, not the top-1"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON record per image on stdout")
     p.add_argument("--raw", action="store_true", help="also write the map as 16-bit grey, <stem>-cam16.png")
-    p.add_argument("--opacity", type=float, default=0.5, help="of the heat-map over the picture (default 0.5)")
-    p.add_argument("--arch", choices=list(ARCH_NAMES), default=None, help="architecture (default: the weights')")
+    p.add_argument(
+        "--opacity", type=float, default=0.5, help="of the heat-map over the picture (default 0.5)"
+    )
+    p.add_argument(
+        "--arch", choices=list(ARCH_NAMES), default=None, help="architecture (default: the weights')"
+    )
     p.add_argument(
         "--weights", default="default", help="default (bundled model), imagenet-v1, imagenet-v2, or a file"
     )
@@ -117,7 +123,9 @@ def _unique_stem(stem: str, taken: set[str]) -> str:
     return candidate
 
 
-def _explain_one(cam, source: str, data, args, out: Path, stem: str, threshold: float | None) -> dict[str, Any]:
+def _explain_one(
+    cam, source: str, data, args, out: Path, stem: str, threshold: float | None
+) -> dict[str, Any]:
     from core.cam import grey16, overlay, save_png
     from core.images import load_rgb
     from core.unknown import is_unknown
