@@ -216,6 +216,33 @@ def resolve_layer(model: nn.Module, name: str) -> str:
     raise UsageError(f"no layer {name!r} in this model; choose one of: {', '.join(choices)}")
 
 
+def cam_layers(model: nn.Module, input_size: int = 64) -> list[str]:
+    """The module names a CAM can use, in tree order: those that output one feature map per pass.
+
+    For the architecture panel, to enable only the rows that can explain (the root, the head,
+    whose pooled output is 1 x 1, and a block's shared ``relu``, which runs twice, cannot).
+    Runs one forward pass on zeros, hooks removed in ``finally``.
+    """
+    calls: dict[str, list[int]] = {}
+    names = {module: name for name, module in model.named_modules() if name}
+
+    def count(module: nn.Module, _inputs: Any, output: Any) -> None:
+        is_map = isinstance(output, Tensor) and output.dim() == 4 and output.shape[2] * output.shape[3] > 1
+        calls.setdefault(names[module], []).append(is_map)
+
+    handles = [module.register_forward_hook(count) for module in names]
+    was_training = model.training
+    try:
+        param = next(model.parameters())
+        with torch.no_grad():
+            model.eval()(torch.zeros(1, 3, input_size, input_size, device=param.device, dtype=param.dtype))
+    finally:
+        for handle in handles:
+            handle.remove()
+        model.train(was_training)
+    return [name for name in names.values() if calls.get(name) == [True]]
+
+
 class GradCam:
     """Grad-CAM of ``model`` at one layer, reused across images (see the module docstring).
 
