@@ -136,3 +136,18 @@ def test_a_picture_of_nothing_is_unknown(tmp_path, capsys) -> None:
     assert code == 0
     record = json.loads(stdout)[0]
     assert record["unknown"] is True and record["probability"] < record["threshold"]
+
+
+def test_coordinates_are_those_of_the_upright_picture(tmp_path, capsys) -> None:
+    _star(tmp_path / "upright.png", (48, 64), size=(160, 128))  # a landscape picture, star on the left
+    stored = Image.open(tmp_path / "upright.png").transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera stored it turned; "rotate 90 CW to display"
+    stored.save(tmp_path / "phone.jpg", exif=exif, quality=95)
+    code, stdout, _ = _run(capsys, tmp_path / "phone.jpg", "--out", tmp_path / "out", "--json")
+    assert code == 0
+    record = json.loads(stdout)[0]
+    assert (record["width"], record["height"]) == (160, 128)
+    assert record["cam_peak"][0] < 80 and record["cam_box"][2] <= 160 and record["cam_box"][3] <= 128
+    with Image.open(tmp_path / "out" / "phone-cam.png") as overlay:
+        assert overlay.size == (160, 128)
