@@ -130,21 +130,25 @@ class CamResult:
         """The map as float32 ``(height, width)`` in ``0..1``, covering the whole original.
 
         ``size`` (``(width, height)``) renders it for a scaled copy of the original instead, such
-        as a preview or a thumbnail; the default is the original's own resolution.
+        as a preview or a thumbnail; the default is the original's own resolution, made once and
+        kept (read-only).
         """
-        width, height = size or self.image_size
-        key = ("heatmap", width, height)
-        if key not in self._cache:
-            sx, sy = width / self.image_size[0], height / self.image_size[1]
-            x0, y0, x1, y1 = self.crop
-            gh, gw = self.grid.shape
-            rows = _bilinear_weights(height, gh, y0 * sy, y1 * sy)
-            cols = _bilinear_weights(width, gw, x0 * sx, x1 * sx)
-            heat = (rows @ self.grid.astype(np.float64) @ cols.T).astype(np.float32)
-            if size is not None:  # cache the original's map only: previews come and go
-                return np.clip(heat, 0.0, 1.0)
-            self._cache[key] = np.clip(heat, 0.0, 1.0)
-        return self._cache[key]
+        if size is not None and tuple(size) != self.image_size:
+            return self._render(*size)
+        if "full" not in self._cache:
+            heat = self._render(*self.image_size)
+            heat.flags.writeable = False
+            self._cache["full"] = heat
+        return self._cache["full"]
+
+    def _render(self, width: int, height: int) -> np.ndarray:
+        sx, sy = width / self.image_size[0], height / self.image_size[1]
+        x0, y0, x1, y1 = self.crop
+        gh, gw = self.grid.shape
+        rows = _bilinear_weights(height, gh, y0 * sy, y1 * sy)
+        cols = _bilinear_weights(width, gw, x0 * sx, x1 * sx)
+        heat = rows @ self.grid.astype(np.float64) @ cols.T
+        return np.clip(heat, 0.0, 1.0).astype(np.float32)
 
     @property
     def peak(self) -> tuple[int, int] | None:
@@ -296,12 +300,14 @@ class GradCam:
         picture = load_rgb(image)
         if target is not None:  # a wrong class must fail before any work is done
             self.class_index(target, [0.0] * self.meta.num_classes)
-        grids, probabilities, indices = self.compute(self.transform(picture).unsqueeze(0), target)
+        with self._lock:  # the layer may be changed from another thread meanwhile
+            layer = self._layer
+            grids, probabilities, indices = self._compute(self.transform(picture).unsqueeze(0), target, layer)
         grid, index = grids[0], indices[0]
         scale = float(grid.max())
         return CamResult(
             source=source,
-            layer=self.layer,
+            layer=layer,
             class_index=index,
             label=self.meta.categories[index],
             probability=float(probabilities[0, index]),
@@ -321,10 +327,12 @@ class GradCam:
         probabilities ``(N, classes)`` and the class explained for each image.
         """
         with self._lock:
-            return self._compute(batch, target)
+            return self._compute(batch, target, self._layer)
 
-    def _compute(self, batch: Tensor, target: int | str | None) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        module = dict(self.model.named_modules())[self.layer]
+    def _compute(
+        self, batch: Tensor, target: int | str | None, layer: str
+    ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        module = dict(self.model.named_modules())[layer]
         owner = threading.get_ident()
         outputs: list[Tensor] = []
 
@@ -342,9 +350,10 @@ class GradCam:
             self.model.eval()
             param = next(self.model.parameters())
             with torch.inference_mode(False), torch.enable_grad():
-                x = batch.to(param.device, param.dtype).requires_grad_(True)
+                # a copy: the batch may be an inference tensor, made under torch.inference_mode
+                x = batch.detach().to(param.device, param.dtype).clone().requires_grad_(True)
                 logits = self.model(x)
-                activation = self._single_feature_map(outputs)
+                activation = _single_feature_map(outputs, layer)
                 probabilities = torch.softmax(logits.detach().float(), dim=1).cpu().numpy()
                 indices = [self.class_index(target, row) for row in probabilities]
                 chosen = torch.as_tensor(indices, device=logits.device)
@@ -358,17 +367,16 @@ class GradCam:
             self.model.train(was_training)
             outputs.clear()
 
-    def _single_feature_map(self, outputs: list[Tensor]) -> Tensor:
-        if len(outputs) != 1:
-            raise UsageError(
-                f"layer {self.layer!r} runs {len(outputs)} times in one forward pass (a shared module); "
-                "choose its block or a convolution instead"
-            )
-        if outputs[0].dim() != 4:
-            raise UsageError(
-                f"layer {self.layer!r} gives no feature map (output shape {list(outputs[0].shape)})"
-            )
-        return outputs[0]
+
+def _single_feature_map(outputs: list[Tensor], layer: str) -> Tensor:
+    if len(outputs) != 1:
+        raise UsageError(
+            f"layer {layer!r} runs {len(outputs)} times in one forward pass (a shared module); "
+            "choose its block or a convolution instead"
+        )
+    if outputs[0].dim() != 4:
+        raise UsageError(f"layer {layer!r} gives no feature map (output shape {list(outputs[0].shape)})")
+    return outputs[0]
 
 
 # --------------------------------------------------------------------------- pictures

@@ -305,3 +305,22 @@ def test_cam_layers_lists_what_the_tree_may_offer(loaded) -> None:
     assert not {"", "fc", "avgpool", "layer1.0.relu"} & set(layers)
     assert layers.index("layer1") < layers.index("layer4")
     assert _hook_count(loaded.model) == 0
+
+
+def test_works_inside_inference_mode_and_from_a_worker_thread(loaded) -> None:
+    """The GUI's worker may hold torch.inference_mode and call from its own thread."""
+    import threading
+
+    cam = GradCam.from_loaded(loaded)
+    image = star((34, 64))
+    expected = cam.explain(image).grid
+    results = []
+    with torch.inference_mode():
+        batch = cam.transform(image).unsqueeze(0)
+        maps, _probabilities, _indices = cam.compute(batch)
+    worker = threading.Thread(target=lambda: results.append(cam.explain(image)))
+    worker.start()
+    worker.join()
+    assert np.allclose(maps[0] / maps[0].max(), expected, atol=1e-5)
+    assert np.allclose(results[0].grid, expected, atol=1e-6)
+    assert _hook_count(loaded.model) == 0
