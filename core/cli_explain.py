@@ -41,7 +41,7 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--class", dest="target", metavar="LABEL", default=None, help="explain this class, not the top-1"
     )
-    p.add_argument("--json", action="store_true", help="print one JSON record per image on stdout")
+    p.add_argument("--json", action="store_true", help="print a JSON list on stdout, one record per image")
     p.add_argument("--raw", action="store_true", help="also write the map as 16-bit grey, <stem>-cam16.png")
     p.add_argument(
         "--opacity", type=float, default=0.5, help="of the heat-map over the picture (default 0.5)"
@@ -74,7 +74,6 @@ def _explain_all(args: argparse.Namespace) -> int:
 
     if not 0.0 <= args.opacity <= 1.0:
         raise UsageError("--opacity must be between 0 and 1")
-    out = _output_folder(Path(args.out))
     device = resolve_device(args.device)
     loaded = load_weights(args.arch, args.weights, labels=args.labels, device=device)
     cam = GradCam.from_loaded(loaded, args.layer)  # an unknown layer fails here, before any work
@@ -83,6 +82,7 @@ def _explain_all(args: argparse.Namespace) -> int:
     items = expand_inputs(args.paths)
     if not items:
         raise UsageError("no images found in the given paths")
+    out = _output_folder(Path(args.out))  # made only once everything else is known to be right
     print(f"model: {loaded.description} on {device}; layer {cam.layer}", file=sys.stderr)
     threshold = default_threshold(loaded.meta, loaded.path)
     names: set[str] = set()
