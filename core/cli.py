@@ -12,11 +12,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from core import __version__, cli_batch, cli_commands
+from core import __version__, cli_batch, cli_commands, cli_explain
 
 # Sub-command registrars, in the order ``--help`` lists them.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     cli_commands.add_classify,
+    cli_explain.add_explain,
     cli_commands.add_summary,
     cli_commands.add_devices,
     cli_commands.add_weights,

@@ -1,0 +1,165 @@
+"""``reslens-cli explain``: Grad-CAM overlays for images, and where the model looked as JSON.
+
+    reslens-cli explain IMAGES... --out DIR [--layer layer4] [--class LABEL] [--json] [--raw]
+
+For each image it writes ``DIR/<stem>-cam.png`` (the map over the picture) and, with ``--raw``,
+``DIR/<stem>-cam16.png`` (the map alone, 16-bit grey); files are written atomically and only
+into ``--out``. Two inputs with the same stem get ``<stem>-2-cam.png`` and so on, in input
+order. With ``--json`` it prints a list with one record per input: the class explained and its
+probability, ``cam_peak`` ``[x, y]`` and ``cam_box`` ``[x0, y0, x1, y1]`` (x1, y1 exclusive) in
+the original image's pixels after EXIF orientation, the files written, the top-5 and whether the
+result is "unknown" at the model's threshold (``core.unknown``).
+
+Exit codes as ``classify``: 0 every image explained, 1 some files failed, 2 usage or weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.architectures import ARCH_NAMES
+from core.errors import EXIT_OK, EXIT_SOME_FAILED, ImageDecodeError, ResLensError, UsageError
+
+TOP_K = 5
+
+
+def add_explain(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "explain", help="Grad-CAM heat-maps: where the model looked (writes <stem>-cam.png overlays)"
+    )
+    p.add_argument("paths", nargs="+", metavar="IMAGE", help="image files or folders (searched recursively)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the overlays (created if missing)")
+    p.add_argument(
+        "--layer",
+        default="layer4",
+        help="module to explain at: layer1..layer4, a block (layer3.1), a conv, or stem (default layer4)",
+    )
+    p.add_argument(
+        "--class", dest="target", metavar="LABEL", default=None, help="explain this class, not the top-1"
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON list on stdout, one record per image")
+    p.add_argument("--raw", action="store_true", help="also write the map as 16-bit grey, <stem>-cam16.png")
+    p.add_argument(
+        "--opacity", type=float, default=0.5, help="of the heat-map over the picture (default 0.5)"
+    )
+    p.add_argument(
+        "--arch", choices=list(ARCH_NAMES), default=None, help="architecture (default: the weights')"
+    )
+    p.add_argument(
+        "--weights", default="default", help="default (bundled model), imagenet-v1, imagenet-v2, or a file"
+    )
+    p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.set_defaults(run=run_explain)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    try:
+        return _explain_all(args)
+    except ResLensError as exc:  # one line and its exit code, as core.cli does for every command
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _explain_all(args: argparse.Namespace) -> int:
+    from core.cam import GradCam
+    from core.devices import resolve_device
+    from core.inference import expand_inputs
+    from core.unknown import default_threshold
+    from core.weights import load_weights
+
+    if not 0.0 <= args.opacity <= 1.0:
+        raise UsageError("--opacity must be between 0 and 1")
+    device = resolve_device(args.device)
+    loaded = load_weights(args.arch, args.weights, labels=args.labels, device=device)
+    cam = GradCam.from_loaded(loaded, args.layer)  # an unknown layer fails here, before any work
+    if args.target is not None:
+        cam.class_index(args.target, [0.0] * loaded.meta.num_classes)
+    items = expand_inputs(args.paths)
+    if not items:
+        raise UsageError("no images found in the given paths")
+    out = _output_folder(Path(args.out))  # made only once everything else is known to be right
+    print(f"model: {loaded.description} on {device}; layer {cam.layer}", file=sys.stderr)
+    threshold = default_threshold(loaded.meta, loaded.path)
+    names: set[str] = set()
+    records = []
+    for source, data in items:
+        stem = _unique_stem(Path(source).stem or "image", names)
+        records.append(_explain_one(cam, source, data, args, out, stem, threshold))
+    if args.json:
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        for record in records:
+            print(_line(record))
+    failed = [r for r in records if not r["ok"]]
+    if failed:
+        print(f"{len(failed)} of {len(records)} files could not be explained:", file=sys.stderr)
+        for record in failed:
+            print(f"  {record['source']}: {record['error']}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def _output_folder(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
+    return out
+
+
+def _unique_stem(stem: str, taken: set[str]) -> str:
+    candidate, n = stem, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{stem}-{n}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _explain_one(
+    cam, source: str, data, args, out: Path, stem: str, threshold: float | None
+) -> dict[str, Any]:
+    from core.cam import grey16, overlay, save_png
+    from core.images import load_rgb
+    from core.unknown import is_unknown
+
+    record: dict[str, Any] = {"source": source, "ok": False, "error": None}
+    try:
+        picture = load_rgb(data)
+        result = cam.explain(picture, args.target, source=source)
+        heat = result.heatmap()
+        overlay_path = save_png(overlay(picture, heat, args.opacity), out / f"{stem}-cam.png")
+        raw_path = save_png(grey16(heat), out / f"{stem}-cam16.png") if args.raw else None
+    except ImageDecodeError as exc:  # this file only; a bad --out or --class stops the run
+        record["error"] = str(exc)
+        return record
+    ranked = sorted(enumerate(result.probabilities), key=lambda item: -item[1])[:TOP_K]
+    record.update(result.to_dict())
+    record.update(
+        ok=True,
+        overlay=str(overlay_path),
+        raw=str(raw_path) if raw_path else None,
+        unknown=is_unknown(result.probabilities, threshold),
+        threshold=threshold,
+        predictions=[
+            {"index": i, "label": cam.meta.categories[i], "probability": round(p, 6)} for i, p in ranked
+        ],
+    )
+    return record
+
+
+def _line(record: dict[str, Any]) -> str:
+    if not record["ok"]:
+        return f"{record['source']}  ERROR: {record['error']}"
+    unknown = "  (unknown: below the threshold)" if record["unknown"] else ""
+    return (
+        f"{record['source']}  {record['label']} {record['probability']:.1%}  peak {record['cam_peak']}  "
+        f"box {record['cam_box']}  -> {record['overlay']}{unknown}"
+    )
