@@ -97,11 +97,20 @@ def check_meta(data: Any, origin: str) -> ModelMeta:
 def _three_numbers(value: Any, key: str, positive: bool, refuse) -> tuple[float, float, float]:
     if not isinstance(value, list | tuple) or len(value) != 3:
         raise refuse(f"has {key} = {_short(value)}; expected three numbers, one per colour channel")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value):
+    if not all(_finite_number(v) for v in value):
         raise refuse(f"has {key} = {_short(value)}; expected three finite numbers")
     if positive and not all(v > 0 for v in value):
         raise refuse(f"has {key} = {_short(value)}; every value must be above 0 (images are divided by it)")
     return tuple(float(v) for v in value)  # type: ignore[return-value]
+
+
+def _finite_number(value: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer beyond any float
+        return False
 
 
 def _is_int(value: Any) -> bool:
