@@ -73,8 +73,10 @@ def download_to_cache(
     fd, tmp_name = tempfile.mkstemp(prefix=destination.name + ".", suffix=".part", dir=destination.parent)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out:
-            _stream(url, out, digest, on_progress, cancel, timeout, destination, max_bytes or MAX_BYTES)
+        with os.fdopen(fd, "wb") as out, _Reader(url, timeout) as reader:
+            _receive(
+                reader, url, out, digest, on_progress, cancel, timeout, destination, max_bytes or MAX_BYTES
+            )
         _verify(digest.hexdigest(), hash_prefix, destination.name)
         os.replace(tmp, destination)
         return destination
@@ -126,6 +128,13 @@ class _Reader(threading.Thread):
             except queue.Full:
                 continue
 
+    def __enter__(self) -> _Reader:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         """Stop reading now: shut the socket so a read blocked on a stalled server returns."""
         self.stopped.set()
@@ -137,24 +146,6 @@ class _Reader(threading.Thread):
                 sock.shutdown(socket.SHUT_RDWR)
         except (OSError, ValueError, AttributeError):  # already closed by the reader
             pass
-
-
-def _stream(
-    url: str,
-    out: BinaryIO,
-    digest: hashlib._Hash,
-    on_progress: Callable[[int, int], None] | None,
-    cancel: threading.Event | None,
-    timeout: float,
-    destination: Path,
-    max_bytes: int,
-) -> None:
-    reader = _Reader(url, timeout)
-    reader.start()
-    try:
-        _receive(reader, url, out, digest, on_progress, cancel, timeout, destination, max_bytes)
-    finally:
-        reader.stop()
 
 
 def _receive(
