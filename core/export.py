@@ -205,6 +205,8 @@ def write_atomically(path: str | Path, write: Callable[[TextIO], Any], newline: 
     place; any failure there still raises :class:`WriteError` rather than an ``OSError``.
     """
     path = Path(path)
+    if path.is_symlink():  # replace the file the link points to, and keep the link
+        path = Path(os.path.realpath(path))
     check_writable(path)
     shown = printable(str(path))
     try:

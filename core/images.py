@@ -313,42 +313,52 @@ def _composite_on_white(image: Image.Image) -> Image.Image:
 def _high_depth_to_rgb(image: Image.Image) -> Image.Image:
     """Scale 16-bit, 32-bit integer and float grey to 0..255 instead of clipping.
 
-    Pillow's own ``convert`` clips these modes at 255, which turns a 16-bit PNG white.
+    Pillow's own ``convert`` clips these modes at 255, which turns a 16-bit PNG white. The
+    arithmetic is float32 and in place, so a picture at the pixel limit needs a few bytes per
+    pixel, not the 30-odd that float64 temporaries would.
     """
     import numpy as np
 
-    values = np.asarray(image).astype(np.float64)
+    values = np.array(image, dtype=np.float32)
     if image.mode.startswith("I;16"):
-        scaled = values / 257.0  # the full 16-bit range maps onto the full 8-bit range
+        values /= 257.0  # the full 16-bit range maps onto the full 8-bit range
     else:
-        scaled = _scale_unknown_range(values, is_float=image.mode == "F")
-    grey = np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
-    return Image.fromarray(grey).convert("RGB")
+        _scale_unknown_range(values, is_float=image.mode == "F")
+    np.rint(values, out=values)
+    np.clip(values, 0, 255, out=values)
+    return Image.fromarray(values.astype(np.uint8)).convert("RGB")
 
 
-def _scale_unknown_range(values: Any, is_float: bool) -> Any:
-    """Guess the range of ``I``/``F`` data from its values: the file does not record it.
+def _scale_unknown_range(values: Any, is_float: bool) -> None:
+    """Guess the range of ``I``/``F`` data from its values (in place): the file does not record it.
 
     Floats within 0..1 are fractions of white; integers within 0..65535 are 16-bit samples;
     data already within 0..255 is used as it is; anything else is stretched to fill 0..255,
-    except a single value (nothing to stretch), which is clipped to 0..255.
+    except a single value (nothing to stretch), which is clipped to 0..255. NaN and infinities
+    count as 0.
     """
     import numpy as np
 
     finite = np.isfinite(values)
-    values = np.where(finite, values, 0.0)
-    if not finite.any():
-        return values
-    low, high = float(values[finite].min()), float(values[finite].max())
+    if not finite.all():
+        values[~finite] = 0.0
+        if not finite.any():
+            return
+        low, high = float(values[finite].min()), float(values[finite].max())
+    else:
+        low, high = float(values.min()), float(values.max())
+    del finite
     if low >= 0 and high <= 1 and is_float:
-        return values * 255.0
-    if low >= 0 and high <= 255:
-        return values
-    if low >= 0 and high <= 65535 and not is_float:
-        return values / 257.0
-    if high == low:
-        return np.clip(values, 0.0, 255.0)
-    return (values - low) * (255.0 / (high - low))
+        values *= 255.0
+    elif low >= 0 and high <= 255:
+        pass
+    elif low >= 0 and high <= 65535 and not is_float:
+        values /= 257.0
+    elif high == low:
+        np.clip(values, 0.0, 255.0, out=values)
+    else:
+        values -= low
+        values *= 255.0 / (high - low)
 
 
 # --------------------------------------------------------------------------- public API

@@ -120,9 +120,13 @@ def test_1_an_old_csv_is_only_replaced_by_a_complete_one(tmp_path, monkeypatch) 
     assert info.value.exit_code == EXIT_USAGE and isinstance(info.value, OSError)
     assert out.read_text() == "the previous run\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]  # no temporary file left
+    out.chmod(0o640)
     monkeypatch.undo()
-    write_csv(results, out)
-    assert read_csv(out)[0]["label_1"] == "cat"
+    link = tmp_path / "link.csv"
+    link.symlink_to(out)
+    write_csv(results, link)
+    assert link.is_symlink() and read_csv(out)[0]["label_1"] == "cat"
+    assert out.stat().st_mode & 0o777 == 0o640  # the old file's permissions are kept
 
 
 # --------------------------------------------------------------------------- 2. output problems
