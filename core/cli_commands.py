@@ -177,7 +177,7 @@ def run_summary(args: argparse.Namespace) -> int:
 
     low, high = SUMMARY_SIDES
     if len(args.input_size) > 2 or not all(low <= side <= high for side in args.input_size):
-        raise UsageError(f"--input-size takes one or two sides of {low} to {high} px")
+        raise UsageError(f"--input-size takes one or two sides of at least {low} and at most {high} px")
     if not 1 <= args.num_classes <= MAX_CLASSES:
         raise UsageError(f"--num-classes must be between 1 and {MAX_CLASSES:,}")
     size = args.input_size[0] if len(args.input_size) == 1 else tuple(args.input_size)
