@@ -40,7 +40,10 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def state() -> dict[str, torch.Tensor]:
     torch.manual_seed(12)
-    return resnet18(num_classes=3).state_dict()
+    # Half precision halves the files these tests write and read; loading casts back to float32.
+    return {
+        k: v.half() if v.is_floating_point() else v for k, v in resnet18(num_classes=3).state_dict().items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -288,7 +291,7 @@ def test_5_json_never_holds_nan(tmp_path, state) -> None:
     item = json.loads(text, parse_constant=no_constants)[0]
     assert item["predictions"][0]["probability"] is None and item["elapsed_ms"] is None
     # Finite weights can still overflow: such an output is a per-file error, not a NaN row.
-    overflowing = {**state, "fc.weight": torch.full_like(state["fc.weight"], 3e38)}
+    overflowing = {**state, "fc.weight": torch.full(state["fc.weight"].shape, 3e38)}
     model = resnet18(num_classes=3)
     model.load_state_dict(overflowing)
     meta = ModelMeta(arch="resnet18", categories=("a", "b", "c"), crop_size=32, resize_size=32)

@@ -157,7 +157,7 @@ def test_arbitrary_state_dicts_give_a_reslens_error(state) -> None:
     _run(state)
 
 
-@settings(FAST, max_examples=30)
+@settings(FAST, max_examples=20)
 @given(
     replaced=st.dictionaries(st.sampled_from(REFERENCE_KEYS), values, max_size=2),
     removed=st.sets(st.sampled_from(REFERENCE_KEYS), max_size=2),
