@@ -282,6 +282,11 @@ def detect_arch(state: Mapping[str, Tensor]) -> str | None:
 MAX_LABELS_BYTES = 16 * 2**20
 
 
+class NotALabelFile(WeightsError):
+    """The file cannot be read as labels at all (unreadable, not JSON, settings rather than names),
+    as opposed to a label file with a mistake in it. Beside the weights, such a file is skipped."""
+
+
 def read_labels(path: str | Path) -> tuple[str, ...]:
     """Class names from a ``.txt`` (one a line) or ``.json`` (list, index→name map, or card).
 
@@ -297,7 +302,7 @@ def read_labels(path: str | Path) -> tuple[str, ...]:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise WeightsError(f"{path.name} is not valid JSON: {_first_line(exc)}") from None
+        raise NotALabelFile(f"{path.name} is not valid JSON: {_first_line(exc)}") from None
     return _labels_from_json(data, path.name)
 
 
@@ -306,25 +311,34 @@ def _read_label_text(path: Path) -> str:
         with open_regular_file(path) as stream:
             raw = stream.read(MAX_LABELS_BYTES + 1)
     except ImageDecodeError as exc:
-        raise WeightsError(f"cannot read labels from {printable(path.name)}: {exc}") from None
+        raise NotALabelFile(f"cannot read labels from {printable(path.name)}: {exc}") from None
     except OSError as exc:
-        raise WeightsError(f"cannot read labels from {printable(path.name)}: {exc.strerror or exc}") from None
+        raise NotALabelFile(
+            f"cannot read labels from {printable(path.name)}: {exc.strerror or exc}"
+        ) from None
     if len(raw) > MAX_LABELS_BYTES:
-        raise WeightsError(
+        raise NotALabelFile(
             f"{printable(path.name)} is over {MAX_LABELS_BYTES // 2**20} MiB: not a label file"
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise WeightsError(f"cannot read labels from {printable(path.name)}: it is not UTF-8 text") from None
+        raise NotALabelFile(f"cannot read labels from {printable(path.name)}: it is not UTF-8 text") from None
 
 
 def _labels_from_json(data: Any, name: str) -> tuple[str, ...]:
     if isinstance(data, dict):
-        for key in ("categories", "classes", "labels"):
-            if key in data:
-                data = data[key]
-                break
+        key = next((k for k in ("categories", "classes", "labels") if k in data), None)
+        if key is not None:
+            data = data[key]
+        elif not all(_INDEX.fullmatch(k) for k in data):
+            raise NotALabelFile(
+                f"{name} is not a label file: it has no 'categories', 'classes' or 'labels' "
+                "and its keys are not class indices"
+            )
+    elif not isinstance(data, list):
+        kind = {str: "string", bool: "boolean", type(None): "null"}.get(type(data), "number")
+        raise NotALabelFile(f"{name} is not a label file: it holds a JSON {kind}")
     if isinstance(data, list):
         for index, label in enumerate(data):
             if not isinstance(label, str):
@@ -404,7 +418,7 @@ def _categories(num_classes: int, labels: Path | None, path: Path, extra: dict[s
     elif (sidecar := _sidecar_labels(path)) is not None:
         try:
             names, source = read_labels(sidecar), sidecar
-        except WeightsError as exc:
+        except NotALabelFile as exc:
             log.warning(
                 "ignoring %s beside the weights, it is not a label file (%s)", printable(sidecar.name), exc
             )

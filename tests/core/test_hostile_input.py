@@ -359,12 +359,14 @@ def test_9_a_folder_700_levels_deep_is_walked(tmp_path, classifier) -> None:
         ('{"0": "a", "1": "b", "3": "c"}', "has no class 2"),
         ('{"-1": "a", "0": "b", "1": "c"}', "negative"),
         ('{"0": "a", "00": "b", "1": "c"}', "named twice"),
-        ('{"0": "a", "1_0": "b"}', "not a class index"),
+        ('{"0": "a", "1_0": "b"}', "not class indices"),
+        ('{"labels": {"0": "a", "x": "b"}}', "not a class index"),
         ('[[1], null, "c"]', "not a name"),
         ('{"categories": ["a", 4, "c"]}', "not a name"),
         ('{"classes": {"0": "a", "1": null}}', "not a name"),
         ("[" * 100_000, "not valid JSON"),
-        ('"just a string"', "expected a list"),
+        ('"just a string"', "not a label file"),
+        ('{"categories": 12}', "expected a list"),
     ],
 )
 def test_10_bad_label_files_are_refused_not_renumbered(tmp_path, content, match) -> None:
@@ -403,6 +405,10 @@ def test_10_an_unrelated_json_beside_the_weights_does_not_block_loading(tmp_path
     assert "model.json" in caplog.text and "not a label file" in caplog.text
     with pytest.raises(WeightsError):  # asked for explicitly, it is an error
         load_weights_file(tmp_path / "model.pth", labels=tmp_path / "model.json")
+    # A label file with a mistake in it is not skipped, even when nobody asked for it.
+    (tmp_path / "model.json").write_text('{"1": "a", "2": "b", "3": "c"}')
+    with pytest.raises(WeightsError, match="starts at 1"):
+        load_weights_file(tmp_path / "model.pth")
 
 
 # --------------------------------------------------------------------------- 11. the Python API
