@@ -21,6 +21,7 @@ failure leaves no partial file and raises :class:`WriteError` (exit 2 in the CLI
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import math
 import os
@@ -205,13 +206,13 @@ def write_atomically(path: str | Path, write: Callable[[TextIO], Any], newline: 
     place; any failure there still raises :class:`WriteError` rather than an ``OSError``.
     """
     path = Path(path)
-    if path.is_symlink():  # replace the file the link points to, and keep the link
+    if path.is_symlink() and path.is_file():  # replace the file the link points to, keep the link
         path = Path(os.path.realpath(path))
     check_writable(path)
     shown = printable(str(path))
     try:
         if path.exists() and not path.is_file():
-            with path.open("w", encoding="utf-8", newline=newline) as stream:
+            with open(_open_in_place(path), "w", encoding="utf-8", newline=newline) as stream:
                 write(stream)
             return
         _replace_with(path, write, newline)
@@ -220,6 +221,22 @@ def write_atomically(path: str | Path, write: Callable[[TextIO], Any], newline: 
             raise
         reason = exc.strerror or str(exc)
         raise WriteError(f"could not write {shown}: {reason}; nothing was written") from None
+
+
+def _open_in_place(path: Path) -> int:
+    """A device or pipe opened for writing; a pipe nobody reads is an error, not a wait forever."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, os.O_WRONLY | nonblock)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise WriteError(f"cannot write {printable(str(path))}: it is a pipe that nobody reads") from None
+        raise
+    if nonblock:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~nonblock)  # block normally now
+    return fd
 
 
 def _replace_with(path: Path, write: Callable[[TextIO], Any], newline: str | None) -> None:

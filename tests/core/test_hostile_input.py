@@ -159,6 +159,18 @@ def test_2_disk_full_is_a_clear_error(tmp_path, weights_file, capsys) -> None:
     assert "Traceback" not in err and "No space left on device" in err.splitlines()[-1]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_2_a_pipe_nobody_reads_is_an_error_not_a_hang(tmp_path) -> None:
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+    worker = threading.Thread(target=lambda: _record(outcome, write_csv, [], fifo), daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), "writing to a FIFO without a reader blocked"
+    assert isinstance(outcome[0], ResLensError) and "nobody reads" in str(outcome[0])
+
+
 def test_2_closed_stdout_is_quiet_exit_141(tmp_path, weights_file) -> None:
     """``classify … --json | head -1``: the reader went away; no traceback, the Unix exit code."""
     for i in range(3):
