@@ -59,7 +59,7 @@ def expand_inputs(inputs: InputItem | Iterable[InputItem]) -> list[tuple[str, Pa
     is neither a path nor an image becomes an entry whose source is ``None``, which the pipeline
     reports as an error result.
     """
-    if isinstance(inputs, str | bytes | os.PathLike | Image.Image):
+    if isinstance(inputs, str | bytes | os.PathLike | Image.Image) or not isinstance(inputs, Iterable):
         inputs = [inputs]
     items: list[tuple[str, Path | Image.Image | None]] = []
     seen: set[str] = set()

@@ -441,6 +441,8 @@ def test_11_bad_paths_are_results_not_exceptions(tmp_path, classifier) -> None:
     assert len(results) == len(inputs)
     assert all(not r.ok and r.error for r in results)
     assert "not a file path or an image" in results[-1].error
+    (result,) = classifier.classify(None)
+    assert not result.ok and "not a file path or an image" in result.error
 
 
 # --------------------------------------------------------------------------- 12. output escaping
