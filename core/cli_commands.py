@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from core.architectures import ARCH_NAMES
+from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
+from core.export import printable
 from core.results import ClassificationResult
 from core.sources import DEFAULT, cli_weights_help
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
+SUMMARY_SIDES = (32, 2048)  # ``summary --input-size``: a real forward pass runs at this size
+MAX_CLASSES = 100_000  # ``summary --num-classes``: a 2048 x 100,000 head is already 0.8 GB
 
 
 def add_classify(sub: argparse._SubParsersAction) -> None:
@@ -37,22 +40,20 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
 
 
 def run_classify(args: argparse.Namespace) -> int:
-    from core.devices import DeviceError, resolve_device
-    from core.download import DownloadError
-    from core.export import results_to_json, write_csv, write_csv_to
+    from core.devices import resolve_device
+    from core.export import check_writable, results_to_json, write_csv, write_csv_to
     from core.inference import Classifier
-    from core.weights import WeightsError, load_weights
+    from core.weights import load_weights
 
     if args.top_k < 1 or args.batch_size < 1:
         return _fail("--top-k and --batch-size must be at least 1")
-    try:
-        device = resolve_device(args.device)
-        loaded = load_weights(
-            args.arch, args.weights, labels=args.labels, device=device, on_progress=_download_progress
-        )
-    except (DeviceError, WeightsError, DownloadError, ValueError) as exc:
-        return _fail(str(exc))
-    print(f"model: {loaded.description} on {device}", file=sys.stderr)
+    if args.csv and args.csv != "-":
+        check_writable(args.csv)  # before any work: a bad output path is exit 2, not a lost run
+    device = resolve_device(args.device)
+    loaded = load_weights(
+        args.arch, args.weights, labels=args.labels, device=device, on_progress=_download_progress
+    )
+    print(f"model: {printable(loaded.description)} on {device}", file=sys.stderr)
     classifier = Classifier.from_loaded(loaded)
     progress = _ProgressBar(sys.stderr)
     results = classifier.classify(
@@ -64,7 +65,7 @@ def run_classify(args: argparse.Namespace) -> int:
     )
     progress.close()
     for warning in classifier.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     if not results:
         return _fail("no images found in the given paths")
     if args.json:
@@ -73,30 +74,35 @@ def run_classify(args: argparse.Namespace) -> int:
         write_csv_to(results, sys.stdout)
     elif args.csv:
         write_csv(results, args.csv)
-        print(f"wrote {len(results)} rows to {args.csv}", file=sys.stderr)
+        print(f"wrote {len(results)} rows to {printable(args.csv)}", file=sys.stderr)
     else:
         print(format_results(results))
     failed = [r for r in results if not r.ok]
     if failed:
         print(f"{len(failed)} of {len(results)} files could not be classified:", file=sys.stderr)
         for result in failed:
-            print(f"  {result.source}: {result.error}", file=sys.stderr)
+            print(f"  {printable(result.source)}: {printable(result.error or '')}", file=sys.stderr)
         return EXIT_SOME_FAILED
     return EXIT_OK
 
 
 def format_results(results: Sequence[ClassificationResult]) -> str:
-    """A readable table: file, top-1 with probability, then the runners-up."""
-    width = min(60, max(len(r.source) for r in results))
+    """A readable table: file, top-1 with probability, then the runners-up.
+
+    Names, labels and errors go through :func:`core.export.printable`, so a newline or an escape
+    sequence in a file name cannot split a row or restyle the terminal.
+    """
+    names = [printable(r.source) for r in results]
+    width = min(60, max(len(name) for name in names))
     lines = []
-    for r in results:
-        name = r.source if len(r.source) <= width else "…" + r.source[-(width - 1) :]
+    for r, name in zip(results, names, strict=True):
+        name = name if len(name) <= width else "…" + name[-(width - 1) :]
         if not r.ok:
-            lines.append(f"{name:<{width}}  ERROR: {r.error}")
+            lines.append(f"{name:<{width}}  ERROR: {printable(r.error or '')}")
             continue
         top = r.predictions[0]
-        others = ", ".join(f"{p.label} {p.probability:.1%}" for p in r.predictions[1:])
-        lines.append(f"{name:<{width}}  {top.label:<20} {top.probability:7.2%}   {others}")
+        others = ", ".join(f"{printable(p.label)} {p.probability:.1%}" for p in r.predictions[1:])
+        lines.append(f"{name:<{width}}  {printable(top.label):<20} {top.probability:7.2%}   {others}")
     return "\n".join(lines)
 
 
@@ -166,9 +172,11 @@ def run_summary(args: argparse.Namespace) -> int:
     from core.resnet import build_resnet
     from core.summary import format_table, summarize
 
-    if len(args.input_size) > 2 or min(args.input_size) < 32:
-        print("error: --input-size takes one or two sides of at least 32 px", file=sys.stderr)
-        return EXIT_USAGE
+    low, high = SUMMARY_SIDES
+    if len(args.input_size) > 2 or not all(low <= side <= high for side in args.input_size):
+        raise UsageError(f"--input-size takes one or two sides of at least {low} and at most {high} px")
+    if not 1 <= args.num_classes <= MAX_CLASSES:
+        raise UsageError(f"--num-classes must be between 1 and {MAX_CLASSES:,}")
     size = args.input_size[0] if len(args.input_size) == 1 else tuple(args.input_size)
     model = build_resnet(args.arch, num_classes=args.num_classes)
     depth = None if args.depth < 0 else args.depth

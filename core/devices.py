@@ -64,12 +64,32 @@ def resolve_device(choice: str | torch.device | None = AUTO) -> torch.device:
     """
     if choice is None or str(choice) == AUTO:
         return best_device()
-    device = torch.device(choice)
+    device = _parse_device(choice)
     keys = [info.key for info in available_devices()]
     wanted = f"cuda:{device.index or 0}" if device.type == "cuda" else device.type
     if wanted not in keys:
         raise DeviceError(f"device {str(choice)!r} is not available here; available: {', '.join(keys)}")
     return torch.device(wanted)
+
+
+def _parse_device(choice: str | torch.device) -> torch.device:
+    """``torch.device(choice)``, with a one-line :class:`DeviceError` for anything it rejects."""
+    if isinstance(choice, torch.device):
+        device = choice
+    else:
+        try:
+            device = torch.device(str(choice).strip().lower())
+        except (RuntimeError, ValueError, TypeError):
+            raise DeviceError(
+                f"unknown device {str(choice)!r}; use auto, cpu, cuda, cuda:N (N = 0, 1, …) or mps"
+            ) from None
+    if device.type not in ("cpu", "cuda", "mps"):
+        raise DeviceError(
+            f"ResLens does not run on {device.type!r} devices; use auto, cpu, cuda, cuda:N or mps"
+        )
+    if device.index is not None and device.index < 0:
+        raise DeviceError(f"device {str(choice)!r}: the index must be 0 or more")
+    return device
 
 
 def is_device_failure(error: BaseException) -> bool:

@@ -178,7 +178,7 @@ def _bomb_error(exc: Exception) -> ImageDecodeError:
 # --------------------------------------------------------------------------- opening files
 
 
-def _open_regular_file(path: Path) -> IO[bytes]:
+def open_regular_file(path: Path) -> IO[bytes]:
     """Open ``path`` for reading only if it is a non-empty regular file.
 
     ``stat`` first gives the right message for folders, FIFOs and devices; the file is then
@@ -193,6 +193,8 @@ def _open_regular_file(path: Path) -> IO[bytes]:
         raise ImageDecodeError("permission denied") from None
     except OSError as exc:
         raise ImageDecodeError(f"cannot read file ({exc.strerror or exc})") from None
+    except ValueError:  # a NUL byte in the name: no file can have it
+        raise ImageDecodeError("not a valid file name") from None
     _check_stat(before)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -231,7 +233,7 @@ def _decode_file(path: Path, draft_size: int | None) -> Image.Image:
     how thumbnails of 24-megapixel photos stay fast and small.
     """
     formats = _allowed_formats()
-    with _open_regular_file(path) as fp, _bomb_warnings_as_errors():
+    with open_regular_file(path) as fp, _bomb_warnings_as_errors():
         try:
             image = Image.open(fp, formats=formats)
         except UnidentifiedImageError:
@@ -311,39 +313,52 @@ def _composite_on_white(image: Image.Image) -> Image.Image:
 def _high_depth_to_rgb(image: Image.Image) -> Image.Image:
     """Scale 16-bit, 32-bit integer and float grey to 0..255 instead of clipping.
 
-    Pillow's own ``convert`` clips these modes at 255, which turns a 16-bit PNG white.
+    Pillow's own ``convert`` clips these modes at 255, which turns a 16-bit PNG white. The
+    arithmetic is float32 and in place, so a picture at the pixel limit needs a few bytes per
+    pixel, not the 30-odd that float64 temporaries would.
     """
     import numpy as np
 
-    values = np.asarray(image).astype(np.float64)
+    values = np.array(image, dtype=np.float32)
     if image.mode.startswith("I;16"):
-        scaled = values / 257.0  # the full 16-bit range maps onto the full 8-bit range
+        values /= 257.0  # the full 16-bit range maps onto the full 8-bit range
     else:
-        scaled = _scale_unknown_range(values, is_float=image.mode == "F")
-    grey = np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
-    return Image.fromarray(grey).convert("RGB")
+        _scale_unknown_range(values, is_float=image.mode == "F")
+    np.rint(values, out=values)
+    np.clip(values, 0, 255, out=values)
+    return Image.fromarray(values.astype(np.uint8)).convert("RGB")
 
 
-def _scale_unknown_range(values: Any, is_float: bool) -> Any:
-    """Guess the range of ``I``/``F`` data from its values: the file does not record it.
+def _scale_unknown_range(values: Any, is_float: bool) -> None:
+    """Guess the range of ``I``/``F`` data from its values (in place): the file does not record it.
 
     Floats within 0..1 are fractions of white; integers within 0..65535 are 16-bit samples;
-    data already within 0..255 is used as it is; anything else is stretched to fill 0..255.
+    data already within 0..255 is used as it is; anything else is stretched to fill 0..255,
+    except a single value (nothing to stretch), which is clipped to 0..255. NaN and infinities
+    count as 0.
     """
     import numpy as np
 
     finite = np.isfinite(values)
-    values = np.where(finite, values, 0.0)
-    if not finite.any():
-        return values
-    low, high = float(values[finite].min()), float(values[finite].max())
+    if not finite.all():
+        values[~finite] = 0.0
+        if not finite.any():
+            return
+        low, high = float(values[finite].min()), float(values[finite].max())
+    else:
+        low, high = float(values.min()), float(values.max())
+    del finite
     if low >= 0 and high <= 1 and is_float:
-        return values * 255.0
-    if low >= 0 and high <= 255:
-        return values
-    if low >= 0 and high <= 65535 and not is_float:
-        return values / 257.0
-    return (values - low) * (255.0 / (high - low))
+        values *= 255.0
+    elif low >= 0 and high <= 255:
+        pass
+    elif low >= 0 and high <= 65535 and not is_float:
+        values /= 257.0
+    elif high == low:
+        np.clip(values, 0.0, 255.0, out=values)
+    else:
+        values -= low
+        values *= 255.0 / (high - low)
 
 
 # --------------------------------------------------------------------------- public API
@@ -381,9 +396,10 @@ def make_thumbnail(source: ImageSource, size: int) -> Image.Image:
 def iter_image_files(paths: Iterable[str | os.PathLike], recursive: bool = True) -> Iterator[Path]:
     """Every image file named by ``paths``, folders expanded, in a stable order.
 
-    Folders are walked in case-insensitive name order (recursively by default), keeping files
-    whose extension is in :data:`IMAGE_EXTENSIONS` and skipping, silently, hidden entries,
-    dangling links, FIFOs/sockets/devices and folders already visited (symlink loops).
+    Folders are walked in case-insensitive name order (recursively by default, with an explicit
+    stack, so any depth works), keeping files whose extension is in :data:`IMAGE_EXTENSIONS` and
+    skipping, silently, hidden entries, dangling links, FIFOs/sockets/devices and folders already
+    visited (symlink loops, a folder named twice or inside another one named).
 
     Nothing the user names is dropped silently: a path that is not a folder is yielded as given,
     whatever it is, and so is a named folder that holds no image at all (an empty folder, or a
@@ -408,43 +424,62 @@ def iter_image_files(paths: Iterable[str | os.PathLike], recursive: bool = True)
 def _identity(folder: Path) -> tuple[int, int] | None:
     try:
         info = folder.stat()
-    except OSError:
+    except (OSError, ValueError):
         return None
     return info.st_dev, info.st_ino
 
 
-def _walk(folder: Path, recursive: bool, visited: set[tuple[int, int]]) -> Iterator[Path]:
+def _list_folder(folder: Path, visited: set[tuple[int, int]]) -> list[os.DirEntry] | None:
+    """The visible entries of ``folder`` in walk order, or ``None`` if seen before or unreadable."""
     key = _identity(folder)
     if key is None or key in visited:
-        return
+        return None
     visited.add(key)
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda e: (e.name.casefold(), e.name))
     except OSError:  # unreadable or vanished folder: nothing to list
+        return None
+    return [entry for entry in entries if not _is_hidden(entry)]
+
+
+def _walk(root: Path, recursive: bool, visited: set[tuple[int, int]]) -> Iterator[Path]:
+    """Depth-first, pre-order walk with an explicit stack (no recursion limit on depth).
+
+    A sub-folder named like an image (``x.jpg``) that holds none is yielded itself, since a user
+    who sees ``x.jpg`` in the folder expects to hear why it was skipped.
+    """
+    entries = _list_folder(root, visited)
+    if entries is None:
         return
-    for entry in entries:
-        if _is_hidden(entry):
+    yielded = 0
+    # Each frame: the folder, its remaining entries, and how many paths had been yielded before it.
+    stack: list[tuple[Path, Iterator[os.DirEntry], int]] = [(root, iter(entries), 0)]
+    while stack:
+        folder, remaining, yielded_before = stack[-1]
+        entry = next(remaining, None)
+        if entry is None:
+            stack.pop()
+            if folder is not root and yielded == yielded_before and folder.suffix.lower() in IMAGE_EXTENSIONS:
+                yielded += 1
+                yield folder
             continue
         try:
             if entry.is_dir():
-                if recursive:
-                    yield from _walk_subfolder(Path(entry.path), visited)
+                if not recursive:
+                    continue
+                sub = Path(entry.path)
+                children = _list_folder(sub, visited)
+                if children is not None:
+                    stack.append((sub, iter(children), yielded))
+                elif sub.suffix.lower() in IMAGE_EXTENSIONS:
+                    yielded += 1
+                    yield sub
             elif entry.is_file() and Path(entry.name).suffix.lower() in IMAGE_EXTENSIONS:
+                yielded += 1
                 yield Path(entry.path)
         except OSError:
             continue
-
-
-def _walk_subfolder(folder: Path, visited: set[tuple[int, int]]) -> Iterator[Path]:
-    """A sub-folder's images; one named like an image (``x.jpg``) that holds none is yielded
-    itself, since a user who sees ``x.jpg`` in the folder expects to hear why it was skipped."""
-    found = False
-    for image_path in _walk(folder, True, visited):
-        found = True
-        yield image_path
-    if not found and folder.suffix.lower() in IMAGE_EXTENSIONS:
-        yield folder
 
 
 def _is_hidden(entry: os.DirEntry) -> bool:
@@ -460,12 +495,46 @@ def _is_hidden(entry: os.DirEntry) -> bool:
         return False
 
 
+MAX_ASPECT_RATIO = 4.0
+"""Before resizing, a picture longer than this many times its width (or the reverse) is cut to
+this ratio around its centre: the centre crop would never see the rest, and resizing all of a
+1 x 100,000 strip to a shorter side of 256 would need gigabytes (see :class:`LimitAspect`)."""
+
+
+class LimitAspect:
+    """Cut an extreme panorama or strip to ``ratio``:1 around its centre, at its own resolution.
+
+    The evaluation recipe resizes the shorter side to ``resize_size`` and keeps only the centre
+    ``crop_size`` square, so everything beyond ``ratio`` times the shorter side is thrown away
+    anyway; dropping it first bounds the resized picture to ``resize_size`` x ``ratio`` x
+    ``resize_size`` whatever the input's shape. Pictures within the ratio pass unchanged.
+    """
+
+    def __init__(self, ratio: float) -> None:
+        self.ratio = ratio
+
+    def __call__(self, image: Image.Image) -> Image.Image:
+        width, height = image.size
+        short, long = min(width, height), max(width, height)
+        keep = max(1, int(short * self.ratio))
+        if long <= keep:
+            return image
+        start = (long - keep) // 2
+        box = (start, 0, start + keep, height) if width > height else (0, start, width, start + keep)
+        return image.crop(box)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(ratio={self.ratio})"
+
+
 def build_transform(meta: ModelMeta) -> Callable[[Image.Image], Any]:
     """The evaluation preprocessing the weights in ``meta`` were trained with.
 
     Resize the shorter side to ``resize_size``, centre-crop ``crop_size``, scale to 0..1 and
     normalise: torchvision's recipe, so torchvision's ImageNet weights see exactly what their
     own ``weights.transforms()`` would give them. Returns PIL image -> float32 CHW tensor.
+    A picture beyond :data:`MAX_ASPECT_RATIO` is first cut to it (:class:`LimitAspect`), which
+    bounds the memory one image can take.
     """
     import torch
     from torchvision.transforms import InterpolationMode, v2
@@ -475,8 +544,11 @@ def build_transform(meta: ModelMeta) -> Callable[[Image.Image], Any]:
     except ValueError:
         known = ", ".join(mode.value for mode in InterpolationMode)
         raise ValueError(f"unknown interpolation {meta.interpolation!r} (expected one of: {known})") from None
+    # A crop larger than the resized picture sees more of it, so keep at least that much.
+    ratio = MAX_ASPECT_RATIO * max(1.0, meta.crop_size / meta.resize_size)
     return v2.Compose(
         [
+            LimitAspect(ratio),
             v2.Resize(meta.resize_size, interpolation=interpolation, antialias=True),
             v2.CenterCrop(meta.crop_size),
             v2.ToImage(),

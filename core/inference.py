@@ -31,7 +31,10 @@ from core.results import ClassificationResult, Prediction
 
 log = logging.getLogger(__name__)
 
-InputItem = str | os.PathLike | Image.Image | tuple[str, Image.Image]
+InputItem = str | bytes | os.PathLike | Image.Image | tuple[str, Image.Image]
+BATCH_PIXELS = 64 * 224 * 224
+"""At most this many input pixels per batch: a model whose metadata asks for 2048 x 2048 inputs
+runs one image at a time rather than 16, so memory stays bounded whatever ``batch_size`` says."""
 ProgressCallback = Callable[[int, int], None]
 ResultCallback = Callable[[ClassificationResult], None]
 
@@ -47,24 +50,56 @@ class _Decoded:
     decode_ms: float = 0.0
 
 
-def expand_inputs(inputs: Iterable[InputItem]) -> list[tuple[str, Path | Image.Image]]:
-    """Paths, folders (recursive, stable order) and in-memory images as ``(name, source)`` pairs."""
-    items: list[tuple[str, Path | Image.Image]] = []
+def expand_inputs(inputs: InputItem | Iterable[InputItem]) -> list[tuple[str, Path | Image.Image | None]]:
+    """Paths, folders (recursive, stable order) and in-memory images as ``(name, source)`` pairs.
+
+    A single ``str``, ``bytes`` or path-like object is one path, never a sequence of characters;
+    ``bytes`` are decoded the way the OS does (``os.fsdecode``). A file reached twice (a folder
+    named twice, a folder and a sub-folder, a file and its folder) is listed once. Something that
+    is neither a path nor an image becomes an entry whose source is ``None``, which the pipeline
+    reports as an error result.
+    """
+    if isinstance(inputs, str | bytes | os.PathLike | Image.Image) or not isinstance(inputs, Iterable):
+        inputs = [inputs]
+    items: list[tuple[str, Path | Image.Image | None]] = []
+    seen: set[str] = set()
     memory_count = 0
     for item in inputs:
-        if isinstance(item, tuple):
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Image.Image):
             name, image = item
             items.append((str(name), image))
         elif isinstance(item, Image.Image):
             memory_count += 1
             items.append((f"image-{memory_count}", item))
+        elif isinstance(item, str | bytes | os.PathLike):
+            for path in iter_image_files([_as_path(item)]):
+                key = _file_key(path)
+                if key not in seen:
+                    seen.add(key)
+                    items.append((str(path), path))
         else:
-            items.extend((str(path), path) for path in iter_image_files([item]))
+            items.append((repr(item)[:80], None))
     return items
 
 
-def _decode(source: str, data: Path | Image.Image, transform: Callable[[Image.Image], Tensor]) -> _Decoded:
+def _as_path(item: str | bytes | os.PathLike) -> Path:
+    return Path(os.fsdecode(os.fspath(item)))
+
+
+def _file_key(path: Path) -> str:
+    """The same file reached by two routes gets the same key (symlinks and ``..`` resolved)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return str(path)
+
+
+def _decode(
+    source: str, data: Path | Image.Image | None, transform: Callable[[Image.Image], Tensor]
+) -> _Decoded:
     start = time.perf_counter()
+    if data is None:
+        return _Decoded(source, error="not a file path or an image")
     try:
         image = load_rgb(data)
         tensor = transform(image)
@@ -114,18 +149,21 @@ class Classifier:
 
     def classify(
         self,
-        inputs: Iterable[InputItem],
+        inputs: InputItem | Iterable[InputItem],
         top_k: int = 5,
         batch_size: int = 16,
         on_progress: ProgressCallback | None = None,
         on_result: ResultCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> list[ClassificationResult]:
-        """Classify files, folders and in-memory images; see the module docstring for guarantees."""
+        """Classify files, folders and in-memory images; see the module docstring for guarantees.
+
+        ``inputs`` is one path (``str``, ``bytes``, path-like), one image, or an iterable of them.
+        """
         items = expand_inputs(inputs)
         total = len(items)
         top_k = max(1, min(top_k, self.meta.num_classes))
-        batch_size = max(1, batch_size)
+        batch_size = max(1, min(batch_size, BATCH_PIXELS // self.meta.crop_size**2))
         results: list[ClassificationResult] = []
 
         def emit(result: ClassificationResult) -> None:
@@ -149,7 +187,7 @@ class Classifier:
     def _decoded_batches(
         self,
         pool: ThreadPoolExecutor,
-        items: list[tuple[str, Path | Image.Image]],
+        items: list[tuple[str, Path | Image.Image | None]],
         batch_size: int,
         cancel: threading.Event | None,
     ) -> Iterator[list[_Decoded]]:
@@ -192,6 +230,16 @@ class Classifier:
                 results.append(
                     ClassificationResult(decoded.source, error=decoded.error, elapsed_ms=decoded.decode_ms)
                 )
+                continue
+            if not bool(torch.isfinite(probabilities[row]).all()):
+                results.append(
+                    ClassificationResult(
+                        decoded.source,
+                        error="the model's output for this image is not a number (NaN or infinity)",
+                        elapsed_ms=decoded.decode_ms + forward_ms,
+                    )
+                )
+                row += 1
                 continue
             predictions = tuple(
                 Prediction(int(i), self.meta.categories[int(i)], float(p))

@@ -66,12 +66,25 @@ def card_path(weights_path: Path) -> Path:
 
 
 def read_safetensors_meta(path: Path) -> ModelMeta | None:
-    """The ResLens record in a safetensors header, or ``None`` when the file has none."""
+    """The ResLens record in a safetensors header, or ``None`` when the file has none.
+
+    The record is checked by :func:`core.validate.check_meta`: a record that is not JSON, or asks
+    for something ResLens refuses (3000-pixel crops, a zero ``std``...), raises ``WeightsError``.
+    """
     from safetensors import safe_open
+
+    from core.errors import WeightsError
+    from core.validate import check_meta
 
     with safe_open(str(path), framework="pt") as f:
         raw = (f.metadata() or {}).get(METADATA_KEY)
-    return ModelMeta.from_json(raw) if raw else None
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise WeightsError(f"{path.name}: the model metadata is not valid JSON") from None
+    return check_meta(data, path.name)
 
 
 def save_model(state_dict: dict[str, Any], meta: ModelMeta, path: Path, fp16: bool = False) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -23,11 +24,16 @@ from torch import Tensor, nn
 
 from core.architectures import STAGE_BLOCKS, pretty_arch
 from core.download import cache_path, download_to_cache
-from core.errors import DownloadCancelled, DownloadError, WeightsError
+from core.errors import DownloadCancelled, DownloadError, ImageDecodeError, WeightsError
+from core.export import printable
+from core.images import open_regular_file
 from core.metadata import ModelMeta, read_safetensors_meta
 from core.paths import models_dir
 from core.resnet import build_resnet
 from core.sources import BUNDLED_MODEL_NAME, DEFAULT, IMAGENET_SOURCES, ModelIdentity, weight_sources
+from core.validate import check_fits, check_state_dict, head_classes
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 HASH_CHARS = 8
@@ -159,8 +165,13 @@ def is_cached(arch: str, source: str) -> bool:
 
 def _sniff(path: Path) -> str:
     """Guess the container from the first bytes, so a misnamed file still gets a precise error."""
-    with path.open("rb") as f:
-        head = f.read(64)
+    try:
+        with open_regular_file(path) as f:
+            head = f.read(64)
+    except ImageDecodeError as exc:
+        if str(exc).startswith("empty"):
+            return "empty"
+        raise WeightsError(f"cannot read {path.name}: {exc}") from None
     if not head:
         return "empty"
     if head.startswith(b"PK\x03\x04"):
@@ -177,17 +188,24 @@ def _sniff(path: Path) -> str:
 
 
 def read_tensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
-    """Read a weights file without running any code: its tensors and any extra plain data."""
+    """Read a weights file without running any code: its tensors and any extra plain data.
+
+    The tensors pass :func:`core.validate.check_state_dict` (text keys, real finite tensors).
+    """
+    path = Path(path)
     if not path.is_file():
-        raise WeightsError(f"{path}: no such file")
+        reason = "not a regular file" if path.exists() else "no such file"
+        raise WeightsError(f"{printable(str(path))}: {reason}")
     kind = _sniff(path)
     if kind == "empty":
         raise WeightsError(f"{path.name} is empty (0 bytes)")
     if kind == "text":
         raise WeightsError(f"{path.name} is a text file, not a weights file")
     if kind == "safetensors" or path.suffix == ".safetensors":
-        return _read_safetensors(path)
-    return _read_torch_file(path)
+        tensors, extra = _read_safetensors(path)
+    else:
+        tensors, extra = _read_torch_file(path)
+    return check_state_dict(tensors, path.name), extra
 
 
 def _read_safetensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
@@ -197,7 +215,9 @@ def _read_safetensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
     try:
         tensors = load_file(str(path))
         meta = read_safetensors_meta(path)
-    except (SafetensorError, OSError, ValueError) as exc:
+    except WeightsError:
+        raise
+    except (SafetensorError, OSError, ValueError, TypeError, RuntimeError) as exc:
         raise WeightsError(
             f"{path.name} is not a valid safetensors file (truncated or corrupt: {exc})"
         ) from None
@@ -216,7 +236,7 @@ def _read_torch_file(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
             f"refused {path.name}: it holds Python objects other than tensors{why}. "
             "Loading it could run code, so ResLens does not; save a plain state_dict instead"
         ) from None
-    except (RuntimeError, EOFError, OSError, KeyError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a hostile file can make torch.load raise anything
         raise WeightsError(
             f"{path.name} is truncated or corrupt, or not a PyTorch weights file ({_first_line(exc)})"
         ) from None
@@ -242,11 +262,20 @@ def _split_checkpoint(obj: Any, name: str) -> tuple[dict[str, Tensor], dict[str,
     return tensors, {k: v for k, v in obj.items() if not isinstance(v, Tensor)}
 
 
+STRIPPED_PREFIXES = ("module.", "_orig_mod.", "model.")
+
+
 def _strip_prefixes(state: dict[str, Tensor]) -> dict[str, Tensor]:
-    """Drop ``module.`` (DataParallel/DDP) and ``_orig_mod.`` (torch.compile) key prefixes."""
-    for prefix in ("module.", "_orig_mod.", "model."):
-        if state and all(k.startswith(prefix) for k in state):
-            state = {k[len(prefix) :]: v for k, v in state.items()}
+    """Drop ``module.`` (DataParallel/DDP), ``_orig_mod.`` (torch.compile) and ``model.`` key
+    prefixes shared by every key, in any order and combination (a compiled DDP model saves
+    ``_orig_mod.module.``)."""
+    stripped = True
+    while stripped and state:
+        stripped = False
+        for prefix in STRIPPED_PREFIXES:
+            if all(k.startswith(prefix) for k in state):
+                state = {k[len(prefix) :]: v for k, v in state.items()}
+                stripped = True
     return state
 
 
@@ -268,28 +297,117 @@ def detect_arch(state: Mapping[str, Tensor]) -> str | None:
 # --- labels ---
 
 
-def read_labels(path: Path) -> tuple[str, ...]:
-    """Class names from a ``.txt`` (one a line) or ``.json`` (list, index→name map, or card)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WeightsError(f"cannot read labels from {path.name}: {exc}") from None
+MAX_LABELS_BYTES = 16 * 2**20
+
+
+class NotALabelFile(WeightsError):
+    """The file cannot be read as labels at all (unreadable, not JSON, settings rather than names),
+    as opposed to a label file with a mistake in it. Beside the weights, such a file is skipped."""
+
+
+def read_labels(path: str | Path) -> tuple[str, ...]:
+    """Class names from a ``.txt`` (one a line) or ``.json`` (list, index→name map, or card).
+
+    Only a regular file is read (a FIFO or a device is refused at once, never waited on), up to
+    :data:`MAX_LABELS_BYTES`. Every name must be text, and an index→name map must number the
+    classes 0, 1, 2… without gaps: a map from 1, with a gap or a negative index is refused rather
+    than silently renumbered, since that would shift every label by one class.
+    """
+    path = Path(path)
+    text = _read_label_text(path)
     if path.suffix.lower() != ".json":
         return tuple(line.strip() for line in text.splitlines() if line.strip())
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise WeightsError(f"{path.name} is not valid JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise NotALabelFile(f"{path.name} is not valid JSON: {_first_line(exc)}") from None
+    return _labels_from_json(data, path.name)
+
+
+def _read_label_text(path: Path) -> str:
+    try:
+        with open_regular_file(path) as stream:
+            raw = stream.read(MAX_LABELS_BYTES + 1)
+    except ImageDecodeError as exc:
+        raise NotALabelFile(f"cannot read labels from {printable(path.name)}: {exc}") from None
+    except OSError as exc:
+        raise NotALabelFile(
+            f"cannot read labels from {printable(path.name)}: {exc.strerror or exc}"
+        ) from None
+    if len(raw) > MAX_LABELS_BYTES:
+        raise NotALabelFile(
+            f"{printable(path.name)} is over {MAX_LABELS_BYTES // 2**20} MiB: not a label file"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotALabelFile(f"cannot read labels from {printable(path.name)}: it is not UTF-8 text") from None
+
+
+def _labels_from_json(data: Any, name: str) -> tuple[str, ...]:
     if isinstance(data, dict):
-        data = data.get("categories", data.get("classes", data.get("labels", data)))
-    if isinstance(data, dict):
-        try:
-            return tuple(str(data[k]) for k in sorted(data, key=int))
-        except ValueError:
-            raise WeightsError(f"{path.name}: expected a list of names or an index→name map") from None
+        key = next((k for k in ("categories", "classes", "labels") if k in data), None)
+        if key is not None:
+            data = data[key]
+        elif not all(_INDEX.fullmatch(k) for k in data):
+            raise NotALabelFile(
+                f"{name} is not a label file: it has no 'categories', 'classes' or 'labels' "
+                "and its keys are not class indices"
+            )
+    elif not isinstance(data, list):
+        kind = {str: "string", bool: "boolean", type(None): "null"}.get(type(data), "number")
+        raise NotALabelFile(f"{name} is not a label file: it holds a JSON {kind}")
     if isinstance(data, list):
-        return tuple(str(x) for x in data)
-    raise WeightsError(f"{path.name}: expected a list of class names")
+        for index, label in enumerate(data):
+            if not isinstance(label, str):
+                raise WeightsError(
+                    f"{name}: class {index} is {_short_repr(label)}, not a name; labels must be text"
+                )
+        return tuple(data)
+    if isinstance(data, dict):
+        return _labels_from_index_map(data, name)
+    raise WeightsError(f"{name}: expected a list of class names or an index→name map")
+
+
+_INDEX = re.compile(r"-?[0-9]+")
+
+
+def _labels_from_index_map(data: dict[str, Any], name: str) -> tuple[str, ...]:
+    """``{"0": "cat", "1": "dog"}`` → ``("cat", "dog")``; anything but 0..N-1 is refused."""
+    by_index: dict[int, str] = {}
+    for key, label in data.items():
+        if not _INDEX.fullmatch(key):
+            raise WeightsError(
+                f"{name}: {_short_repr(key)} is not a class index; expected a list of names "
+                "or a map from 0, 1, 2… to names"
+            )
+        if not isinstance(label, str):
+            raise WeightsError(
+                f"{name}: class {key} is {_short_repr(label)}, not a name; labels must be text"
+            )
+        index = int(key)
+        if index in by_index:
+            raise WeightsError(f"{name}: class {index} is named twice")
+        by_index[index] = label
+    indices = sorted(by_index)
+    expected = list(range(len(indices)))
+    if indices != expected:
+        if indices[0] < 0:
+            problem = f"has a negative index ({indices[0]})"
+        elif indices[0] != 0:
+            problem = f"starts at {indices[0]}"
+        else:
+            problem = f"has no class {next(i for i in expected if i not in by_index)}"
+        raise WeightsError(
+            f"{name}: the index→name map {problem}; it must number the classes 0 to N-1 "
+            "without gaps (ResLens does not renumber them, which would shift every label)"
+        )
+    return tuple(by_index[i] for i in expected)
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _sidecar_labels(path: Path) -> Path | None:
@@ -306,15 +424,26 @@ def _sidecar_labels(path: Path) -> Path | None:
 
 
 def _categories(num_classes: int, labels: Path | None, path: Path, extra: dict[str, Any]) -> tuple[str, ...]:
-    """Class names: explicit labels file, else a sidecar, else the checkpoint's own, else numbers."""
-    source = labels or _sidecar_labels(path)
+    """Class names: explicit labels file, else a sidecar, else the checkpoint's own, else numbers.
+
+    A file beside the weights that is not a label file (``model.json`` holding training
+    settings, say) was not asked for: it is skipped with a warning instead of blocking the load.
+    """
+    source = labels
     names: tuple[str, ...] | None = None
     if source is not None:
         names = read_labels(source)
-    else:
+    elif (sidecar := _sidecar_labels(path)) is not None:
+        try:
+            names, source = read_labels(sidecar), sidecar
+        except NotALabelFile as exc:
+            log.warning(
+                "ignoring %s beside the weights, it is not a label file (%s)", printable(sidecar.name), exc
+            )
+    if names is None:
         for key in ("categories", "classes", "labels", "class_names"):
             value = extra.get(key)
-            if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
                 names = tuple(value)
                 break
     if names is None:
@@ -337,6 +466,7 @@ def _build_loaded(
     path: Path | None,
     description: str,
 ) -> LoadedWeights:
+    check_fits(state, arch, meta.num_classes, path.name if path else description)
     state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
     model = build_resnet(arch, num_classes=meta.num_classes)
     try:
@@ -369,8 +499,10 @@ def load_weights_file(
             f"this file holds a {pretty_arch(found)}; you chose {pretty_arch(arch)}",
             suggested_arch=found,
         )
-    num_classes = state["fc.weight"].shape[0]
-    meta: ModelMeta | None = extra.get("meta")
+    num_classes = head_classes(state, path.name)
+    meta = extra.get("meta")
+    if not isinstance(meta, ModelMeta):  # a checkpoint's own "meta" entry is not ours
+        meta = None
     if meta is None or labels is not None:
         categories = _categories(num_classes, Path(labels) if labels else None, path, extra)
         base = meta or ModelMeta(arch=found, categories=categories, name=path.stem)
