@@ -77,13 +77,18 @@ def run_classify(args: argparse.Namespace) -> int:
         print(f"wrote {len(results)} rows to {printable(args.csv)}", file=sys.stderr)
     else:
         print(format_results(results))
-    failed = [r for r in results if not r.ok]
-    if failed:
-        print(f"{len(failed)} of {len(results)} files could not be classified:", file=sys.stderr)
-        for result in failed:
-            print(f"  {printable(result.source)}: {printable(result.error or '')}", file=sys.stderr)
-        return EXIT_SOME_FAILED
-    return EXIT_OK
+    failed = [(r.source, r.error or "") for r in results if not r.ok]
+    return report_failures(failed, len(results), "classified")
+
+
+def report_failures(failed: Sequence[tuple[str, str]], total: int, verb: str) -> int:
+    """List the inputs that failed on stderr (escaped) and give the exit status of the run."""
+    if not failed:
+        return EXIT_OK
+    print(f"{len(failed)} of {total} files could not be {verb}:", file=sys.stderr)
+    for source, error in failed:
+        print(f"  {printable(source)}: {printable(error)}", file=sys.stderr)
+    return EXIT_SOME_FAILED
 
 
 def format_results(results: Sequence[ClassificationResult]) -> str:

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from core.architectures import ARCH_NAMES
-from core.errors import EXIT_OK, EXIT_SOME_FAILED, ImageDecodeError, ResLensError, UsageError
+from core.cli_commands import report_failures
+from core.errors import ImageDecodeError, UsageError
+from core.export import printable
 
 TOP_K = 5
 
@@ -58,14 +60,7 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    try:
-        return _explain_all(args)
-    except ResLensError as exc:  # one line and its exit code, as core.cli does for every command
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-
-
-def _explain_all(args: argparse.Namespace) -> int:
+    """Errors a person can fix are ``ResLensError``s: ``core.cli.main`` prints them and exits."""
     from core.cam import GradCam
     from core.devices import resolve_device
     from core.inference import expand_inputs
@@ -95,13 +90,8 @@ def _explain_all(args: argparse.Namespace) -> int:
     else:
         for record in records:
             print(_line(record))
-    failed = [r for r in records if not r["ok"]]
-    if failed:
-        print(f"{len(failed)} of {len(records)} files could not be explained:", file=sys.stderr)
-        for record in failed:
-            print(f"  {record['source']}: {record['error']}", file=sys.stderr)
-        return EXIT_SOME_FAILED
-    return EXIT_OK
+    failed = [(r["source"], r["error"] or "") for r in records if not r["ok"]]
+    return report_failures(failed, len(records), "explained")
 
 
 def _output_folder(out: Path) -> Path:
@@ -157,9 +147,9 @@ def _explain_one(
 
 def _line(record: dict[str, Any]) -> str:
     if not record["ok"]:
-        return f"{record['source']}  ERROR: {record['error']}"
+        return f"{printable(record['source'])}  ERROR: {printable(record['error'])}"
     unknown = "  (unknown: below the threshold)" if record["unknown"] else ""
     return (
-        f"{record['source']}  {record['label']} {record['probability']:.1%}  peak {record['cam_peak']}  "
-        f"box {record['cam_box']}  -> {record['overlay']}{unknown}"
+        f"{printable(record['source'])}  {printable(record['label'])} {record['probability']:.1%}  "
+        f"peak {record['cam_peak']}  box {record['cam_box']}  -> {printable(record['overlay'])}{unknown}"
     )
