@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from core.errors import Cancelled, describe
-from core.sources import ModelChoice, ModelIdentity
+from core.sources import AUTO_DEVICE, ModelChoice, ModelIdentity
 
 
 class State(Enum):
@@ -198,6 +198,15 @@ class ModelSession:
     def use_bundled(self) -> None:
         self.request(self.bundled.with_device(self.requested.device))
 
+    def drop_missing_device(self, available: Collection[str]) -> str | None:
+        """A requested device this machine lacks becomes Auto (``execute`` already loads on Auto
+        for it); returns the device dropped, to tell the user, else None."""
+        device = self.requested.device
+        if device == AUTO_DEVICE or device in available:
+            return None
+        self.requested = self.requested.with_device(AUTO_DEVICE)
+        return device
+
     def cancel(self) -> None:
         """Stop the load in flight (a download stops within a tenth of a second)."""
         if self.job is not None:
@@ -220,7 +229,9 @@ class ModelSession:
             return
         self.job = None
         first = outcome.problems[0] if outcome.problems else None
-        if first is None or first.choice != self.requested:
+        # The request's own attempt failed even if its device has since become Auto (a saved
+        # device this machine lacks): compare the models, not the devices.
+        if first is None or not _same_model(first.choice, self.requested):
             self._loaded_as_asked(outcome.loaded)
         else:
             self._not_had(first)

@@ -141,12 +141,10 @@ class ModelController(QObject):
 
     def drop_missing_device(self, devices: list[Any]) -> str | None:
         """A saved device this machine lacks becomes Auto; returns its name to tell the user."""
-        device = self.session.requested.device
-        if device in {d.key for d in devices} | {AUTO_DEVICE}:
-            return None
-        self.session.requested = self.session.requested.with_device(AUTO_DEVICE)
-        self.settings.device = AUTO_DEVICE
-        return device
+        dropped = self.session.drop_missing_device({d.key for d in devices})
+        if dropped:
+            self.settings.device = AUTO_DEVICE
+        return dropped
 
     # -- rendering ------------------------------------------------------------------------
 

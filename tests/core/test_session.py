@@ -245,3 +245,21 @@ def test_the_cli_stamps_the_model_and_labels_every_source(monkeypatch, tmp_path,
     (row,) = json.loads(capsys.readouterr().out)
     assert row["model"] == f"ResNet-18 · ImageNet V1 · labels labels1000.txt · {name[9:17]}"
     assert row["predictions"][0]["label"].startswith("name")  # --labels counts for ImageNet too
+
+
+def test_a_saved_device_this_machine_lacks_keeps_the_request_and_its_banner() -> None:
+    """A returning user's settings from a GPU machine: the device becomes Auto while the load is
+    in flight, and the unavailable request must still be named, not replaced by the fallback."""
+    host = Host()
+    host.hold = True
+    host.session.start(ModelChoice("resnet152", "imagenet-v2", device="cuda:0"))
+    assert host.session.drop_missing_device({"cpu"}) == "cuda:0"
+    assert host.session.drop_missing_device({"cpu"}) is None  # once
+    job = host.jobs[0]
+    outcome, _ = execute(job, lambda d, t: None, {"cpu": "CPU"})  # the worker's devices, as it passes them
+    host.session.finished(outcome)
+    view = host.session.view
+    assert view.state is State.UNAVAILABLE
+    assert view.message == "ResNet-152 ImageNet V2 is not downloaded"
+    assert view.requested == ModelChoice("resnet152", "imagenet-v2", device="auto")
+    assert view.model is not None and view.model.name == "ResNet-18 · bundled"
