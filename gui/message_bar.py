@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
+TEXT_MIN_WIDTH = 320  # below this the buttons move under the text
 TINTS = {"info": "#2196f3", "warning": "#ffa000", "error": "#e53935"}
 
 
@@ -20,13 +29,22 @@ class MessageBar(QFrame):
         self.setAutoFillBackground(True)
         self.label = QLabel(wordWrap=True, textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(10, 6, 6, 6)
-        self._layout.addWidget(self.label, 1)
+        # Text and close button on top; the buttons beside the text when the bar is wide enough
+        # for both, else on a row of their own (a narrow window must not squeeze the text into
+        # a column of single words).
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(10, 6, 6, 6)
+        self._grid.addWidget(self.label, 0, 0)
+        self._grid.setColumnStretch(0, 1)
+        self._button_row = QWidget()
+        self._layout = QHBoxLayout(self._button_row)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addStretch(1)
         self._buttons: list[QPushButton] = []
         close = QToolButton(text="✕", autoRaise=True, toolTip="Dismiss")
         close.clicked.connect(self.hide)
-        self._layout.addWidget(close)
+        self._grid.addWidget(close, 0, 2, Qt.AlignmentFlag.AlignTop)
+        self._place_buttons()
         self.level, self.topic = "info", ""
         self.hide()
 
@@ -53,12 +71,27 @@ class MessageBar(QFrame):
                 button = QPushButton(label)
                 button.clicked.connect(callback)
                 button.clicked.connect(self.hide)
-                self._layout.insertWidget(self._layout.count() - 1, button)
+                self._layout.addWidget(button)
                 self._buttons.append(button)
         self.level, self.topic = level, topic
         self.label.setText(text)
         self._tint(level)
+        self._place_buttons()
         self.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        """Beside the text while the text keeps at least TEXT_MIN_WIDTH, else below it."""
+        room = self.width() - self._button_row.sizeHint().width() - 60
+        beside = not self._buttons or room >= TEXT_MIN_WIDTH
+        where = (0, 1) if beside else (1, 0)
+        index = self._grid.indexOf(self._button_row)
+        if index < 0 or tuple(self._grid.getItemPosition(index)[:2]) != where:
+            self._grid.removeWidget(self._button_row)
+            self._grid.addWidget(self._button_row, *where, 1, 1 if beside else 2)
 
     @property
     def text(self) -> str:

@@ -24,6 +24,16 @@ RECENT_FILES = 5
 T = TypeVar("T")
 
 
+def _is_int_text(raw: object) -> bool:
+    if isinstance(raw, int):
+        return True
+    try:
+        int(str(raw).strip())
+    except ValueError:
+        return False
+    return True
+
+
 class _Setting(Generic[T]):
     """A descriptor reading and writing one QSettings key."""
 
@@ -34,9 +44,12 @@ class _Setting(Generic[T]):
         if obj is None:
             return self  # type: ignore[return-value]
         try:
-            return obj.store.value(self.key, self.default, type=self.type)
+            value = obj.store.value(self.key, self.default, type=self.type)
         except (TypeError, ValueError):  # a hand-edited or foreign value
             return self.default
+        if self.type is int and not _is_int_text(obj.store.value(self.key, self.default)):
+            return self.default  # QSettings reads "abc" as 0, not as a value to refuse
+        return value
 
     def __set__(self, obj: Settings, value: T) -> None:
         obj.store.setValue(self.key, value)

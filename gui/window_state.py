@@ -19,10 +19,10 @@ DOCK_MIN = 300  # narrower and the tree is mostly scrolling
 
 def restore_window(window: QMainWindow, settings: Settings, dock: QDockWidget) -> None:
     geometry, state = settings.geometry, settings.window_state
-    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-        window.restoreGeometry(geometry)
+    readable = isinstance(geometry, QByteArray) and not geometry.isEmpty()
+    if readable and window.restoreGeometry(geometry):
         _clamp_to_screen(window)
-    else:
+    else:  # a first start, or a saved geometry Qt cannot read (another version, a hand edit)
         area = _available(window)
         width = min(FIRST_SIZE[0], int(area.width() * SCREEN_SHARE))
         height = min(FIRST_SIZE[1], int(area.height() * SCREEN_SHARE))

@@ -42,3 +42,22 @@ def test_a_fresh_start_uses_defaults_and_repairs_bad_values(qtbot, settings_file
     assert window.arch_dock.isVisible()
     assert window.dockWidgetArea(window.arch_dock) == Qt.DockWidgetArea.RightDockWidgetArea
     window.close()
+
+
+def test_unreadable_saved_values_fall_back_to_the_defaults(qtbot, settings_file) -> None:
+    """A hand-edited or foreign settings file: top-k "abc" and a geometry Qt cannot read."""
+    from PySide6.QtCore import QByteArray
+
+    from gui.settings import DEFAULT_TOP_K
+    from gui.window_state import FIRST_SIZE, SCREEN_SHARE
+
+    store = make_settings(settings_file)
+    store.store.setValue("results/top_k", "abc")
+    store.store.setValue("window/geometry", QByteArray(b"garbage"))
+    store.sync()
+    window = open_window(qtbot, settings_file)
+    assert window.top_k.value() == DEFAULT_TOP_K
+    area = window.screen().availableGeometry()
+    assert window.width() == min(FIRST_SIZE[0], int(area.width() * SCREEN_SHARE))
+    assert window.height() == min(FIRST_SIZE[1], int(area.height() * SCREEN_SHARE))
+    window.close()
