@@ -366,7 +366,7 @@ def architecture_toggle(dock: QDockWidget) -> QAction:
     )
 
 
-def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget) -> QToolBar:
+def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget, threshold: QWidget) -> QToolBar:
     bar = QToolBar("Main", objectName="main-toolbar", movable=False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     f = actions.file
@@ -375,6 +375,8 @@ def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget) -> QT
     bar.addSeparator()
     bar.addWidget(QLabel(" Top-k: "))
     bar.addWidget(top_k)
+    bar.addWidget(QLabel(bar.tr(" Unknown below: ")))
+    bar.addWidget(threshold)
     return bar
 
 

@@ -37,6 +37,7 @@ from gui.results_model import ResultsModel
 from gui.results_view import THUMBNAIL_SIZE, ResultsView, placeholder_pixmap
 from gui.settings import MAX_TOP_K, Settings
 from gui.status import StatusPanel, run_summary
+from gui.threshold import ThresholdControl
 from gui.window_state import restore_window, save_window
 from gui.worker import CLASSIFY, LOAD, PREPARE, JobDone, Problem
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.arch_panel = ArchitecturePanel()
         self.arch_dock = QDockWidget("Architecture", objectName="architecture-dock")
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
+        self.threshold = ThresholdControl(self.settings, self)
         self._lay_out()
         self._connect()
         restore_window(self, self.settings, self.arch_dock)
@@ -93,7 +95,7 @@ class MainWindow(QMainWindow):
         self.actions.view.model_column.setChecked(self.settings.show_model_column)
         self.results_view.restore(self.settings.show_model_column, self.settings.any_label)
         self.models.attach_menu(self.model_menu, self.actions.model)
-        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k))
+        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
 
     def _connect(self) -> None:
         self.top_k.valueChanged.connect(lambda value: setattr(self.settings, "top_k", value))
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         e.finished.connect(self._on_finished)
         self.models.changed.connect(self._on_model_view)
         self.models.modelChanged.connect(self._on_model_changed)
+        self.threshold.changed.connect(self._on_threshold)
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -173,6 +176,11 @@ class MainWindow(QMainWindow):
         if model is not None:
             self.empty.show_model(model.name, model.meta.categories)
             self.arch_panel.show_architecture(model.arch, model.meta.num_classes, model.meta.crop_size)
+            self.threshold.show_model(model)
+
+    def _on_threshold(self, threshold: float | None) -> None:
+        model = self.model_info
+        self.results.set_threshold(threshold, model.meta.num_classes if model else 0)
 
     # -- the worker's answers -----------------------------------------------------------------
 
