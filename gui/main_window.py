@@ -28,6 +28,7 @@ from gui.arch_panel import ArchitecturePanel
 from gui.dialogs import about_dialog, model_card_html, show_text_dialog
 from gui.drop_zone import DropArea, EmptyState
 from gui.engine import InferenceEngine
+from gui.explain import CamController
 from gui.exporting import export_dialog, export_to
 from gui.intake import Intake
 from gui.message_bar import MessageBar
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.arch_dock = QDockWidget("Architecture", objectName="architecture-dock")
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
         self.threshold = ThresholdControl(self.settings, self)
+        self.cams = CamController(self.engine, self)
         self._lay_out()
         self._connect()
         restore_window(self, self.settings, self.arch_dock)
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.models.changed.connect(self._on_model_view)
         self.models.modelChanged.connect(self._on_model_changed)
         self.threshold.changed.connect(self._on_threshold)
+        self.arch_panel.layerChosen.connect(self.cams.set_layer)
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -154,7 +157,9 @@ class MainWindow(QMainWindow):
         self.drop_area.show_results(False)
 
     def open_preview(self, result: Any) -> PreviewDialog:
-        return PreviewDialog.open(result, self.results.source_of(result.source), self)
+        dialog = PreviewDialog.open(result, self.results.source_of(result.source), self)
+        self.cams.attach(dialog)  # the Grad-CAM, computed by the worker
+        return dialog
 
     def export_results(self) -> None:
         export_dialog(self, self.settings, self.export_to)
