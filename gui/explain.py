@@ -7,6 +7,7 @@ map (16-bit grey) with ``core.cam``; torch is already loaded by then (the worker
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ class CamController(QObject):
         self.engine = engine
         self.layer = DEFAULT_LAYER
         self._open: list[Any] = []  # previews with CAM controls, while they are open
-        self._waiting: dict[int, Any] = {}  # request id -> preview
+        self._waiting: dict[int, tuple[Any, Callable[[Any], None]]] = {}  # id -> (asker, answer to)
         engine.camReady.connect(self._on_answer)
 
     def attach(self, dialog: Any) -> None:
@@ -49,14 +50,25 @@ class CamController(QObject):
 
     def request(self, dialog: Any) -> None:
         request_id = self.engine.explain(dialog.image, dialog.result.source, dialog.cam.target, self.layer)
-        self._waiting[request_id] = dialog
+        self._waiting[request_id] = (dialog, dialog.cam.show_answer)
         dialog.cam.waiting(self.layer)
+
+    def attach_sketch(self, pad: Any, show: Callable[[Any], None]) -> None:
+        """Classify and explain the sketch pad's drawing whenever it pauses (``pad.drawn``);
+        ``show`` gets each answer."""
+        self._open.append(pad)
+
+        def explain(image: Any) -> None:
+            self._waiting[self.engine.explain(image, "sketch", None, self.layer)] = (pad, show)
+
+        pad.drawn.connect(explain)
 
     def set_layer(self, layer: str) -> None:
         """The architecture panel's choice: every open preview is explained at ``layer``."""
         self.layer = layer
         for dialog in self._open:
-            self.request(dialog)
+            if getattr(dialog, "cam", None) is not None:
+                self.request(dialog)
 
     def export(self, dialog: Any) -> Path | None:
         answer = dialog.cam.answer
@@ -81,11 +93,11 @@ class CamController(QObject):
         return written
 
     def _on_answer(self, answer: Any) -> None:
-        dialog = self._waiting.pop(answer.request_id, None)
-        if dialog is not None and dialog in self._open:
-            dialog.cam.show_answer(answer)
+        asker, show = self._waiting.pop(answer.request_id, (None, None))
+        if show is not None and asker in self._open:
+            show(answer)
 
     def _forget(self, dialog: Any) -> None:
         if dialog in self._open:
             self._open.remove(dialog)
-        self._waiting = {k: d for k, d in self._waiting.items() if d is not dialog}
+        self._waiting = {k: w for k, w in self._waiting.items() if w[0] is not dialog}

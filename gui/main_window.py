@@ -37,6 +37,7 @@ from gui.preview import PreviewDialog
 from gui.results_model import ResultsModel
 from gui.results_view import THUMBNAIL_SIZE, ResultsView, placeholder_pixmap
 from gui.settings import MAX_TOP_K, Settings
+from gui.sketch import SketchPad
 from gui.status import StatusPanel, run_summary
 from gui.threshold import ThresholdControl
 from gui.window_state import restore_window, save_window
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
         self.threshold = ThresholdControl(self.settings, self)
         self.cams = CamController(self.engine, self)
+        self.sketch: SketchPad | None = None
         self._lay_out()
         self._connect()
         restore_window(self, self.settings, self.arch_dock)
@@ -232,6 +234,21 @@ class MainWindow(QMainWindow):
         if info is not None:
             return show_text_dialog(self, "Model Card", model_card_html(info))
         return None
+
+    def show_sketch(self) -> SketchPad:
+        """View ▸ Sketch: one pad, classified live through the worker."""
+        if self.sketch is None:
+            self.sketch = SketchPad(self)
+            self.cams.attach_sketch(self.sketch, self._show_sketch_answer)
+            self.sketch.addRequested.connect(lambda image: self.intake.queue_image("sketch", image))
+        self.sketch.show()
+        self.sketch.raise_()
+        return self.sketch
+
+    def _show_sketch_answer(self, answer: Any) -> None:
+        categories = self.model_info.meta.categories if self.model_info else ()
+        if self.sketch is not None:
+            self.sketch.show_answer(answer, categories)
 
     # -- window state ---------------------------------------------------------------------------
 
