@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
     def _show_sketch_answer(self, answer: Any) -> None:
         categories = self.model_info.meta.categories if self.model_info else ()
         if self.sketch is not None:
-            self.sketch.show_answer(answer, categories)
+            self.sketch.show_answer(answer, categories, self.threshold.threshold)
 
     # -- window state ---------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.results import Prediction
+from core.unknown import is_unknown, unknown_text
 from gui.bars import bars_height, paint_predictions
 from gui.cam_view import compose
 from gui.imaging import qimage_to_pil
@@ -178,8 +179,9 @@ class SketchPad(QDialog):
         else:
             self.show_answer(None, ())
 
-    def show_answer(self, answer: Any, categories: tuple[str, ...]) -> None:
-        """The worker's CAM answer for the drawing: its top-k as bars and its heat-map."""
+    def show_answer(self, answer: Any, categories: tuple[str, ...], threshold: float | None = None) -> None:
+        """The worker's CAM answer for the drawing: its top-k as bars and its heat-map; below
+        ``threshold`` the verdict is "unknown (none of the N classes)"."""
         self.answer = answer
         if answer is None or answer.error:
             self.predictions = ()
@@ -190,11 +192,18 @@ class SketchPad(QDialog):
             ranked = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])[:TOP_K]
             self.predictions = tuple(Prediction(i, categories[i], probabilities[i]) for i in ranked)
             top = self.predictions[0]
-            self.verdict.setText(
-                self.tr("It looks like {label} ({probability:.1%}).").format(
-                    label=top.label, probability=top.probability
+            if is_unknown(top.probability, threshold):
+                self.verdict.setText(
+                    self.tr("It looks like none of them: {unknown}.").format(
+                        unknown=unknown_text(len(categories))
+                    )
                 )
-            )
+            else:
+                self.verdict.setText(
+                    self.tr("It looks like {label} ({probability:.1%}).").format(
+                        label=top.label, probability=top.probability
+                    )
+                )
             base = QPixmap.fromImage(self.canvas.image()).scaled(
                 self.cam.size(),
                 Qt.AspectRatioMode.KeepAspectRatio,

@@ -16,7 +16,9 @@ TIMEOUT_MS = 60_000
 def _answer_at(qtbot, dialog, layer: str, label: str | None = None):
     def ready() -> bool:
         answer = dialog.cam.answer
-        return answer is not None and answer.layer == layer and (label is None or answer.result.label == label)
+        if answer is None or answer.layer != layer:
+            return False
+        return label is None or answer.result.label == label
 
     qtbot.waitUntil(ready, timeout=TIMEOUT_MS)
     return dialog.cam.answer
