@@ -13,6 +13,7 @@ from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
 from core.export import printable
 from core.results import ClassificationResult
 from core.sources import DEFAULT, cli_weights_help
+from core.unknown import unknown_text
 
 PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
 SUMMARY_SIDES = (32, 2048)  # ``summary --input-size``: a real forward pass runs at this size
@@ -31,6 +32,13 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weights", default=DEFAULT, help=cli_weights_help())
     p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
     p.add_argument("--top-k", type=int, default=5)
+    p.add_argument(
+        "--threshold",
+        default=None,
+        metavar="T",
+        help="report results whose top-1 probability is below T (0 to 1) as unknown; "
+        "0 turns this off (default: the model card's calibrated threshold, if it has one)",
+    )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--batch-size", type=int, default=16)
     out = p.add_mutually_exclusive_group()
@@ -43,10 +51,12 @@ def run_classify(args: argparse.Namespace) -> int:
     from core.devices import resolve_device
     from core.export import check_writable, results_to_json, write_csv, write_csv_to
     from core.inference import Classifier
+    from core.unknown import check_threshold, default_threshold, mark_unknown
     from core.weights import load_weights
 
     if args.top_k < 1 or args.batch_size < 1:
         return _fail("--top-k and --batch-size must be at least 1")
+    threshold = check_threshold(args.threshold)  # a bad value is exit 2 before any work
     if args.csv and args.csv != "-":
         check_writable(args.csv)  # before any work: a bad output path is exit 2, not a lost run
     device = resolve_device(args.device)
@@ -64,6 +74,9 @@ def run_classify(args: argparse.Namespace) -> int:
         cancel=threading.Event(),
     )
     progress.close()
+    if threshold is None:
+        threshold = default_threshold(loaded.meta, loaded.path)
+    results = mark_unknown(results, threshold)
     for warning in classifier.warnings:
         print(f"warning: {printable(warning)}", file=sys.stderr)
     if not results:
@@ -76,7 +89,7 @@ def run_classify(args: argparse.Namespace) -> int:
         write_csv(results, args.csv)
         print(f"wrote {len(results)} rows to {printable(args.csv)}", file=sys.stderr)
     else:
-        print(format_results(results))
+        print(format_results(results, loaded.meta.num_classes))
     failed = [(r.source, r.error or "") for r in results if not r.ok]
     return report_failures(failed, len(results), "classified")
 
@@ -91,8 +104,10 @@ def report_failures(failed: Sequence[tuple[str, str]], total: int, verb: str) ->
     return EXIT_SOME_FAILED
 
 
-def format_results(results: Sequence[ClassificationResult]) -> str:
+def format_results(results: Sequence[ClassificationResult], num_classes: int = 0) -> str:
     """A readable table: file, top-1 with probability, then the runners-up.
+
+    An unknown result shows *unknown (none of the N classes)* and then its whole top-k.
 
     Names, labels and errors go through :func:`core.export.printable`, so a newline or an escape
     sequence in a file name cannot split a row or restyle the terminal.
@@ -104,6 +119,10 @@ def format_results(results: Sequence[ClassificationResult]) -> str:
         name = name if len(name) <= width else "…" + name[-(width - 1) :]
         if not r.ok:
             lines.append(f"{name:<{width}}  ERROR: {printable(r.error or '')}")
+            continue
+        if r.unknown:
+            ranked = ", ".join(f"{printable(p.label)} {p.probability:.1%}" for p in r.predictions)
+            lines.append(f"{name:<{width}}  {unknown_text(num_classes)}   {ranked}")
             continue
         top = r.predictions[0]
         others = ", ".join(f"{printable(p.label)} {p.probability:.1%}" for p in r.predictions[1:])

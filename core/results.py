@@ -22,7 +22,9 @@ class ClassificationResult:
     ``source`` is the file path as given (or a name such as ``"clipboard-1"`` for an in-memory
     image); ``elapsed_ms`` is the time spent on this input (its share of decoding and of its batch);
     ``model`` names the model that produced it (name and a short weights hash), so runs made with
-    different models stay distinguishable in the table and in exports.
+    different models stay distinguishable in the table and in exports. ``unknown`` is true when
+    the top-1 probability fell below the confidence threshold in use (:mod:`core.unknown`): the
+    result is then *none of the N classes*, and its predictions are still listed.
     """
 
     source: str
@@ -32,6 +34,7 @@ class ClassificationResult:
     width: int | None = None
     height: int | None = None
     model: str = ""
+    unknown: bool = False
 
     @property
     def ok(self) -> bool:
@@ -57,4 +60,5 @@ class ClassificationResult:
             width=data.get("width"),
             height=data.get("height"),
             model=data.get("model", ""),
+            unknown=bool(data.get("unknown", False)),
         )

@@ -20,11 +20,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from core.errors import UsageError
 from core.metadata import ModelMeta, card_path
+from core.results import ClassificationResult
 
 THRESHOLD_KEY = "unknown_threshold"
 DEFAULT_KEEP = 0.95  # calibrate so that at least this share of in-class images stays known
@@ -48,6 +50,19 @@ def is_unknown(probabilities: Any, threshold: float | None) -> bool:
         return False
     top = float(probabilities) if isinstance(probabilities, int | float) else top_probability(probabilities)
     return top < threshold
+
+
+def mark_unknown(
+    results: Iterable[ClassificationResult], threshold: float | None
+) -> list[ClassificationResult]:
+    """``results`` with ``unknown`` set by the rule at ``threshold`` (a failed input is never unknown).
+
+    The top-1 probability is the first prediction's, so this needs no more than the top-k.
+    """
+    return [
+        replace(r, unknown=r.ok and r.top is not None and is_unknown(r.top.probability, threshold))
+        for r in results
+    ]
 
 
 def unknown_text(num_classes: int) -> str:

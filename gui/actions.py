@@ -32,6 +32,7 @@ class Handler(Protocol):
     def cancel_run(self) -> None: ...
     def show_model_card(self) -> None: ...
     def toggle_model_column(self, show: bool) -> None: ...
+    def show_sketch(self) -> None: ...
     def show_about(self) -> None: ...
 
 
@@ -124,6 +125,7 @@ class ModelActions:
 @dataclass
 class ViewActions:
     model_column: QAction
+    sketch: QAction
 
 
 @dataclass
@@ -291,7 +293,14 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
     help_ = HelpActions(
         about=new_action(parent, "&About ResLens", slot=w.show_about, tip="Versions and licence")
     )
-    return Actions(file=file, model=model, view=ViewActions(model_column), help=help_)
+    sketch = new_action(
+        parent,
+        "&Sketch…",
+        slot=w.show_sketch,
+        shortcut="Ctrl+K",
+        tip="Draw a shape and watch the model classify it as you draw",
+    )
+    return Actions(file=file, model=model, view=ViewActions(model_column, sketch), help=help_)
 
 
 def dock_toggle(dock: QDockWidget, *, text: str, short: str, shortcut: str, tip: str, icon: QIcon) -> QAction:
@@ -333,7 +342,7 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     device_menu = bar.addMenu("&Device")
     _add(device_menu, *m.devices.actions())
     view_menu = bar.addMenu("&View")
-    _add(view_menu, panel_toggle, actions.view.model_column)
+    _add(view_menu, panel_toggle, actions.view.model_column, None, actions.view.sketch)
     help_menu = bar.addMenu("&Help")
     _add(help_menu, m.model_card, actions.help.about)
     return model_menu, device_menu
@@ -366,7 +375,7 @@ def architecture_toggle(dock: QDockWidget) -> QAction:
     )
 
 
-def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget) -> QToolBar:
+def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget, threshold: QWidget) -> QToolBar:
     bar = QToolBar("Main", objectName="main-toolbar", movable=False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     f = actions.file
@@ -375,6 +384,8 @@ def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget) -> QT
     bar.addSeparator()
     bar.addWidget(QLabel(" Top-k: "))
     bar.addWidget(top_k)
+    bar.addWidget(QLabel(bar.tr(" Unknown below: ")))
+    bar.addWidget(threshold)
     return bar
 
 

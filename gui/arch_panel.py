@@ -49,6 +49,7 @@ EXPLAIN = {
 
 class ArchitecturePanel(QWidget):
     _request = Signal(object)  # ArchKey, to the worker
+    layerChosen = Signal(str)  # a selected row's module name ("layer2.0", "stem"), for Grad-CAM
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +164,8 @@ class ArchitecturePanel(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = current.data(ArchRole.NODE) if current.isValid() else None
         self.details.setHtml(self._details_html(node) if node is not None else "")
+        if node is not None and node.name:
+            self.layerChosen.emit(node.name)
 
     def _details_html(self, node: Any) -> str:
         from core.summary import format_shape, human_count

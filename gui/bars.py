@@ -38,8 +38,10 @@ def paint_predictions(
     palette: QPalette,
     *,
     selected: bool = False,
+    greyed: bool = False,
 ) -> None:
-    """Draw ``predictions`` top to bottom in ``rect``, vertically centred."""
+    """Draw ``predictions`` top to bottom in ``rect``, vertically centred; ``greyed`` draws them
+    in the palette's disabled colours (the top-k of an unknown result)."""
     metrics = painter.fontMetrics()
     step = line_height(metrics)
     pct_width = metrics.horizontalAdvance("100.0 %") + 8
@@ -49,7 +51,7 @@ def paint_predictions(
     bar_height = max(metrics.height() - 4, 6)
     top = rect.top() + max(0, (rect.height() - step * len(predictions)) // 2)
 
-    group = QPalette.ColorGroup.Active
+    group = QPalette.ColorGroup.Disabled if greyed else QPalette.ColorGroup.Active
     text = palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
     fill = QColor(text if selected else palette.color(group, QPalette.ColorRole.Highlight))
     track = QColor(text)
@@ -85,3 +87,19 @@ def paint_predictions(
             f"{prediction.probability * 100:.1f} %",
         )
     painter.restore()
+
+
+def paint_unknown(painter: QPainter, rect: QRect, text: str, palette: QPalette) -> QRect:
+    """Draw the "unknown (none of the N classes)" line at the top of ``rect``; the rest of it is
+    returned for the greyed top-k."""
+    step = line_height(painter.fontMetrics())
+    painter.save()
+    font = painter.font()
+    font.setItalic(True)
+    painter.setFont(font)
+    painter.setPen(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text))
+    painter.drawText(
+        QRect(rect.left(), rect.top(), rect.width(), step), int(Qt.AlignmentFlag.AlignVCenter), text
+    )
+    painter.restore()
+    return rect.adjusted(0, step, 0, 0)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from core.results import ClassificationResult
-from gui.bars import bars_height, error_color, paint_predictions
+from gui.bars import bars_height, error_color, paint_predictions, paint_unknown
 from gui.results_model import Role
 
 Index = QModelIndex | QPersistentModelIndex
@@ -26,6 +26,11 @@ class PredictionsDelegate(QStyledItemDelegate):
             return
         rect = option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        unknown = index.data(Role.UNKNOWN)
+        if result.ok and unknown:
+            rest = paint_unknown(painter, rect, unknown, option.palette)
+            paint_predictions(painter, rest, result.predictions, option.palette, greyed=True)
+            return
         if result.ok:
             paint_predictions(painter, rect, result.predictions, option.palette, selected=selected)
             return
@@ -37,5 +42,5 @@ class PredictionsDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         result: ClassificationResult | None = index.data(Role.RESULT)
-        lines = len(result.predictions) if result is not None and result.ok else 2
+        lines = len(result.predictions) + result.unknown if result is not None and result.ok else 2
         return QSize(320, bars_height(option.fontMetrics, lines) + MARGIN)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from core.session import LoadJob
 from gui.threads import move_to_thread, stop_thread
-from gui.worker import CLASSIFY, ClassifierWorker, ClassifyRequest, JobDone
+from gui.worker import CLASSIFY, CamRequest, ClassifierWorker, ClassifyRequest, JobDone
 
 
 class InferenceEngine(QObject):
@@ -31,9 +31,11 @@ class InferenceEngine(QObject):
     loadFinished = Signal(object)  # core.session.Outcome
     downloadProgress = Signal(int, int, int)  # job id, bytes done, bytes in all
     finished = Signal(object)  # JobDone, once ``busy`` reflects it
+    camReady = Signal(object)  # gui.worker.CamAnswer
     _prepare = Signal()
     _load = Signal(object)
     _classify = Signal(object)
+    _explain = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +43,7 @@ class InferenceEngine(QObject):
         self._prepare.connect(self._worker.prepare)
         self._load.connect(self._worker.load)
         self._classify.connect(self._worker.classify)
+        self._explain.connect(self._worker.explain)
         w = self._worker
         for mine, theirs in (
             (self.started, w.started),
@@ -50,6 +53,7 @@ class InferenceEngine(QObject):
             (self.ready, w.ready),
             (self.loadFinished, w.loadFinished),
             (self.downloadProgress, w.downloadProgress),
+            (self.camReady, w.cam),
         ):
             theirs.connect(mine)  # signal to signal: queued into the GUI thread
         w.finished.connect(self._on_finished)
@@ -74,6 +78,12 @@ class InferenceEngine(QObject):
         self._pending[request.request_id] = request
         self._classify.emit(request)
         return request
+
+    def explain(self, image: Any, source: str, target: str | None, layer: str) -> int:
+        """Ask for a Grad-CAM (answered by ``camReady``); returns the request's id."""
+        request = CamRequest(image, source, target, layer, next(self._ids))
+        self._explain.emit(request)
+        return request.request_id
 
     @property
     def busy(self) -> bool:

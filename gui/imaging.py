@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QImage
 
 if TYPE_CHECKING:
+    import numpy as np
     from PIL import Image
 
 
@@ -26,3 +27,11 @@ def qimage_to_pil(image: QImage) -> Image.Image:
     data = bytes(rgb.constBits())
     size = (rgb.width(), rgb.height())
     return Image.frombuffer("RGB", size, data, "raw", "RGB", rgb.bytesPerLine(), 1).copy()
+
+
+def rgba_to_qimage(pixels: np.ndarray) -> QImage:
+    """A deep copy of a ``(height, width, 4)`` uint8 RGBA array as a QImage."""
+    height, width = pixels.shape[:2]
+    data = pixels.tobytes()
+    view = QImage(data, width, height, width * 4, QImage.Format.Format_RGBA8888)
+    return view.copy()

@@ -67,15 +67,22 @@ class Intake(QObject):
     def queue_mime(self, inputs: MimeInputs) -> None:
         items: list[Any] = list(inputs.paths)
         if inputs.image is not None:
-            name = f"clipboard-{self.results.pasted_count() + 1}"
-            self.results.add_image(name, qimage_to_pil(inputs.image))
-            items.append((name, self.results.source_of(name)))
+            items.append(self._keep_image("clipboard", qimage_to_pil(inputs.image)))
         if inputs.skipped:
             shown = ", ".join(inputs.skipped[:3]) + (" …" if len(inputs.skipped) > 3 else "")
             self.message.show_message(
                 f"Only files on this computer can be classified; skipped: {shown}", "warning"
             )
         self.queue(items)
+
+    def queue_image(self, prefix: str, image: Any) -> None:
+        """Classify an in-memory image (a drawing of the sketch pad) as ``<prefix>-N``."""
+        self.queue([self._keep_image(prefix, image)])
+
+    def _keep_image(self, prefix: str, image: Any) -> tuple[str, Any]:
+        name = f"{prefix}-{self.results.pasted_count() + 1}"
+        self.results.add_image(name, image)
+        return name, self.results.source_of(name)
 
     def queue_paths(self, paths: Iterable[str | Path]) -> None:
         """Classify files and folders (folders recursively); the command line comes here."""

@@ -28,6 +28,7 @@ from gui.arch_panel import ArchitecturePanel
 from gui.dialogs import about_dialog, model_card_html, show_text_dialog
 from gui.drop_zone import DropArea, EmptyState
 from gui.engine import InferenceEngine
+from gui.explain import CamController
 from gui.exporting import export_dialog, export_to
 from gui.intake import Intake
 from gui.message_bar import MessageBar
@@ -36,7 +37,9 @@ from gui.preview import PreviewDialog
 from gui.results_model import ResultsModel
 from gui.results_view import THUMBNAIL_SIZE, ResultsView, placeholder_pixmap
 from gui.settings import MAX_TOP_K, Settings
+from gui.sketch import SketchPad
 from gui.status import StatusPanel, run_summary
+from gui.threshold import ThresholdControl
 from gui.window_state import restore_window, save_window
 from gui.worker import CLASSIFY, LOAD, PREPARE, JobDone, Problem
 
@@ -68,6 +71,9 @@ class MainWindow(QMainWindow):
         self.arch_panel = ArchitecturePanel()
         self.arch_dock = QDockWidget("Architecture", objectName="architecture-dock")
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
+        self.threshold = ThresholdControl(self.settings, self)
+        self.cams = CamController(self.engine, self)
+        self.sketch: SketchPad | None = None
         self._lay_out()
         self._connect()
         restore_window(self, self.settings, self.arch_dock)
@@ -93,7 +99,7 @@ class MainWindow(QMainWindow):
         self.actions.view.model_column.setChecked(self.settings.show_model_column)
         self.results_view.restore(self.settings.show_model_column, self.settings.any_label)
         self.models.attach_menu(self.model_menu, self.actions.model)
-        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k))
+        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
 
     def _connect(self) -> None:
         self.top_k.valueChanged.connect(lambda value: setattr(self.settings, "top_k", value))
@@ -115,6 +121,8 @@ class MainWindow(QMainWindow):
         e.finished.connect(self._on_finished)
         self.models.changed.connect(self._on_model_view)
         self.models.modelChanged.connect(self._on_model_changed)
+        self.threshold.changed.connect(self._on_threshold)
+        self.arch_panel.layerChosen.connect(self.cams.set_layer)
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -151,7 +159,9 @@ class MainWindow(QMainWindow):
         self.drop_area.show_results(False)
 
     def open_preview(self, result: Any) -> PreviewDialog:
-        return PreviewDialog.open(result, self.results.source_of(result.source), self)
+        dialog = PreviewDialog.open(result, self.results.source_of(result.source), self)
+        self.cams.attach(dialog)  # the Grad-CAM, computed by the worker
+        return dialog
 
     def export_results(self) -> None:
         export_dialog(self, self.settings, self.export_to)
@@ -173,6 +183,11 @@ class MainWindow(QMainWindow):
         if model is not None:
             self.empty.show_model(model.name, model.meta.categories)
             self.arch_panel.show_architecture(model.arch, model.meta.num_classes, model.meta.crop_size)
+            self.threshold.show_model(model)
+
+    def _on_threshold(self, threshold: float | None) -> None:
+        model = self.model_info
+        self.results.set_threshold(threshold, model.meta.num_classes if model else 0)
 
     # -- the worker's answers -----------------------------------------------------------------
 
@@ -219,6 +234,21 @@ class MainWindow(QMainWindow):
         if info is not None:
             return show_text_dialog(self, "Model Card", model_card_html(info))
         return None
+
+    def show_sketch(self) -> SketchPad:
+        """View ▸ Sketch: one pad, classified live through the worker."""
+        if self.sketch is None:
+            self.sketch = SketchPad(self)
+            self.cams.attach_sketch(self.sketch, self._show_sketch_answer)
+            self.sketch.addRequested.connect(lambda image: self.intake.queue_image("sketch", image))
+        self.sketch.show()
+        self.sketch.raise_()
+        return self.sketch
+
+    def _show_sketch_answer(self, answer: Any) -> None:
+        categories = self.model_info.meta.categories if self.model_info else ()
+        if self.sketch is not None:
+            self.sketch.show_answer(answer, categories, self.threshold.threshold)
 
     # -- window state ---------------------------------------------------------------------------
 

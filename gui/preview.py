@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from core.results import ClassificationResult
 from gui.bars import bars_height, error_color, paint_predictions
+from gui.cam_view import CamControls, compose
 from gui.results_model import display_name
 from gui.thumbnails import ThumbnailLoader
 
@@ -53,6 +54,9 @@ class PreviewDialog(QDialog):
         """``image`` is what to show: the file path, or the in-memory image that was pasted."""
         super().__init__(parent)
         self.result = result
+        self.image = image
+        self._base: QPixmap | None = None
+        self.cam = CamControls(result) if result.ok and result.predictions else None
         self.setWindowTitle(f"{display_name(result.source)} — ResLens")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.image_label = QLabel("Loading…", alignment=Qt.AlignmentFlag.AlignCenter)
@@ -82,19 +86,33 @@ class PreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QGridLayout(self)
-        layout.addWidget(self.image_label, 0, 0, 4, 1)
+        layout.addWidget(self.image_label, 0, 0, 5, 1)
         layout.addWidget(name, 0, 1)
         layout.addWidget(details, 1, 1)
         layout.addWidget(outcome, 2, 1)
-        layout.setRowStretch(3, 1)
-        layout.addWidget(buttons, 4, 0, 1, 2)
+        if self.cam is not None:
+            layout.addWidget(self.cam, 3, 1)
+            self.cam.changed.connect(self._redraw)
+        layout.setRowStretch(4, 1)
+        layout.addWidget(buttons, 5, 0, 1, 2)
         layout.setColumnStretch(0, 3)
         layout.setColumnStretch(1, 2)
 
     def _show_image(self, _key: str, image: QImage) -> None:
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(self._ratio)
-        self.image_label.setPixmap(pixmap)
+        self._base = pixmap
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """The picture, with the heat-map over it once one has come."""
+        if self._base is None:
+            return
+        answer = self.cam.answer if self.cam is not None else None
+        if answer is None or answer.colours is None:
+            self.image_label.setPixmap(self._base)
+        else:
+            self.image_label.setPixmap(compose(self._base, answer.colours, self.cam.opacity_value))
 
     def done(self, code: int) -> None:
         self._loader.close()

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon, QImage, QPixmap
 
 from core.results import ClassificationResult
+from core.unknown import mark_unknown, unknown_text
 from gui.thumbnails import ThumbnailLoader
 
 Index = QModelIndex | QPersistentModelIndex
@@ -34,6 +35,7 @@ Index = QModelIndex | QPersistentModelIndex
 class Role(IntEnum):
     RESULT = Qt.ItemDataRole.UserRole + 1  # the ClassificationResult
     SORT = Qt.ItemDataRole.UserRole + 2  # the value a column sorts by
+    UNKNOWN = Qt.ItemDataRole.UserRole + 3  # "unknown (none of the N classes)", or None
 
 
 class Column(IntEnum):
@@ -56,14 +58,19 @@ def display_name(source: str) -> str:
     return Path(source).name or source
 
 
-def predictions_text(result: ClassificationResult) -> str:
+def predictions_text(result: ClassificationResult, num_classes: int = 0) -> str:
     if not result.ok:
         return f"Error: {result.error}"
-    return ", ".join(f"{p.label} {p.probability:.1%}" for p in result.predictions)
+    ranked = ", ".join(f"{p.label} {p.probability:.1%}" for p in result.predictions)
+    return f"{unknown_text(num_classes)}: {ranked}" if result.unknown else ranked
 
 
 class ResultsModel(QAbstractTableModel):
-    """One row per classified input, in arrival order."""
+    """One row per classified input, in arrival order.
+
+    Rows are marked unknown at the current threshold (:meth:`set_threshold`) as they arrive and
+    again whenever it changes, so the views and the exports read ``result.unknown`` as shown.
+    """
 
     countsChanged = Signal()
 
@@ -79,6 +86,8 @@ class ResultsModel(QAbstractTableModel):
         self._broken = QIcon()
         self._placeholder = QIcon()
         self._ratio = pixel_ratio
+        self.threshold: float | None = None
+        self.num_classes = 0
         self.thumbnails = ThumbnailLoader(round(thumbnail_px * pixel_ratio), self)
         self.thumbnails.ready.connect(self.set_thumbnail)
         self.thumbnails.failed.connect(lambda key, _message: self.set_thumbnail_failed(key))
@@ -107,10 +116,12 @@ class ResultsModel(QAbstractTableModel):
             return result
         if role == Role.SORT:
             return _sort_key(result, column)
+        if role == Role.UNKNOWN:
+            return unknown_text(self.num_classes) if result.unknown else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return _text(result, column)
+            return _text(result, column, self.num_classes)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(result, column)
+            return _tooltip(result, column, self.num_classes)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.IMAGE:
             return self._decoration(result)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.TIME:
@@ -151,7 +162,7 @@ class ResultsModel(QAbstractTableModel):
         if not self._pending:
             return
         new: list[ClassificationResult] = []
-        for result in self._pending:
+        for result in mark_unknown(self._pending, self.threshold):
             row = self._row_of.get(result.source)
             if row is None:
                 self._row_of[result.source] = len(self._rows) + len(new)
@@ -167,6 +178,14 @@ class ResultsModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             self._rows.extend(new)
             self.endInsertRows()
+        self.countsChanged.emit()
+
+    def set_threshold(self, threshold: float | None, num_classes: int) -> None:
+        """Re-mark every row as unknown or not at ``threshold``; no row is classified again."""
+        self.threshold, self.num_classes = threshold, num_classes
+        self._rows = mark_unknown(self._rows, threshold)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
         self.countsChanged.emit()
 
     def clear(self) -> None:
@@ -261,23 +280,23 @@ class ResultsProxy(QSortFilterProxyModel):
         return [self.index(row, 0).data(Role.RESULT) for row in range(self.rowCount())]
 
 
-def _text(result: ClassificationResult, column: Column) -> str:
+def _text(result: ClassificationResult, column: Column, num_classes: int) -> str:
     if column == Column.IMAGE:
         return display_name(result.source)
     if column == Column.PREDICTIONS:
-        return predictions_text(result)
+        return predictions_text(result, num_classes)
     if column == Column.MODEL:
         return result.model
     return f"{result.elapsed_ms:.0f} ms" if result.ok else ""
 
 
-def _tooltip(result: ClassificationResult, column: Column) -> str:
+def _tooltip(result: ClassificationResult, column: Column, num_classes: int) -> str:
     model = f"\nModel: {result.model}" if result.model else ""
     if column == Column.IMAGE:
         size = f"\n{result.width} × {result.height} px" if result.width and result.height else ""
         return f"{result.source}{size}{model}"
     if column == Column.PREDICTIONS:
-        return predictions_text(result).replace(", ", "\n") + model
+        return predictions_text(result, num_classes).replace(", ", "\n").replace(": ", ":\n", 1) + model
     if column == Column.MODEL:
         return f"The model that classified this image (name · weights hash){model}"
     return f"Time spent on this image (its share of decoding and of its batch){model}"

@@ -125,5 +125,21 @@ class Settings:
     def top_k(self, value: int) -> None:
         self._top_k = int(value)
 
+    def threshold_for(self, model: str) -> float | None:
+        """The "unknown" threshold the user set for this model (``0`` = off), ``None`` if never."""
+        value = self.store.value(_threshold_key(model))
+        try:
+            return None if value is None else min(max(float(value), 0.0), 0.99)
+        except (TypeError, ValueError):
+            return None
+
+    def set_threshold_for(self, model: str, value: float) -> None:
+        self.store.setValue(_threshold_key(model), float(value))
+
     def sync(self) -> None:
         self.store.sync()
+
+
+def _threshold_key(model: str) -> str:
+    """One key per model name; QSettings treats ``/`` and ``\\`` in a key as groups."""
+    return "unknown/" + model.replace("/", "_").replace("\\", "_")

@@ -23,6 +23,7 @@ from gui.lazy import HEAVY_IMPORTS, keep_triton_out
 from gui.threads import yield_to_gui
 
 PREPARE, LOAD, CLASSIFY = "prepare", "load", "classify"
+CAM_SIDE = 512  # the heat-map image sent to a preview fits a square of this side
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,30 @@ class ClassifyRequest:
     batch_size: int = 16
     request_id: int = 0
     cancel: threading.Event = field(default_factory=threading.Event, compare=False)
+
+
+@dataclass(frozen=True)
+class CamRequest:
+    """A Grad-CAM of one image, for a class (``None`` = its top-1) at a layer of the tree."""
+
+    image: Any  # a path or a PIL image
+    source: str
+    target: str | None = None
+    layer: str = "layer4"
+    request_id: int = 0
+
+
+@dataclass(frozen=True)
+class CamAnswer:
+    """The worker's answer: ``result`` (``core.cam.CamResult``) and ``colours``, the map in
+    colour as a QImage (transparent where the network saw nothing), or ``error``."""
+
+    request_id: int
+    source: str
+    layer: str
+    result: Any = None
+    colours: Any = None  # QImage, RGBA, at most CAM_SIDE on its longer side
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +95,13 @@ class ClassifierWorker(QObject):
     ready = Signal(object)  # WorkerInfo, once after the heavy imports
     loadFinished = Signal(object)  # core.session.Outcome
     downloadProgress = Signal(int, int, int)  # job id, bytes done, bytes in all (0 when unknown)
+    cam = Signal(object)  # CamAnswer
 
     def __init__(self) -> None:
         super().__init__()
         self._classifier: Any = None
+        self._cam: Any = None  # one core.cam.GradCam on the loaded (unfused) model, reused
+        self._cam_layers: frozenset[str] = frozenset()
         self._info: WorkerInfo | None = None
         self._device_names: dict[str, str] = {}
 
@@ -114,6 +142,7 @@ class ClassifierWorker(QObject):
             outcome, loaded = session.execute(job, progress, self._device_names)
             if loaded is not None:
                 self._classifier = Classifier.from_loaded(loaded)
+                self._make_cam(loaded)
                 # torch's modules and the model are a million long-lived objects that every full
                 # collection would walk again: 50-200 ms with the GIL held, so the window froze
                 # mid-run. Freezing what exists once a model is ready keeps later collections to
@@ -125,6 +154,47 @@ class ClassifierWorker(QObject):
         finally:
             self.loadFinished.emit(outcome)
             self.finished.emit(JobDone(LOAD, job.job_id))
+
+    def _make_cam(self, loaded: Any) -> None:
+        from core.cam import GradCam, cam_layers
+
+        self._cam = GradCam.from_loaded(loaded)
+        self._cam_layers = frozenset(cam_layers(loaded.model, loaded.meta.crop_size))
+
+    @Slot(object)
+    def explain(self, request: CamRequest) -> None:
+        """Grad-CAM of one image, computed here (off the GUI thread) on the model's device."""
+        answer = CamAnswer(request.request_id, request.source, request.layer, error="Interrupted.")
+        try:
+            answer = self._explain(request)
+        except Exception as exc:  # a bad file, a class the model lacks: said in the preview
+            answer = CamAnswer(request.request_id, request.source, request.layer, error=describe(exc))
+        finally:
+            self.cam.emit(answer)
+
+    def _explain(self, request: CamRequest) -> CamAnswer:
+        import numpy as np
+
+        from core.cam import colormap, resolve_layer
+        from gui.imaging import rgba_to_qimage
+
+        if self._cam is None:
+            return CamAnswer(request.request_id, request.source, request.layer, error="No model is loaded.")
+        layer = resolve_layer(self._cam.model, request.layer)
+        if layer not in self._cam_layers:
+            message = (
+                f"The layer {request.layer} gives no single feature map; "
+                "choose a stage, a block or a convolution."
+            )
+            return CamAnswer(request.request_id, request.source, request.layer, error=message)
+        self._cam.layer = layer
+        result = self._cam.explain(request.image, request.target, request.source)
+        width, height = result.image_size
+        scale = min(1.0, CAM_SIDE / max(width, height))
+        heat = result.heatmap((max(1, round(width * scale)), max(1, round(height * scale))))
+        alpha = np.where(heat > 0, 255, 0).astype(np.uint8)[..., None]
+        colours = rgba_to_qimage(np.ascontiguousarray(np.concatenate([colormap(heat), alpha], axis=2)))
+        return CamAnswer(request.request_id, request.source, request.layer, result, colours)
 
     @Slot(object)
     def classify(self, request: ClassifyRequest) -> None:

@@ -128,6 +128,7 @@ def _arrow_types() -> dict[str, Any]:
         "width": pa.int64(),
         "height": pa.int64(),
         "model": pa.string(),
+        "unknown": pa.bool_(),
         "backend": pa.string(),
     }
 

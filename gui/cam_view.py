@@ -1,0 +1,109 @@
+"""The Grad-CAM part of a preview: which class to explain, the overlay's opacity, export.
+
+A widget only: it asks for a map (``requested``) and draws the answer it is given; the map is
+computed by the worker (``gui.explain`` routes requests and answers) and exported by
+``gui.explain.export_cam``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QWidget,
+)
+
+from core.results import ClassificationResult
+
+DEFAULT_OPACITY = 50  # percent
+
+
+def compose(base: QPixmap, colours: Any, opacity: float) -> QPixmap:
+    """``base`` with the colour map (a QImage, scaled to fit) drawn over it at ``opacity``."""
+    out = QPixmap(base)
+    painter = QPainter(out)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.setOpacity(opacity)
+    ratio = base.devicePixelRatio()
+    painter.drawImage(QRectF(0, 0, base.width() / ratio, base.height() / ratio), colours)
+    painter.end()
+    return out
+
+
+class CamControls(QWidget):
+    """Class, layer, opacity and export for one preview; ``requested(label or None)``."""
+
+    requested = Signal(object)  # the class to explain: a label, or None for the top-1
+    exportRequested = Signal()
+    changed = Signal()  # redraw: the answer, the opacity or the toggle changed
+
+    def __init__(self, result: ClassificationResult, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.answer: Any = None
+        self.classes = QComboBox()
+        top = result.predictions[0].label if result.predictions else ""
+        self.classes.addItem(self.tr("Top-1 ({label})").format(label=top), None)
+        for prediction in result.predictions[1:]:
+            self.classes.addItem(prediction.label, prediction.label)
+        self.classes.setToolTip(self.tr("The class whose evidence the heat-map shows."))
+        self.visible = QCheckBox(self.tr("Show the heat-map"), checked=True)
+        self.opacity = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=DEFAULT_OPACITY)
+        self.opacity.setToolTip(self.tr("How strongly the heat-map covers the picture."))
+        self.layer = QLabel()
+        self.status = QLabel(self.tr("Computing the heat-map…"), wordWrap=True)
+        self.export = QPushButton(self.tr("Export PNG…"), enabled=False)
+        self.export.setToolTip(
+            self.tr("Save the overlay as a PNG, and the raw map beside it as a 16-bit grey PNG.")
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.visible)
+        row.addWidget(self.opacity, 1)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("Explain:"), self.classes)
+        form.addRow(self.tr("Layer:"), self.layer)
+        form.addRow(self.tr("Heat-map:"), row)
+        form.addRow(self.status)
+        form.addRow(self.export)
+        self.classes.currentIndexChanged.connect(lambda _i: self.requested.emit(self.target))
+        self.opacity.valueChanged.connect(lambda _v: self.changed.emit())
+        self.visible.toggled.connect(lambda _on: self.changed.emit())
+        self.export.clicked.connect(self.exportRequested)
+
+    @property
+    def target(self) -> str | None:
+        return self.classes.currentData()
+
+    @property
+    def opacity_value(self) -> float:
+        return self.opacity.value() / 100.0 if self.visible.isChecked() else 0.0
+
+    def waiting(self, layer: str) -> None:
+        self.layer.setText(layer)
+        self.status.setText(self.tr("Computing the heat-map…"))
+
+    def show_answer(self, answer: Any) -> None:
+        self.layer.setText(answer.layer)
+        if answer.error:
+            self.status.setText(self.tr("No heat-map: {error}").format(error=answer.error))
+        else:
+            self.answer = answer
+            cam = answer.result
+            self.status.setText(
+                self.tr("Where the network found evidence for {label} ({probability:.1%}).").format(
+                    label=cam.label, probability=cam.probability
+                )
+                if cam.has_evidence
+                else self.tr("This layer holds no positive evidence for {label}.").format(label=cam.label)
+            )
+            self.export.setEnabled(True)
+        self.changed.emit()
