@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from core.errors import OutputError
 from core.results import ClassificationResult
 
-BASE_COLUMNS = ("source", "ok", "error", "elapsed_ms", "width", "height", "model")
+BASE_COLUMNS = ("source", "ok", "error", "elapsed_ms", "width", "height", "model", "backend")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -146,6 +146,7 @@ def write_csv_to(results: Sequence[ClassificationResult], stream: TextIO) -> Non
             "width": result.width or "",
             "height": result.height or "",
             "model": csv_cell(result.model),
+            "backend": csv_cell(result.backend),
         }
         for rank, prediction in enumerate(result.predictions, start=1):
             row[f"label_{rank}"] = csv_cell(prediction.label)

@@ -22,7 +22,8 @@ class ClassificationResult:
     ``source`` is the file path as given (or a name such as ``"clipboard-1"`` for an in-memory
     image); ``elapsed_ms`` is the time spent on this input (its share of decoding and of its batch);
     ``model`` names the model that produced it (name and a short weights hash), so runs made with
-    different models stay distinguishable in the table and in exports.
+    different models stay distinguishable in the table and in exports; ``backend`` names what ran
+the forward pass (``torch``, ``onnx``, ``onnx-int8``; see :mod:`core.backends`).
     """
 
     source: str
@@ -32,6 +33,7 @@ class ClassificationResult:
     width: int | None = None
     height: int | None = None
     model: str = ""
+    backend: str = ""
 
     @property
     def ok(self) -> bool:
@@ -57,4 +59,5 @@ class ClassificationResult:
             width=data.get("width"),
             height=data.get("height"),
             model=data.get("model", ""),
+            backend=data.get("backend", ""),
         )
