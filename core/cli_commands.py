@@ -263,7 +263,7 @@ def run_weights(args: argparse.Namespace) -> int:
 
 
 def add_train(sub: argparse._SubParsersAction) -> None:
-    from core.train import add_train_arguments, run_train
+    from core.train_args import add_train_arguments, run_train
 
     p = sub.add_parser(
         "train", help="train or fine-tune a ResNet on an image folder (one sub-folder per class)"
@@ -273,7 +273,7 @@ def add_train(sub: argparse._SubParsersAction) -> None:
 
 
 def add_generate_shapes(sub: argparse._SubParsersAction) -> None:
-    from core.train import add_generate_arguments, run_generate
+    from core.train_args import add_generate_arguments, run_generate
 
     p = sub.add_parser("generate-shapes", help="render the symbol dataset the bundled model was trained on")
     add_generate_arguments(p)
