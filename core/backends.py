@@ -208,7 +208,7 @@ def folder_images(folder: Path, count: int) -> tuple[list[Image.Image], str]:
     return images, f"dir-{digest.hexdigest()[:8]}"
 
 
-def _batches(images: Iterable[Image.Image], transform: Callable, size: int = 16) -> Iterator[Any]:
+def transformed_batches(images: Iterable[Image.Image], transform: Callable, size: int = 16) -> Iterator[Any]:
     import torch
 
     chunk: list[torch.Tensor] = []
@@ -335,10 +335,10 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
         request.status(f"building the int8 model once, calibrated on {calibration_id} (cached in {folder})…")
         if calibration_images is None:
             calibration_images = rendered_images(CALIBRATION_SEED, CALIBRATION_IMAGES, render_size)
-        quantize_int8(fp32.path, int8_path, list(_batches(calibration_images, transform)))
+        quantize_int8(fp32.path, int8_path, list(transformed_batches(calibration_images, transform)))
         int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
         holdout = rendered_images(HOLDOUT_SEED, HOLDOUT_IMAGES, render_size)
-        same, total = measure_agreement(fp32, int8, _batches(holdout, transform, 32))
+        same, total = measure_agreement(fp32, int8, transformed_batches(holdout, transform, 32))
         check = Int8Check(same / total, total, calibration_id)
         _write_atomically(check_path, lambda tmp: tmp.write_text(json.dumps(asdict(check)) + "\n"))
     else:
