@@ -100,6 +100,8 @@ class OnnxRunner:
             providers.insert(0, "CUDAExecutionProvider")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle worker threads sleep instead of spinning: the decode pool needs those cores.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=providers)
         self.input_name = self.session.get_inputs()[0].name
         self.path, self.name = path, name
@@ -222,7 +224,8 @@ def transformed_batches(images: Iterable[Image.Image], transform: Callable, size
 
 
 def quantize_int8(fp32_path: Path, out_path: Path, calibration: list[Any]) -> None:
-    """Static QDQ quantization, per-channel int8 weights, uint8 activations, min-max calibrated."""
+    """Static QDQ quantization, per-channel int8 weights, uint8 activations, min-max calibrated,
+    after ONNX Runtime's quantization pre-processing (shape inference, fusion)."""
     import_onnxruntime()
     from onnxruntime.quantization import (
         CalibrationDataReader,
@@ -240,16 +243,23 @@ def quantize_int8(fp32_path: Path, out_path: Path, calibration: list[Any]) -> No
             batch = next(self._batches, None)
             return None if batch is None else {"input": batch}
 
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
     def write(tmp: Path) -> None:
-        logging.disable(logging.WARNING)  # "consider pre-processing": ResNet's shapes are all static
+        # Shape inference and graph fusion first: without them the Q/DQ pairs land where ORT
+        # cannot fuse them into QLinearConv, and int8 ran at half fp32's speed instead of 2.8x.
+        prepared = tmp.with_name(tmp.name + ".pre.onnx")
+        logging.disable(logging.WARNING)
         try:
-            _quantize(tmp)
+            quant_pre_process(str(fp32_path), str(prepared))
+            _quantize(prepared, tmp)
         finally:
             logging.disable(logging.NOTSET)
+            prepared.unlink(missing_ok=True)
 
-    def _quantize(tmp: Path) -> None:
+    def _quantize(source: Path, tmp: Path) -> None:
         quantize_static(
-            str(fp32_path),
+            str(source),
             str(tmp),
             Reader(),
             quant_format=QuantFormat.QDQ,
