@@ -6,9 +6,11 @@ import argparse
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from core.architectures import ARCH_NAMES
+from core.backends import BACKENDS, DEFAULT_BACKEND
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
 from core.export import printable
 from core.results import ClassificationResult
@@ -41,6 +43,29 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument(
+        "--backend",
+        choices=list(BACKENDS),
+        default=DEFAULT_BACKEND,
+        help="what runs the model: torch (default), onnx (ONNX Runtime fp32) or onnx-int8 (quantized)",
+    )
+    p.add_argument(
+        "--precision",
+        choices=["fp32", "fp16", "bf16"],
+        default="fp32",
+        help="autocast precision of the torch backend on CUDA (default fp32)",
+    )
+    p.add_argument(
+        "--calibrate",
+        metavar="DIR",
+        default=None,
+        help="onnx-int8: calibrate on images from DIR (default: rendered shapes)",
+    )
+    p.add_argument(
+        "--exact-decode",
+        action="store_true",
+        help="decode every image at full size (default: large JPEGs at reduced scale, faster)",
+    )
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     out.add_argument("--csv", metavar="FILE", help="write results as CSV to FILE ('-' for stdout)")
@@ -64,7 +89,23 @@ def run_classify(args: argparse.Namespace) -> int:
         args.arch, args.weights, labels=args.labels, device=device, on_progress=_download_progress
     )
     print(f"model: {printable(loaded.description)} on {device}", file=sys.stderr)
-    classifier = Classifier.from_loaded(loaded)
+    calibrate = None
+    if args.calibrate is not None:
+        if args.backend != "onnx-int8":
+            raise UsageError("--calibrate is for --backend onnx-int8")
+        calibrate = Path(args.calibrate)
+        if not calibrate.is_dir():
+            raise UsageError(f"--calibrate: {printable(args.calibrate)} is not a folder")
+    classifier = Classifier.from_loaded(
+        loaded,
+        backend=args.backend,
+        precision=args.precision,
+        exact_decode=args.exact_decode,
+        calibrate=calibrate,
+        on_status=lambda message: print(printable(message), file=sys.stderr),
+    )
+    if classifier.backend_note:
+        print(classifier.backend_note, file=sys.stderr)
     progress = _ProgressBar(sys.stderr)
     results = classifier.classify(
         args.paths,
@@ -241,7 +282,7 @@ def run_weights(args: argparse.Namespace) -> int:
 
 
 def add_train(sub: argparse._SubParsersAction) -> None:
-    from core.train import add_train_arguments, run_train
+    from core.train_args import add_train_arguments, run_train
 
     p = sub.add_parser(
         "train", help="train or fine-tune a ResNet on an image folder (one sub-folder per class)"
@@ -251,7 +292,7 @@ def add_train(sub: argparse._SubParsersAction) -> None:
 
 
 def add_generate_shapes(sub: argparse._SubParsersAction) -> None:
-    from core.train import add_generate_arguments, run_generate
+    from core.train_args import add_generate_arguments, run_generate
 
     p = sub.add_parser("generate-shapes", help="render the symbol dataset the bundled model was trained on")
     add_generate_arguments(p)

@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from core.errors import OutputError
 from core.results import ClassificationResult
 
-BASE_COLUMNS = ("source", "ok", "error", "elapsed_ms", "width", "height", "model", "unknown")
+BASE_COLUMNS = ("source", "ok", "error", "elapsed_ms", "width", "height", "model", "unknown", "backend")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -147,6 +147,7 @@ def write_csv_to(results: Sequence[ClassificationResult], stream: TextIO) -> Non
             "height": result.height or "",
             "model": csv_cell(result.model),
             "unknown": "true" if result.unknown else "false",
+            "backend": csv_cell(result.backend),
         }
         for rank, prediction in enumerate(result.predictions, start=1):
             row[f"label_{rank}"] = csv_cell(prediction.label)

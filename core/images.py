@@ -232,6 +232,11 @@ def _decode_file(path: Path, draft_size: int | None) -> Image.Image:
     ``draft_size`` lets JPEG decode at a reduced scale (still at least that size), which is
     how thumbnails of 24-megapixel photos stay fast and small.
     """
+    return _decode_file_sized(path, draft_size)[0]
+
+
+def _decode_file_sized(path: Path, draft_size: int | None) -> tuple[Image.Image, tuple[int, int]]:
+    """:func:`_decode_file`, and the upright size of the picture as stored (before any draft)."""
     formats = _allowed_formats()
     with open_regular_file(path) as fp, _bomb_warnings_as_errors():
         try:
@@ -244,10 +249,14 @@ def _decode_file(path: Path, draft_size: int | None) -> Image.Image:
             raise ImageDecodeError("truncated or corrupt image data") from exc
         with image:
             _check_pixels(image.size)
+            stored = image.size
             if draft_size is not None:
                 image.draft("RGB", (draft_size, draft_size))
             _load(image)
-            return _exif_oriented(image)
+            drafted = image.size
+            image = _exif_oriented(image)
+            turned = image.size != drafted
+            return image, (stored[::-1] if turned else stored)
 
 
 def _load(image: Image.Image) -> None:
@@ -375,6 +384,29 @@ def load_rgb(source: ImageSource) -> Image.Image:
     if isinstance(source, Image.Image):
         return _to_rgb(_in_memory(source))
     return _to_rgb(_decode_file(Path(source), draft_size=None))
+
+
+def decode_for_model(source: ImageSource, min_side: int | None = None) -> tuple[Image.Image, tuple[int, int]]:
+    """:func:`load_rgb` for a model that needs only ``min_side`` pixels on the shorter side.
+
+    A picture whose shorter side is at least ``min_side`` is decoded at a reduced scale that keeps
+    at least ``min_side`` on both sides: a JPEG in the DCT domain (``Image.draft``, 1/2 to 1/8),
+    other formats by an integer box ``reduce()`` after decoding, which makes the exact resize that
+    follows cheaper. ``min_side=None`` decodes in full (``--exact-decode``, the parity tests).
+    Returns the RGB image and the picture's upright size as stored, for the results.
+    """
+    if isinstance(source, Image.Image):
+        image = _to_rgb(_in_memory(source))
+        return image, image.size
+    if min_side is None:
+        image, size = _decode_file_sized(Path(source), None)
+        return _to_rgb(image), size
+    image, size = _decode_file_sized(Path(source), min_side)
+    image = _to_rgb(image)
+    factor = min(image.size) // min_side
+    if factor >= 2:
+        image = image.reduce(factor)
+    return image, size
 
 
 def make_thumbnail(source: ImageSource, size: int) -> Image.Image:

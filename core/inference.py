@@ -23,8 +23,10 @@ import torch
 from PIL import Image
 from torch import Tensor, nn
 
+from core.backends import DEFAULT_BACKEND, BackendRequest, StatusCallback, build_runner, check_backend
 from core.devices import is_device_failure
-from core.images import ImageDecodeError, build_transform, iter_image_files, load_rgb
+from core.errors import UsageError
+from core.images import ImageDecodeError, build_transform, decode_for_model, iter_image_files
 from core.metadata import ModelMeta
 from core.optimize import prepare_for_inference
 from core.results import ClassificationResult, Prediction
@@ -36,6 +38,8 @@ BATCH_PIXELS = 64 * 224 * 224
 """At most this many input pixels per batch: a model whose metadata asks for 2048 x 2048 inputs
 runs one image at a time rather than 16, so memory stays bounded whatever ``batch_size`` says."""
 ProgressCallback = Callable[[int, int], None]
+PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+"""``precision``: autocast dtypes on CUDA (the CPU and the ONNX backends always run fp32)."""
 ResultCallback = Callable[[ClassificationResult], None]
 
 
@@ -95,15 +99,17 @@ def _file_key(path: Path) -> str:
 
 
 def _decode(
-    source: str, data: Path | Image.Image | None, transform: Callable[[Image.Image], Tensor]
+    source: str,
+    data: Path | Image.Image | None,
+    transform: Callable[[Image.Image], Tensor],
+    min_side: int | None = None,
 ) -> _Decoded:
     start = time.perf_counter()
     if data is None:
         return _Decoded(source, error="not a file path or an image")
     try:
-        image = load_rgb(data)
+        image, size = decode_for_model(data, min_side)
         tensor = transform(image)
-        size = image.size
     except ImageDecodeError as exc:
         return _Decoded(source, error=str(exc), decode_ms=_ms_since(start))
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
@@ -122,6 +128,12 @@ class Classifier:
     With ``optimize`` the classifier runs a BN-folded, channels-last copy of ``model`` (same
     outputs to float tolerance, faster; see :mod:`core.optimize`). ``warnings`` collects what a
     user should hear about but that is not a per-file error, such as a fallback to the CPU.
+
+    ``backend`` picks what runs the forward pass (:mod:`core.backends`: ``torch``, ``onnx``,
+    ``onnx-int8``); everything else is the same pipeline. ``precision`` (``fp16``/``bf16``) runs
+    torch under autocast on CUDA. Large photos are decoded at reduced scale, still at least twice
+    the resize size, unless ``exact_decode`` (see :func:`core.images.decode_for_model`).
+    ``on_status`` hears one-off messages such as "building the ONNX model once".
     """
 
     def __init__(
@@ -132,20 +144,51 @@ class Classifier:
         decode_workers: int | None = None,
         optimize: bool = True,
         model_tag: str = "",
+        backend: str = DEFAULT_BACKEND,
+        precision: str = "fp32",
+        exact_decode: bool = False,
+        weights_hash: str = "",
+        calibrate: Path | None = None,
+        on_status: StatusCallback | None = None,
     ) -> None:
         self.meta = meta
         self.model_tag = model_tag  # stamped on every result: "ResNet-18 · bundled · 3f2a9c1b"
         self.device = torch.device(device)
+        self.backend = check_backend(backend)
+        if precision not in PRECISIONS:
+            raise UsageError(f"unknown precision {precision!r}; choose one of: {', '.join(PRECISIONS)}")
+        self.precision = precision
+        self.warnings: list[str] = []
+        if precision != "fp32" and (self.device.type != "cuda" or backend != "torch"):
+            self.warnings.append(f"--precision {precision} applies to the torch backend on CUDA; ran fp32")
         model = model.eval()
+        self.runner = None
+        if backend != "torch":
+            request = BackendRequest(
+                backend, model, meta, weights_hash, self.device.type, calibrate, on_status
+            )
+            self.runner = build_runner(request)
         self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
         self.transform = build_transform(meta)
+        self.min_side = None if exact_decode else 2 * max(meta.resize_size, meta.crop_size)
         self.decode_workers = decode_workers or max(2, min(8, os.cpu_count() or 2))
-        self.warnings: list[str] = []
+
+    @property
+    def backend_note(self) -> str:
+        """What a user should know about the backend (int8: its agreement with fp32), or ""."""
+        return self.runner.note if self.runner is not None else ""
 
     @classmethod
     def from_loaded(cls, loaded, **kwargs) -> Classifier:
         """From :func:`core.weights.load_weights`' result."""
-        return cls(loaded.model, loaded.meta, loaded.device, model_tag=loaded.identity.tag, **kwargs)
+        return cls(
+            loaded.model,
+            loaded.meta,
+            loaded.device,
+            model_tag=loaded.identity.tag,
+            weights_hash=loaded.weights_hash,
+            **kwargs,
+        )
 
     def classify(
         self,
@@ -167,7 +210,7 @@ class Classifier:
         results: list[ClassificationResult] = []
 
         def emit(result: ClassificationResult) -> None:
-            result = replace(result, model=self.model_tag)
+            result = replace(result, model=self.model_tag, backend=self.backend)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -201,7 +244,7 @@ class Classifier:
                     nxt = next(queue, None)
                     if nxt is None:
                         break
-                    pending.append(pool.submit(_decode, nxt[0], nxt[1], self.transform))
+                    pending.append(pool.submit(_decode, nxt[0], nxt[1], self.transform, self.min_side))
                 if not pending or (cancel is not None and cancel.is_set()):
                     return
                 count = min(batch_size, len(pending))
@@ -276,8 +319,15 @@ class Classifier:
 
     def _forward(self, batch: Tensor) -> Tensor:
         with torch.inference_mode():
+            if self.runner is not None:
+                return torch.softmax(self.runner(batch).float(), dim=1)
+            cuda = self.device.type == "cuda"
+            if cuda:
+                batch = batch.pin_memory()  # page-locked, so the copy below really is asynchronous
             batch = batch.to(self.device, non_blocking=True)
             if self.device.type in ("cpu", "cuda"):
                 batch = batch.contiguous(memory_format=torch.channels_last)
-            logits = self.model(batch)
+            dtype = PRECISIONS[self.precision]
+            with torch.autocast("cuda", dtype=dtype, enabled=cuda and dtype != torch.float32):
+                logits = self.model(batch)
             return torch.softmax(logits.float(), dim=1).cpu()

@@ -35,3 +35,23 @@ def models_dir() -> Path:
 
 def samples_dir() -> Path:
     return asset("samples")
+
+
+CACHE_ENV = "RESLENS_CACHE"
+
+
+def cache_dir() -> Path:
+    """ResLens' own cache folder (exported ONNX models): ``$RESLENS_CACHE`` or the platform's.
+
+    ``~/.cache/reslens`` (or ``$XDG_CACHE_HOME/reslens``) on Linux, ``~/Library/Caches/ResLens``
+    on macOS, ``%LOCALAPPDATA%\\ResLens\\Cache`` on Windows. Not created here.
+    """
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "ResLens" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ResLens"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reslens"

@@ -24,7 +24,8 @@ class ClassificationResult:
     ``model`` names the model that produced it (name and a short weights hash), so runs made with
     different models stay distinguishable in the table and in exports. ``unknown`` is true when
     the top-1 probability fell below the confidence threshold in use (:mod:`core.unknown`): the
-    result is then *none of the N classes*, and its predictions are still listed.
+    result is then *none of the N classes*, and its predictions are still listed. ``backend``
+    names what ran the forward pass (``torch``, ``onnx``, ``onnx-int8``; see :mod:`core.backends`).
     """
 
     source: str
@@ -35,6 +36,7 @@ class ClassificationResult:
     height: int | None = None
     model: str = ""
     unknown: bool = False
+    backend: str = ""
 
     @property
     def ok(self) -> bool:
@@ -61,4 +63,5 @@ class ClassificationResult:
             height=data.get("height"),
             model=data.get("model", ""),
             unknown=bool(data.get("unknown", False)),
+            backend=data.get("backend", ""),
         )

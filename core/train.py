@@ -42,6 +42,7 @@ from core.errors import ResLensError
 from core.images import build_transform
 from core.metadata import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, save_model
 from core.resnet import ARCHITECTURES, ResNet, build_resnet
+from core.train_args import add_generate_arguments, add_train_arguments  # noqa: F401 - re-exported
 
 _PATH_FIELDS = ("data", "out", "val_data", "checkpoint")  # in the card's "data" / not meaningful
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -593,37 +594,6 @@ def _invocation(argv: Sequence[str] | None = None) -> str:
 # --------------------------------------------------------------------------- command line
 
 
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``reslens-cli train``."""
-    add = parser.add_argument
-    add("data", help="image folder, one sub-folder per class")
-    add("--out", "-o", required=True, help="output .safetensors (a .json card is written beside it)")
-    add("--val-data", help="separate validation folder with the same classes (else --val-split)")
-    add("--val-split", type=float, default=0.1, help="fraction of each class held out (default 0.1)")
-    add("--arch", default="resnet18", choices=list(ARCHITECTURES))
-    add("--input-size", type=int, default=224, help="side of the square the network sees")
-    add("--resize-size", type=int, help="evaluation resize of the shorter side (default input/0.875)")
-    add("--epochs", type=int, default=10)
-    add("--batch-size", type=int, default=64)
-    add("--optimizer", choices=["adamw", "sgd"], default="adamw")
-    add("--lr", type=float, help="peak learning rate (default 1e-3 AdamW, 0.1 SGD; x0.1 fine-tuning)")
-    add("--weight-decay", type=float)
-    add("--warmup-epochs", type=float, default=1.0)
-    add("--label-smoothing", type=float, default=0.1)
-    add("--min-scale", type=float, default=0.35, help="smallest crop area for RandomResizedCrop")
-    add("--no-hflip", dest="hflip", action="store_false", help="no mirror augmentation (text, arrows...)")
-    add("--patience", type=int, default=5, help="stop after this many epochs without improvement")
-    add("--seed", type=int, default=0)
-    add("--workers", type=int, default=2, help="DataLoader worker processes")
-    add("--threads", type=int, help="torch CPU threads (default: torch's choice)")
-    add("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps")
-    add("--weights", help="start from these weights (.safetensors/.pth, ours or torchvision's)")
-    add("--resume", help="continue from a .ckpt.pt written by an earlier run")
-    add("--checkpoint", help="where to keep the resumable state (default: <out stem>.ckpt.pt)")
-    add("--fp16", action="store_true", help="store the weights as float16 (half the size)")
-    add("--name", help="model name in its card (default: the output file's stem)")
-
-
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     names = TrainConfig.__dataclass_fields__
     return TrainConfig(**{k: v for k, v in vars(args).items() if k in names})
@@ -649,22 +619,12 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``reslens-cli generate-shapes``."""
-    from core.shapes import DEFAULT_SIZE
-
-    add = parser.add_argument
-    add("out", help="folder to write (one sub-folder per class)")
-    add("--per-class", type=int, default=1000, help="images per class (default 1000)")
-    add("--seed", type=int, default=1)
-    add("--size", type=int, default=DEFAULT_SIZE, help=f"image side in pixels (default {DEFAULT_SIZE})")
-    add("--format", dest="ext", choices=["jpg", "png"], default="jpg")
-    add("--workers", type=int, default=1, help="processes drawing in parallel")
-
-
 def run_generate(args: argparse.Namespace) -> int:
     """``reslens-cli generate-shapes``: render the symbol dataset for a seed."""
-    from core.shapes import CLASSES, write_dataset
+    from core.shapes import CLASSES, DEFAULT_SIZE, write_dataset
+
+    if args.size is None:  # left open by the parser, which does not import numpy for --help
+        args.size = DEFAULT_SIZE
 
     start = time.perf_counter()
 

@@ -1,0 +1,163 @@
+"""The ONNX Runtime backends: same pipeline, same answers as torch, a cache that is reused and keyed."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sys
+
+import pytest
+import torch
+
+from core.backends import BACKENDS, model_folder
+from core.cli import main
+from core.errors import UsageError
+from core.export import read_csv
+from core.inference import Classifier
+from core.paths import samples_dir
+from core.resnet import resnet18
+from core.weights import load_weights
+
+pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One cache folder for the module, so int8 is built (about 20 s) once."""
+    folder = tmp_path_factory.mktemp("reslens-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESLENS_CACHE", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_weights(None)
+
+
+@pytest.fixture(scope="module")
+def torch_tops(bundled):
+    results = Classifier.from_loaded(bundled).classify(samples_dir(), top_k=1)
+    assert len(results) == 24 and all(r.ok for r in results)
+    return [r.top.label for r in results]
+
+
+def _tops(results):
+    return [r.top.label if r.ok else None for r in results]
+
+
+def test_onnx_fp32_gives_torch_top1_on_every_sample(cache, bundled, torch_tops) -> None:
+    messages: list[str] = []
+    classifier = Classifier.from_loaded(bundled, backend="onnx", on_status=messages.append)
+    results = classifier.classify(samples_dir(), top_k=3, batch_size=5)
+    assert _tops(results) == torch_tops
+    assert all(r.backend == "onnx" and r.model for r in results)
+    assert messages and "building the ONNX model once" in messages[0]
+
+
+def test_onnx_probabilities_match_torch(cache, bundled) -> None:
+    ours = Classifier.from_loaded(bundled, backend="onnx").classify(samples_dir(), top_k=3)
+    theirs = Classifier.from_loaded(bundled).classify(samples_dir(), top_k=3)
+    for a, b in zip(ours, theirs, strict=True):
+        assert [p.index for p in a.predictions] == [p.index for p in b.predictions]
+        assert [p.probability for p in a.predictions] == pytest.approx(
+            [p.probability for p in b.predictions], abs=1e-4
+        )
+
+
+def test_int8_agrees_with_torch_and_reports_its_check(cache, bundled, torch_tops) -> None:
+    classifier = Classifier.from_loaded(bundled, backend="onnx-int8")
+    results = classifier.classify(samples_dir(), top_k=1)
+    same = sum(a == b for a, b in zip(_tops(results), torch_tops, strict=True))
+    assert same >= 23
+    assert all(r.backend == "onnx-int8" for r in results)
+    assert classifier.backend_note.startswith("int8: agrees with fp32 on ")
+    assert classifier.backend_note.endswith(" % of 500 images")
+    folder = model_folder(bundled.meta.arch, bundled.weights_hash, bundled.meta.crop_size, _ort_version())
+    check = json.loads((folder / "model-int8-shapes.json").read_text())
+    assert check["images"] == 500 and check["agreement"] >= 0.98
+
+
+def test_cache_is_reused_and_keyed_by_the_weights(cache, bundled) -> None:
+    Classifier.from_loaded(bundled, backend="onnx")  # built by now or here
+    folder = model_folder(bundled.meta.arch, bundled.weights_hash, bundled.meta.crop_size, _ort_version())
+    built = (folder / "model.onnx").stat().st_mtime_ns
+    messages: list[str] = []
+    Classifier.from_loaded(bundled, backend="onnx", on_status=messages.append)
+    assert messages == [] and (folder / "model.onnx").stat().st_mtime_ns == built
+
+    torch.manual_seed(3)
+    other = resnet18(num_classes=bundled.meta.num_classes)  # other weights: another hash, a new model
+    fresh: list[str] = []
+    classifier = Classifier(other, bundled.meta, backend="onnx", on_status=fresh.append)
+    assert fresh and "building" in fresh[0]
+    assert classifier.runner.path.parent != folder
+    expected = Classifier(other, bundled.meta).classify(samples_dir(), top_k=1)
+    assert _tops(classifier.classify(samples_dir(), top_k=1)) == _tops(expected)
+
+
+def test_int8_below_the_threshold_is_refused(cache, bundled) -> None:
+    folder = model_folder(bundled.meta.arch, bundled.weights_hash, bundled.meta.crop_size, _ort_version())
+    Classifier.from_loaded(bundled, backend="onnx-int8")
+    check = folder / "model-int8-shapes.json"
+    saved = check.read_text()
+    try:
+        check.write_text(json.dumps({"agreement": 0.9, "images": 500, "calibration": "shapes"}))
+        with pytest.raises(UsageError, match=r"agrees with fp32 on 90\.0 % of 500 images, below the 98%"):
+            Classifier.from_loaded(bundled, backend="onnx-int8")
+    finally:
+        check.write_text(saved)
+
+
+def test_missing_onnxruntime_says_how_to_install_it(monkeypatch, bundled) -> None:
+    real_import = builtins.__import__
+
+    def blocked(name, *args, **kwargs):
+        if name == "onnxruntime" or name.startswith("onnxruntime."):
+            raise ImportError("No module named 'onnxruntime'")
+        return real_import(name, *args, **kwargs)
+
+    for name in [n for n in sys.modules if n == "onnxruntime" or n.startswith("onnxruntime.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(builtins, "__import__", blocked)
+    with pytest.raises(UsageError, match="pip install onnxruntime"):
+        Classifier.from_loaded(bundled, backend="onnx")
+    assert Classifier.from_loaded(bundled).classify(samples_dir() / "star.jpg")[0].ok  # torch stays
+
+
+def test_cli_backend_json_and_csv_record_it(cache, tmp_path, capsys) -> None:
+    assert main(["classify", str(samples_dir()), "--backend", "onnx", "--json", "--top-k", "1"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 24 and {row["backend"] for row in rows} == {"onnx"}
+    out = tmp_path / "r.csv"
+    assert main(["classify", str(samples_dir() / "star.jpg"), "--csv", str(out)]) == 0
+    assert read_csv(out)[0]["backend"] == "torch"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--backend", "tensorrt"], "invalid choice: 'tensorrt'"),
+        (["--precision", "int4"], "invalid choice: 'int4'"),
+        (["--calibrate", "."], "--calibrate is for --backend onnx-int8"),
+        (["--backend", "onnx-int8", "--calibrate", "/no/such/folder"], "is not a folder"),
+    ],
+)
+def test_backend_usage_errors_exit_2(extra, message, capsys) -> None:
+    try:
+        code = main(["classify", str(samples_dir() / "star.jpg"), *extra])
+    except SystemExit as exc:  # argparse's own errors
+        code = exc.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_every_backend_is_offered() -> None:
+    assert BACKENDS == ("torch", "onnx", "onnx-int8")
+
+
+def _ort_version() -> str:
+    import onnxruntime
+
+    return onnxruntime.__version__
