@@ -22,8 +22,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -31,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UsageError
+from core.export import replace_atomically
 from core.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -133,15 +132,9 @@ def state_hash(model: torch.nn.Module) -> str:
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Into the (created on demand) cache folder, through core's one atomic writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(path, write)
 
 
 def export_onnx(model: torch.nn.Module, input_size: int, path: Path) -> None:

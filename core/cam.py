@@ -28,7 +28,6 @@ against captum's where captum is installed.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from PIL import Image
 from torch import Tensor, nn
 
 from core.errors import OutputError, UsageError
+from core.export import replace_atomically
 from core.images import ImageSource, build_transform, load_rgb
 from core.metadata import ModelMeta
 
@@ -416,17 +416,8 @@ def save_png(image: Image.Image, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png.tmp", dir=path.parent)
+        replace_atomically(path, lambda tmp: image.save(tmp, format="PNG"))
     except OSError as exc:
-        raise OutputError(f"cannot write into {path.parent}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            image.save(stream, format="PNG")
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        target = path if os.access(path.parent, os.W_OK) else f"into {path.parent}"
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     return path
