@@ -79,6 +79,10 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None, thumbnail_px: int = 80, pixel_ratio: float = 1.0) -> None:
         super().__init__(parent)
         self._rows: list[ClassificationResult] = []
+        # Kept as rows change rather than counted on each change: a run of thousands of images
+        # asks for them after every batch of rows, on the GUI thread.
+        self._errors = 0
+        self._most_predictions = 0
         self._pending: list[ClassificationResult] = []
         self._thumbs: dict[str, QPixmap | QIcon] = {}
         self._row_of: dict[str, int] = {}
@@ -170,13 +174,19 @@ class ResultsModel(QAbstractTableModel):
             elif row >= len(self._rows):
                 new[row - len(self._rows)] = result
             else:
+                self._count(self._rows[row], -1)
+                self._count(result, +1)
                 self._rows[row] = result
+                # A file classified again (rare): its old row may have been the longest top-k.
+                self._most_predictions = max(len(r.predictions) for r in self._rows)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
         self._pending.clear()
         if new:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             self._rows.extend(new)
+            for result in new:
+                self._count(result, +1)
             self.endInsertRows()
         self.countsChanged.emit()
 
@@ -193,6 +203,7 @@ class ResultsModel(QAbstractTableModel):
         self._pending.clear()
         self.beginResetModel()
         self._rows.clear()
+        self._errors = self._most_predictions = 0
         self._row_of.clear()
         self._thumbs.clear()
         self._images.clear()
@@ -232,10 +243,16 @@ class ResultsModel(QAbstractTableModel):
 
     def counts(self) -> tuple[int, int]:
         """(rows, rows with an error)."""
-        return len(self._rows), sum(1 for r in self._rows if not r.ok)
+        return len(self._rows), self._errors
 
     def max_predictions(self) -> int:
-        return max((len(r.predictions) for r in self._rows), default=0)
+        return self._most_predictions
+
+    def _count(self, result: ClassificationResult, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) a row's share of :meth:`counts`."""
+        self._errors += sign * (not result.ok)
+        if sign > 0:
+            self._most_predictions = max(self._most_predictions, len(result.predictions))
 
 
 class ResultsProxy(QSortFilterProxyModel):

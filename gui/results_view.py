@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from core.results import ClassificationResult
 from gui.bars import bars_height
 from gui.delegate import PredictionsDelegate
 from gui.results_model import Column, ResultsModel, ResultsProxy, Role
+from gui.results_table import ResultsTable
 
 THUMBNAIL_SIZE = 80
 PREDICTIONS_MIN_WIDTH = 200  # below this the bars' labels and percentages would collide
@@ -70,7 +70,7 @@ class ResultsView(QWidget):
         self.sort_combo.setToolTip("Order of the results")
         self.sort_combo.currentIndexChanged.connect(self._sort)
 
-        self.table = QTableView()
+        self.table = ResultsTable()
         self.table.setModel(self.proxy)
         self.table.setItemDelegateForColumn(Column.PREDICTIONS, PredictionsDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -176,8 +176,12 @@ class ResultsView(QWidget):
         lines = max(self.model.max_predictions(), 3)
         bars = bars_height(QFontMetrics(self.table.font()), lines)
         height = max(THUMBNAIL_SIZE, bars) + 10
-        self.table.verticalHeader().setDefaultSectionSize(height)
-        self.table.verticalHeader().setMinimumSectionSize(height)
+        header = self.table.verticalHeader()
+        if header.defaultSectionSize() != height or header.minimumSectionSize() != height:
+            # Only on a change: setting a header's sizes, even to the same values, repaints the
+            # whole table, and this runs after every batch of rows in a run (issue 10).
+            header.setDefaultSectionSize(height)
+            header.setMinimumSectionSize(height)
 
     def _open(self, index: QModelIndex) -> None:
         result = index.data(Role.RESULT)
