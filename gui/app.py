@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def create_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
     """The QApplication and the arguments left once Qt has taken its own (e.g. ``-platform``)."""
+    # torch's OpenMP threads spin after each parallel region by default. Here they share two or
+    # four cores with the GUI thread, the decode threads and a training run, and the spinning took
+    # the CPU those needed (a training run in the window took 42 s instead of 11 s). libgomp reads
+    # this when torch is first imported, which is later, in a worker thread.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0], *argv])
