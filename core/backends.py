@@ -40,6 +40,12 @@ if TYPE_CHECKING:
 
 BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "torch"
+BACKEND_LABELS: dict[str, str] = {
+    "torch": "PyTorch",
+    "onnx": "ONNX Runtime fp32",
+    "onnx-int8": "ONNX Runtime int8",
+}
+"""How menus and the status bar name each backend."""
 MIN_INT8_AGREEMENT = 0.98
 CALIBRATION_IMAGES = 100
 HOLDOUT_IMAGES = 500
@@ -55,6 +61,10 @@ def check_backend(name: str) -> str:
     if name not in BACKENDS:
         raise UsageError(f"unknown backend {name!r}; choose one of: {', '.join(BACKENDS)}")
     return name
+
+
+def backend_label(name: str) -> str:
+    return BACKEND_LABELS.get(name, name)
 
 
 def import_onnxruntime() -> Any:
