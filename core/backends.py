@@ -78,7 +78,7 @@ def import_onnxruntime() -> Any:
     except ImportError:
         raise UsageError(
             f"the ONNX backends need ONNX Runtime, which is not installed: run '{INSTALL_HINT}' "
-            "(or use --backend torch, which needs nothing more)"
+            "(or use the torch backend, which needs nothing more)"
         ) from None
     return onnxruntime
 
@@ -393,8 +393,8 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
         int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
     if check.agreement < MIN_INT8_AGREEMENT:
         raise UsageError(
-            f"{check.describe()}, below the {MIN_INT8_AGREEMENT:.0%} needed to trust it; use "
-            "--backend onnx, or calibrate on images like yours with --calibrate FOLDER"
+            f"{check.describe()}, below the {MIN_INT8_AGREEMENT:.0%} needed to trust it; use the "
+            "onnx (fp32) backend, or calibrate int8 on images like yours (--calibrate FOLDER)"
         )
     int8.note = check.describe()
     return int8

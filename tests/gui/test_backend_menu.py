@@ -63,8 +63,11 @@ def test_the_backend_chosen_in_the_menu_classifies_and_is_recorded(qtbot, settin
     torch_results = classify_samples(qtbot, window)
     assert {r.backend for r in torch_results.values()} == {"torch"}
 
+    said: list[str] = []
+    window.models.changed.connect(lambda view: said.append(view.message))
     choose_backend(window, backend)
     wait_for_backend(qtbot, window, backend)
+    assert any(text.startswith("Building the ") for text in said)  # the first build says so
     assert checked_backend(window) == [backend]
     assert window.settings.backend == backend
     assert BACKEND_LABELS[backend] in window.status.device.text()
@@ -154,3 +157,65 @@ def test_an_unknown_saved_backend_is_ignored(settings_file) -> None:
     store.store.setValue("model/backend", "tensorrt")
     store.sync()
     assert make_settings(settings_file).request.backend == "torch"
+
+
+CHILD = """
+import json, sys
+from PySide6.QtCore import QTimer
+from gui.app import create_application
+app, _ = create_application([])
+from gui.main_window import MainWindow
+window = MainWindow()
+window.show()
+step = sys.argv[1]
+state = {"chosen": False, "queued": False}
+def tick():
+    if window.model_info is None or window.engine.busy or window.models.view.busy:
+        return
+    if step == "choose" and not state["chosen"]:
+        state["chosen"] = True
+        next(a for a in window.actions.model.backends.actions() if a.data() == "onnx").trigger()
+        return
+    if step == "report" and not state["queued"]:
+        state["queued"] = True
+        window.queue_paths(sys.argv[2:])
+        return
+    rows = window.results.results()
+    checked = [a.data() for a in window.actions.model.backends.actions() if a.isChecked()]
+    print(json.dumps({"backend": window.model_info.backend, "checked": checked,
+        "device": window.status.device.text(), "rows": sorted({r.backend for r in rows})}))
+    window.close()
+    app.quit()
+timer = QTimer(interval=200, timeout=tick)
+timer.start()
+QTimer.singleShot(200_000, app.quit)
+app.exec()
+"""
+
+
+def test_the_backend_persists_across_two_processes(tmp_path) -> None:
+    """As a person does it: one run of the app picks ONNX Runtime fp32 and quits; the next run
+    (a new process, the same settings where QSettings keeps them) classifies with it."""
+    import os
+    import subprocess
+
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        CACHE_ENV: str(tmp_path / "cache"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+
+    def run(*args: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True, timeout=280
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    first = run("choose")
+    assert first["backend"] == "onnx" and first["checked"] == ["onnx"]
+    second = run("report", *map(str, sample_files()[:4]))
+    assert second["backend"] == "onnx" and second["checked"] == ["onnx"]
+    assert second["device"].endswith("· ONNX Runtime fp32") and second["rows"] == ["onnx"]
