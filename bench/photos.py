@@ -13,7 +13,11 @@ end-to-end runs, so the ratio compares rates taken under the same machine load (
 is printed with them). On a machine shared with other jobs, the scheduler shares the cores by
 thread, so a pipeline with decode threads gets a larger share than the forward pass alone and
 wall-clock ratios can exceed 1; the CPU time per image (``cpu_ms_per_img``, all threads) is
-reported beside them, and its ratio is what a dedicated, CPU-bound machine would show.
+reported beside them, and its ratio is what a dedicated, CPU-bound machine would show. With
+OpenMP's default (active) waiting, torch's idle intra-op threads spin and the forward pass alone
+is charged about twice its CPU time on a busy machine; run with ``OMP_WAIT_POLICY=PASSIVE`` there
+for figures that compare. On a CPU the end-to-end rate is bounded by F / (F + D), F and D the
+forward and the decode CPU time per image: decoding shares the cores the forward pass uses.
 ``--photos DIR`` keeps the generated photos for the next run;
 ``--no-exact`` skips the (slow) full-decode runs when only the ratio is wanted.
 Targets (issue 15): bundled model >= 2.5 x faster end to end; ResNet-50 end to end >= 0.9 x
