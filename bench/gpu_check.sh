@@ -13,6 +13,15 @@ export RESLENS_CACHE=${RESLENS_CACHE:-$(mktemp -d)}
 echo "== reslens-cli devices"
 "$PYTHON" -m core.cli devices
 
+# Without CUDA nothing below means anything: stop here, loudly, with a non-zero exit status.
+if ! "$PYTHON" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)'; then
+    echo "FAIL: torch sees no CUDA device (torch $("$PYTHON" -c 'import torch; print(torch.__version__, "CUDA build:", torch.version.cuda)'))." >&2
+    command -v nvidia-smi >/dev/null && nvidia-smi -L >&2 || echo "      (no nvidia-smi on PATH either)" >&2
+    echo "      This check needs an NVIDIA GPU and a CUDA build of torch." >&2
+    exit 1
+fi
+"$PYTHON" -c 'import torch; print("CUDA", torch.version.cuda, "|", torch.cuda.get_device_name(0))'
+
 echo "== samples: CUDA top-1 against CPU top-1"
 "$PYTHON" - <<'PY'
 import sys
@@ -35,8 +44,7 @@ PY
 
 echo "== ResNet-50, batch 64, img/s (forward only, median of 5 interleaved rounds)"
 "$PYTHON" - <<'PY'
-import statistics, tempfile, time
-from pathlib import Path
+import statistics, time
 import torch
 from core.metadata import ModelMeta
 from core.inference import Classifier

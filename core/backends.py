@@ -11,9 +11,12 @@ a fresh model. Every file is written to a temporary name and renamed into place:
 building leaves nothing that a later run would trust.
 
 int8 is static quantization (QDQ format, per-channel weights) calibrated on a deterministic set:
-images rendered by :mod:`core.shapes` (the bundled model's world) or the first images of a
-user's folder. The quantized model is then checked against fp32 on a held-out rendered set; the
-agreement is stored beside it and a model below :data:`MIN_INT8_AGREEMENT` is refused.
+images rendered by :mod:`core.shapes` (the bundled model's world) or images of a user's folder
+(``--calibrate DIR``). The quantized model is then checked against fp32 on a held-out set: other
+rendered images, or, with a folder, every :data:`HOLDOUT_EVERY`-th image of it (sorted by path),
+which calibration never sees, so a user's own model is checked on images like the user's. The
+agreement and what it was measured on are stored beside the model, and a model below
+:data:`MIN_INT8_AGREEMENT` is refused.
 """
 
 from __future__ import annotations
@@ -40,11 +43,18 @@ if TYPE_CHECKING:
 
 BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "torch"
+BACKEND_LABELS: dict[str, str] = {
+    "torch": "PyTorch",
+    "onnx": "ONNX Runtime fp32",
+    "onnx-int8": "ONNX Runtime int8",
+}
+"""How menus and the status bar name each backend."""
 MIN_INT8_AGREEMENT = 0.98
 CALIBRATION_IMAGES = 100
 HOLDOUT_IMAGES = 500
 CALIBRATION_SEED = 15_001  # rendered calibration and held-out sets never share an image
 HOLDOUT_SEED = 15_002
+HOLDOUT_EVERY = 4  # --calibrate DIR: the 4th, 8th, ... image (sorted) checks int8 instead
 OPSET = 17
 INSTALL_HINT = "pip install onnxruntime"
 
@@ -57,6 +67,10 @@ def check_backend(name: str) -> str:
     return name
 
 
+def backend_label(name: str) -> str:
+    return BACKEND_LABELS.get(name, name)
+
+
 def import_onnxruntime() -> Any:
     """``onnxruntime``, or a :class:`UsageError` that says how to get it (torch keeps working)."""
     try:
@@ -64,7 +78,7 @@ def import_onnxruntime() -> Any:
     except ImportError:
         raise UsageError(
             f"the ONNX backends need ONNX Runtime, which is not installed: run '{INSTALL_HINT}' "
-            "(or use --backend torch, which needs nothing more)"
+            "(or use the torch backend, which needs nothing more)"
         ) from None
     return onnxruntime
 
@@ -84,9 +98,11 @@ class Int8Check:
     agreement: float
     images: int
     calibration: str
+    holdout: str = ""  # where the held-out images came from, when not rendered shapes
 
     def describe(self) -> str:
-        return f"int8: agrees with fp32 on {self.agreement * 100:.1f} % of {self.images} images"
+        text = f"int8: agrees with fp32 on {self.agreement * 100:.1f} % of {self.images} images"
+        return f"{text} {self.holdout}" if self.holdout else text
 
 
 class OnnxRunner:
@@ -179,28 +195,48 @@ def rendered_images(seed: int, count: int, size: int) -> list[Image.Image]:
     return images[:count]
 
 
-def folder_images(folder: Path, count: int) -> tuple[list[Image.Image], str]:
-    """Up to ``count`` readable images of ``folder``, spread evenly over its sorted files, and an
-    id of that choice (paths, sizes, times) for the cache."""
-    from core.images import iter_image_files, load_rgb
+def split_folder(files: list[Path], calibration: int, holdout: int) -> tuple[list[Path], list[Path]]:
+    """(calibration files, held-out files) of a sorted file list, disjoint and deterministic:
+    every :data:`HOLDOUT_EVERY`-th file is held out; each part is thinned evenly to its count."""
+    held = files[HOLDOUT_EVERY - 1 :: HOLDOUT_EVERY]
+    rest = [path for index, path in enumerate(files) if (index + 1) % HOLDOUT_EVERY]
+    return _spread(rest, calibration), _spread(held, holdout)
+
+
+def _spread(files: list[Path], count: int) -> list[Path]:
+    return files[:: max(1, len(files) // count)][:count] if count > 0 else []
+
+
+def folder_images(
+    folder: Path, count: int, holdout: int = 0, min_side: int | None = None
+) -> tuple[list[Image.Image], list[Image.Image], str]:
+    """Up to ``count`` calibration images and up to ``holdout`` held-out images of ``folder``
+    (see :func:`split_folder`), decoded as the pipeline decodes them (``min_side``), and an id
+    of that choice (paths, sizes, times) for the cache."""
+    from core.images import decode_for_model, iter_image_files
 
     files = list(iter_image_files([folder]))
     if not files:
         raise UsageError(f"--calibrate: no images found in {folder}")
-    step = max(1, len(files) // count)
-    chosen = files[::step][:count]
     digest = hashlib.sha256()
-    images = []
-    for path in chosen:
-        try:
-            info = path.stat()
-            images.append(load_rgb(path))
-        except Exception:  # noqa: BLE001 - an unreadable calibration file is skipped
-            continue
-        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+
+    def read(paths: list[Path], part: str) -> list[Image.Image]:
+        images = []
+        for path in paths:
+            try:
+                info = path.stat()
+                images.append(decode_for_model(path, min_side)[0])
+            except Exception:  # noqa: BLE001 - an unreadable file is skipped
+                continue
+            digest.update(f"{part}\0{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        return images
+
+    calibration_files, holdout_files = split_folder(files, count, holdout)
+    images = read(calibration_files, "calibration")
+    held = read(holdout_files, "holdout")
     if not images:
         raise UsageError(f"--calibrate: none of the images in {folder} could be read")
-    return images, f"dir-{digest.hexdigest()[:8]}"
+    return images, held, f"dir-{digest.hexdigest()[:8]}"
 
 
 def transformed_batches(images: Iterable[Image.Image], transform: Callable, size: int = 16) -> Iterator[Any]:
@@ -327,8 +363,12 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
     meta = request.meta
     transform = build_transform(meta)
     render_size = max(meta.resize_size, meta.crop_size)
+    holdout_images: list[Image.Image] = []
     if request.calibrate is not None:
-        calibration_images, calibration_id = folder_images(request.calibrate, CALIBRATION_IMAGES)
+        min_side = 2 * max(meta.resize_size, meta.crop_size)  # as classify decodes by default
+        calibration_images, holdout_images, calibration_id = folder_images(
+            request.calibrate, CALIBRATION_IMAGES, HOLDOUT_IMAGES, min_side
+        )
     else:
         calibration_images, calibration_id = None, "shapes"
     int8_path = folder / f"model-int8-{calibration_id}.onnx"
@@ -340,16 +380,21 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
             calibration_images = rendered_images(CALIBRATION_SEED, CALIBRATION_IMAGES, render_size)
         quantize_int8(fp32.path, int8_path, list(transformed_batches(calibration_images, transform)))
         int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
-        holdout = rendered_images(HOLDOUT_SEED, HOLDOUT_IMAGES, render_size)
+        where = ""
+        if holdout_images:
+            where = f"held out from {request.calibrate} (not used to calibrate)"
+        elif request.calibrate is not None:
+            where = f"rendered shapes ({request.calibrate} has too few images to hold some out)"
+        holdout = holdout_images or rendered_images(HOLDOUT_SEED, HOLDOUT_IMAGES, render_size)
         same, total = measure_agreement(fp32, int8, transformed_batches(holdout, transform, 32))
-        check = Int8Check(same / total, total, calibration_id)
+        check = Int8Check(same / total, total, calibration_id, where)
         _write_atomically(check_path, lambda tmp: tmp.write_text(json.dumps(asdict(check)) + "\n"))
     else:
         int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
     if check.agreement < MIN_INT8_AGREEMENT:
         raise UsageError(
-            f"{check.describe()}, below the {MIN_INT8_AGREEMENT:.0%} needed to trust it; use "
-            "--backend onnx, or calibrate on images like yours with --calibrate FOLDER"
+            f"{check.describe()}, below the {MIN_INT8_AGREEMENT:.0%} needed to trust it; use the "
+            "onnx (fp32) backend, or calibrate int8 on images like yours (--calibrate FOLDER)"
         )
     int8.note = check.describe()
     return int8
@@ -358,6 +403,7 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
 def _read_check(path: Path) -> Int8Check | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Int8Check(float(data["agreement"]), int(data["images"]), str(data["calibration"]))
+        holdout = str(data.get("holdout", ""))
+        return Int8Check(float(data["agreement"]), int(data["images"]), str(data["calibration"]), holdout)
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -11,6 +11,7 @@ import dataclasses
 import sys
 
 from core.architectures import ARCH_NAMES
+from core.backends import BACKENDS, DEFAULT_BACKEND
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, ResLensError
 
 SHOWN_FAILURES = 10
@@ -49,7 +50,13 @@ def add_batch(sub: argparse._SubParsersAction) -> None:
         "--weights", default="default", help="default (bundled), imagenet-v1, imagenet-v2, or a weights file"
     )
     p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
-    p.add_argument("--backend", choices=("torch",), default="torch")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=DEFAULT_BACKEND,
+        help="what runs the forward pass, as in 'classify --backend' (default torch); an ONNX model "
+        "is built once into the user cache (int8: refused below 98%% agreement with fp32)",
+    )
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (on each worker)")
     p.set_defaults(run=run_batch)

@@ -2,8 +2,11 @@
 
 Decoding and preprocessing of the next images run in worker threads while the model works on the
 current batch (Pillow and torch both release the GIL), so the device does not sit idle waiting on
-JPEG decoding. Every input yields one :class:`~core.results.ClassificationResult`, in input order:
-a bad file becomes a result with ``error`` set, never an exception. ``cancel`` is checked between
+JPEG decoding. At most a few batches are decoded ahead (a bounded queue of futures), so memory
+stays flat however many files there are.
+
+Every input yields one :class:`~core.results.ClassificationResult`, in input order: a bad file
+becomes a result with ``error`` set, never an exception. ``cancel`` is checked between
 batches; what is finished by then is returned.
 """
 
@@ -104,6 +107,7 @@ def _decode(
     transform: Callable[[Image.Image], Tensor],
     min_side: int | None = None,
 ) -> _Decoded:
+    """Decode and preprocess one input with ``transform`` (in a pool thread); never raises."""
     start = time.perf_counter()
     if data is None:
         return _Decoded(source, error="not a file path or an image")
@@ -116,6 +120,14 @@ def _decode(
         log.exception("unexpected failure decoding %s", source)
         return _Decoded(source, error=f"could not read image: {exc}", decode_ms=_ms_since(start))
     return _Decoded(source, tensor=tensor, size=size, decode_ms=_ms_since(start))
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or ``taskset``'s limit, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 2
 
 
 def _ms_since(start: float) -> float:
@@ -171,7 +183,7 @@ class Classifier:
         self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
         self.transform = build_transform(meta)
         self.min_side = None if exact_decode else 2 * max(meta.resize_size, meta.crop_size)
-        self.decode_workers = decode_workers or max(2, min(8, os.cpu_count() or 2))
+        self.decode_workers = decode_workers or max(2, min(8, _usable_cpus()))
 
     @property
     def backend_note(self) -> str:

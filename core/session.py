@@ -9,17 +9,22 @@ Qt-free and torch-free at import. :class:`ModelSession` decides; a host runs the
   model in use in place and says so, with the actions that fix it.
 - With no model in use (at start) a load tries the request, then the last model that loaded, then
   the bundled one: the app always ends with a usable model when one exists.
+- The backend (torch, ONNX Runtime fp32 or int8) is part of the choice. One that cannot be had
+  (no onnxruntime, an int8 model refused) gives way to torch with a notice, and the model in use
+  names the backend that really runs (:func:`run_on_backend`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
+from core.backends import DEFAULT_BACKEND, backend_label
 from core.errors import Cancelled, describe
 from core.sources import AUTO_DEVICE, ModelChoice, ModelIdentity
 
@@ -48,14 +53,22 @@ class Fix(Enum):
 NOT_DOWNLOADED, CANCELLED, BROKEN = "not-downloaded", "cancelled", "failed"
 
 
+StatusCallback = Callable[[str], None]
+
+
 @dataclass(frozen=True)
 class LoadJob:
-    """Try ``attempts`` in order until one loads; only the first may download."""
+    """Try ``attempts`` in order until one loads; only the first may download.
+
+    ``on_status`` hears one-off messages while the backend is built ("building the ONNX model
+    once…"); it is called in the host's worker thread, so a host hands it on to its own thread.
+    """
 
     job_id: int
     attempts: tuple[ModelChoice, ...]
     allow_download: bool = False
     cancel: threading.Event = field(default_factory=threading.Event, compare=False, repr=False)
+    on_status: StatusCallback | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,7 @@ class ModelInUse:
     description: str
     device: str = "cpu"
     device_name: str = ""
+    backend_note: str = ""  # int8: its agreement with fp32
 
     @property
     def name(self) -> str:
@@ -85,12 +99,18 @@ class ModelInUse:
     def arch(self) -> str:
         return self.choice.arch
 
+    @property
+    def backend(self) -> str:
+        """The backend that runs the forward pass (``choice.backend``: the one that was had)."""
+        return self.choice.backend
+
 
 @dataclass(frozen=True)
 class Outcome:
     job_id: int
     loaded: ModelInUse | None
     problems: tuple[Problem, ...] = ()
+    backend_problem: str = ""  # why the backend asked for gave way to torch
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,7 @@ class View:
     total: int = 0
     notice: str = ""  # a one-off note about the last load (a file of another architecture...)
     suggested_arch: str | None = None
+    warning: bool = False  # the notice says something asked for was not had (a backend gave way)
 
     @property
     def busy(self) -> bool:
@@ -113,7 +134,7 @@ class View:
 
 
 def _same_model(a: ModelChoice, b: ModelChoice) -> bool:
-    return (a.arch, a.weights, a.labels) == (b.arch, b.weights, b.labels)
+    return a.same_model(b)
 
 
 class ModelSession:
@@ -128,8 +149,13 @@ class ModelSession:
         run: Callable[[LoadJob], None],
         listener: Callable[[View], None] | None = None,
         bundled: ModelChoice | None = None,
+        on_status: Callable[[int, str], None] | None = None,
     ) -> None:
+        """``on_status(job_id, message)`` hears what a job says while its backend is built, in the
+        host's worker thread (see :attr:`LoadJob.on_status`); the host passes it to :meth:`building`
+        in its own thread."""
         self._run = run
+        self._on_status = on_status
         self._listeners = [listener] if listener else []
         self._ids = itertools.count(1)
         self._bundled = bundled
@@ -146,7 +172,7 @@ class ModelSession:
 
     @property
     def bundled(self) -> ModelChoice:
-        return self._bundled or ModelChoice.bundled(self.requested.device)
+        return self._bundled or ModelChoice.bundled(self.requested.device, self.requested.backend)
 
     def listen(self, listener: Callable[[View], None]) -> None:
         self._listeners.append(listener)
@@ -158,7 +184,7 @@ class ModelSession:
         fallbacks = [c.normalised() for c in (last_good, self.bundled) if c is not None]
         attempts = [requested]
         for choice in fallbacks:
-            choice = choice.with_device(requested.device)
+            choice = choice.with_device(requested.device).with_backend(requested.backend)
             if not any(_same_model(choice, seen) for seen in attempts):
                 attempts.append(choice)
         self.requested = requested
@@ -182,7 +208,9 @@ class ModelSession:
         if not choice.needs_download:
             from core.sources import imagenet_for
 
-            choice = ModelChoice(choice.arch, imagenet_for(choice.arch).key, "", choice.device)
+            choice = ModelChoice(
+                choice.arch, imagenet_for(choice.arch).key, "", choice.device, choice.backend
+            )
         self.request(choice, allow_download=True)
 
     def retry(self) -> None:
@@ -196,7 +224,7 @@ class ModelSession:
             self._set(State.READY)
 
     def use_bundled(self) -> None:
-        self.request(self.bundled.with_device(self.requested.device))
+        self.request(self.bundled.with_device(self.requested.device).with_backend(self.requested.backend))
 
     def drop_missing_device(self, available: Collection[str]) -> str | None:
         """A requested device this machine lacks becomes Auto (``execute`` already loads on Auto
@@ -218,6 +246,11 @@ class ModelSession:
         if self.job is not None and job_id == self.job.job_id:
             self._set(State.DOWNLOADING, done=done, total=total, fixes=(Fix.CANCEL,))
 
+    def building(self, job_id: int, message: str) -> None:
+        """The job's backend is being built (minutes for int8 on a slow machine): say so."""
+        if self.job is not None and job_id == self.job.job_id:
+            self._set(State.LOADING, message=message)
+
     def finished(self, outcome: Outcome) -> None:
         """A job ended. Whatever it loaded is in use now, even if it was superseded: the worker
         swapped its model, and the session names the model that classifies."""
@@ -232,7 +265,7 @@ class ModelSession:
         # The request's own attempt failed even if its device has since become Auto (a saved
         # device this machine lacks): compare the models, not the devices.
         if first is None or not _same_model(first.choice, self.requested):
-            self._loaded_as_asked(outcome.loaded)
+            self._loaded_as_asked(outcome.loaded, outcome.backend_problem)
         else:
             self._not_had(first)
 
@@ -240,7 +273,9 @@ class ModelSession:
 
     def _launch(self, attempts: tuple[ModelChoice, ...], allow_download: bool) -> None:
         self._cancel_job()
-        self.job = LoadJob(next(self._ids), attempts, allow_download)
+        job_id = next(self._ids)
+        on_status = functools.partial(self._on_status, job_id) if self._on_status else None
+        self.job = LoadJob(job_id, attempts, allow_download, on_status=on_status)
         self._set(State.LOADING, fixes=(Fix.CANCEL,) if allow_download else ())
         self._run(self.job)
 
@@ -250,20 +285,28 @@ class ModelSession:
             self.job = None
 
     def _in_use(self, choice: ModelChoice) -> bool:
-        return self.model is not None and _same_model(self.model.choice, choice) and (
-            self.model.choice.device == choice.device
+        return (
+            self.model is not None
+            and _same_model(self.model.choice, choice)
+            and (self.model.choice.device, self.model.choice.backend) == (choice.device, choice.backend)
         )
 
-    def _loaded_as_asked(self, loaded: ModelInUse | None) -> None:
+    def _loaded_as_asked(self, loaded: ModelInUse | None, backend_problem: str = "") -> None:
         notice = ""
         if loaded is not None and self.requested.is_file and loaded.choice.arch != self.requested.arch:
             from core.architectures import pretty_arch
 
             arch = pretty_arch(loaded.choice.arch)
             notice = f"This file holds a {arch}: switched to {arch}."
+        if loaded is not None and (backend_problem or loaded.backend_note):
+            backend_notice = (
+                backend_problem
+                or f"{loaded.name} runs on {backend_label(loaded.backend)}: {loaded.backend_note}."
+            )
+            notice = f"{notice} {backend_notice}".strip()
         if loaded is not None:
             self.requested = loaded.choice.with_device(self.requested.device)
-        self._set(State.READY, notice=notice)
+        self._set(State.READY, notice=notice, warning=bool(backend_problem))
 
     def _not_had(self, problem: Problem) -> None:
         """The request did not load: say why, with the fixes, and keep (or fall back to) a model."""
@@ -295,13 +338,14 @@ class ModelSession:
         notice: str = "",
         suggested_arch: str | None = None,
         keep_text: bool = False,
+        warning: bool = False,
     ) -> None:
         if keep_text:
             old = self._view
             message, fixes, done, total, notice = old.message, old.fixes, old.done, old.total, old.notice
-            suggested_arch = old.suggested_arch
+            suggested_arch, warning = old.suggested_arch, old.warning
         self._view = View(
-            state, self.requested, self.model, message, fixes, done, total, notice, suggested_arch
+            state, self.requested, self.model, message, fixes, done, total, notice, suggested_arch, warning
         )
         for listener in self._listeners:
             listener(self._view)
@@ -357,7 +401,9 @@ def execute(
         key = str(loaded.device)
         in_use = ModelInUse(
             identity=loaded.identity,
-            choice=ModelChoice(loaded.meta.arch, choice.weights, choice.labels, choice.device),
+            choice=ModelChoice(
+                loaded.meta.arch, choice.weights, choice.labels, choice.device, choice.backend
+            ),
             meta=loaded.meta,
             description=loaded.description,
             device=key,
@@ -365,3 +411,32 @@ def execute(
         )
         return Outcome(job.job_id, in_use, tuple(problems)), loaded
     return Outcome(job.job_id, None, tuple(problems)), None
+
+
+def run_on_backend(outcome: Outcome, build: Callable[[str], Any]) -> tuple[Outcome, Any]:
+    """What classifies with the model ``outcome`` loaded, on the backend its choice names.
+
+    ``build(backend)`` makes it (the GUI: ``Classifier.from_loaded(loaded, backend=...)``, which
+    exports and caches the ONNX model on first use). A backend that cannot be had (onnxruntime
+    missing, an int8 model refused for its agreement with fp32, a failed export) gives way to
+    torch: the returned outcome's model names the backend that really runs, with the reason in
+    ``backend_problem``. Call it in the host's worker thread, after :func:`execute`.
+    """
+    model = outcome.loaded
+    if model is None:
+        return outcome, None
+    asked, problem = model.backend, ""
+    try:
+        runner = build(asked)
+    except Exception as exc:  # noqa: BLE001 - any backend failure falls back to torch, said once
+        if asked == DEFAULT_BACKEND:
+            raise
+        runner = build(DEFAULT_BACKEND)
+        problem = (
+            f"{backend_label(asked)} could not be used, so {backend_label(DEFAULT_BACKEND)} "
+            f"classifies: {describe(exc)}"
+        )
+    backend = asked if not problem else DEFAULT_BACKEND
+    note = str(getattr(runner, "backend_note", "") or "")
+    in_use = replace(model, choice=model.choice.with_backend(backend), backend_note=note)
+    return replace(outcome, loaded=in_use, backend_problem=problem), runner

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from core.architectures import ARCH_NAMES, pretty_arch
+from core.backends import BACKENDS, DEFAULT_BACKEND
 from core.paths import models_dir
 
 DEFAULT = "default"  # the bundled model's key (0.1.0 settings and scripts use it)
@@ -175,21 +176,23 @@ def _unknown_key(weights: str) -> bool:
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """What a person asked for: an architecture, weights (a source key or a file), labels, device.
+    """What a person asked for: an architecture, weights (a source key or a file), labels, device
+    and the backend that runs the forward pass (``core.backends.BACKENDS``).
 
     ``labels`` is a label file that renames the classes of any source ("" = the weights' own).
     Build changes with the ``with_*`` methods: they keep the choice coherent (see
-    :meth:`normalised`).
+    :meth:`normalised`); device and backend travel with every change of model.
     """
 
     arch: str
     weights: str = DEFAULT
     labels: str = ""
     device: str = AUTO_DEVICE
+    backend: str = DEFAULT_BACKEND
 
     @classmethod
-    def bundled(cls, device: str = AUTO_DEVICE) -> ModelChoice:
-        return cls(bundled_arch(), DEFAULT, "", device)
+    def bundled(cls, device: str = AUTO_DEVICE, backend: str = DEFAULT_BACKEND) -> ModelChoice:
+        return cls(bundled_arch(), DEFAULT, "", device, backend).normalised()
 
     @property
     def is_file(self) -> bool:
@@ -207,34 +210,45 @@ class ModelChoice:
     def normalised(self) -> ModelChoice:
         """The rules: an unknown architecture becomes the bundled one; the bundled model sets its
         own architecture; ImageNet weights not published for the architecture become the ones
-        that are (V1 for ResNet-18/34); an unknown source key becomes the bundled model.
+        that are (V1 for ResNet-18/34); an unknown source key becomes the bundled model; an
+        unknown backend (a hand-edited or future setting) becomes torch.
         A file keeps the architecture asked for until it loads and says which it holds."""
         arch = self.arch if self.arch in ARCH_NAMES else bundled_arch()
         weights = self.weights or DEFAULT
+        device = self.device or AUTO_DEVICE
+        backend = self.backend if self.backend in BACKENDS else DEFAULT_BACKEND
         if weights in IMAGENET_SOURCES and arch not in IMAGENET_SOURCES[weights].archs:
             weights = imagenet_for(arch).key
         if weights == DEFAULT or _unknown_key(weights):
             labels = self.labels if weights == DEFAULT else ""
-            return ModelChoice(bundled_arch(), DEFAULT, labels, self.device)
-        return ModelChoice(arch, weights, self.labels, self.device or AUTO_DEVICE)
+            return ModelChoice(bundled_arch(), DEFAULT, labels, device, backend)
+        return ModelChoice(arch, weights, self.labels, device, backend)
 
     def with_arch(self, arch: str, weights_arch: str | None = None) -> ModelChoice:
         """Another architecture: ImageNet weights follow it; weights that hold one network
         (the bundled model, or a file holding ``weights_arch``) give way to ImageNet's."""
         fixed = self.source.fixed_arch if self.source else weights_arch
         if fixed is not None and fixed != arch:
-            return ModelChoice(arch, imagenet_for(arch).key, "", self.device).normalised()
+            return ModelChoice(arch, imagenet_for(arch).key, "", self.device, self.backend).normalised()
         return replace(self, arch=arch).normalised()
 
     def with_weights(self, weights: str) -> ModelChoice:
         """Other weights; the labels file goes (it named the old weights' classes)."""
-        return ModelChoice(self.arch, weights, "", self.device).normalised()
+        return ModelChoice(self.arch, weights, "", self.device, self.backend).normalised()
 
     def with_labels(self, labels: str) -> ModelChoice:
         return replace(self, labels=labels)
 
     def with_device(self, device: str) -> ModelChoice:
         return replace(self, device=device)
+
+    def with_backend(self, backend: str) -> ModelChoice:
+        """Another backend for the same model; an unknown name becomes torch."""
+        return replace(self, backend=backend).normalised()
+
+    def same_model(self, other: ModelChoice) -> bool:
+        """The same network and classes (architecture, weights, labels), wherever it runs."""
+        return (self.arch, self.weights, self.labels) == (other.arch, other.weights, other.labels)
 
     def describe(self) -> str:
         """"ResNet-152 ImageNet V2", "ResNet-18 bundled", "mine.pth" (a file's arch is its own)."""

@@ -11,11 +11,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 from core.architectures import ARCH_NAMES, pretty_arch
+from core.backends import BACKEND_LABELS
 from core.paths import asset
 from core.sources import AUTO_DEVICE, weight_sources
 
@@ -54,6 +55,7 @@ class ModelHandler(Protocol):
     def load_labels_file(self) -> None: ...
     def download(self) -> None: ...
     def choose_device(self, device: str) -> None: ...
+    def choose_backend(self, backend: str) -> None: ...
 
 
 def new_action(
@@ -120,6 +122,7 @@ class ModelActions:
     download: QAction
     devices: QActionGroup  # filled when the worker has found the devices
     model_card: QAction
+    backends: QActionGroup  # torch, ONNX Runtime fp32, ONNX Runtime int8 (core.backends)
 
 
 @dataclass
@@ -146,6 +149,7 @@ class Actions:
         yield from m.archs.actions()
         yield from m.weights.actions()
         yield from m.devices.actions()
+        yield from m.backends.actions()
         yield from (m.load_weights, m.load_labels, m.download)
 
 
@@ -250,6 +254,7 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
         tip="The fastest device found (CUDA, then MPS, then the CPU)",
     )
     model = ModelActions(
+        backends=backend_actions(parent, models),
         archs=archs,
         weights=weights,
         load_weights=new_action(
@@ -303,6 +308,27 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
     return Actions(file=file, model=model, view=ViewActions(model_column, sketch), help=help_)
 
 
+def backend_actions(parent: QWidget, models: ModelHandler) -> QActionGroup:
+    """Device ▸ Backend: what runs the forward pass; Grad-CAM always uses the torch model."""
+    tr = QCoreApplication.translate
+    tips = {
+        "torch": tr("Actions", "PyTorch runs the model (the default)"),
+        "onnx": tr("Actions", "ONNX Runtime runs the model in fp32: faster on most CPUs"),
+        "onnx-int8": tr(
+            "Actions",
+            "ONNX Runtime runs an int8 model, about twice as fast on a CPU; it is checked against "
+            "fp32 once and refused below 98 % agreement",
+        ),
+    }
+    cam = tr("Actions", "Grad-CAM heat maps always use the PyTorch model.")
+    group = QActionGroup(parent, exclusive=True)
+    group.triggered.connect(lambda a: models.choose_backend(a.data()))
+    for key, label in BACKEND_LABELS.items():
+        tip = tips[key] if key == "torch" else f"{tips[key]}. {cam}"
+        new_action(parent, tr("Actions", label), checkable=True, data=key, group=group, tip=tip)
+    return group
+
+
 def dock_toggle(dock: QDockWidget, *, text: str, short: str, shortcut: str, tip: str, icon: QIcon) -> QAction:
     """The dock's show/hide action, dressed like the others."""
     action = dock.toggleViewAction()
@@ -340,6 +366,9 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     model_menu.addSection("Weights")
     _add(model_menu, *m.weights.actions(), m.load_weights, m.load_labels, None, m.download)
     device_menu = bar.addMenu("&Device")
+    device_menu.addSection(QCoreApplication.translate("Actions", "Backend"))
+    _add(device_menu, *m.backends.actions())
+    device_menu.addSection(QCoreApplication.translate("Actions", "Device"))
     _add(device_menu, *m.devices.actions())
     view_menu = bar.addMenu("&View")
     _add(view_menu, panel_toggle, actions.view.model_column, None, actions.view.sketch)

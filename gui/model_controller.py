@@ -4,6 +4,9 @@
 the inference engine, keeps the request and the last model that loaded in the settings, and
 renders every change into the banner, the status bar, the menus, the empty state and the
 architecture panel. None of those keeps a copy of its own: each shows the session's view.
+The backend (Device ▸ Backend) is part of the choice: the worker builds its runner off the GUI
+thread, and what it says while building ("building the ONNX model once…") reaches the session
+through a queued signal.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from core.architectures import pretty_arch
+from core.backends import backend_label
 from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
 from core.sources import AUTO_DEVICE, ModelChoice
 from gui import actions as act
@@ -41,6 +45,7 @@ class ModelController(QObject):
 
     changed = Signal(object)  # View
     modelChanged = Signal(object)  # ModelInUse: another model is in use
+    _building = Signal(int, str)  # job id, message: emitted in the worker's thread, queued here
 
     def __init__(
         self,
@@ -60,7 +65,9 @@ class ModelController(QObject):
         }
         self._shown_model: ModelInUse | None = None
         self._menu: tuple[QMenu, act.ModelActions] | None = None
-        self.session = ModelSession(engine.load, self._on_view)
+        # Emitted in the worker's thread while it builds a backend: the signal queues it here.
+        self.session = ModelSession(engine.load, self._on_view, on_status=self._building.emit)
+        self._building.connect(self._on_building)
         engine.loadFinished.connect(self._on_load_finished)
         engine.downloadProgress.connect(self.session.progress)
         engine.ready.connect(self._on_ready)
@@ -116,6 +123,10 @@ class ModelController(QObject):
     def choose_device(self, device: str) -> None:
         self.session.request(self.session.requested.with_device(device))
 
+    def choose_backend(self, backend: str) -> None:
+        """Device ▸ Backend: the same model, its forward pass run by ``backend``."""
+        self.session.request(self.session.requested.with_backend(backend))
+
     def fix(self, fix: Fix) -> None:
         session = self.session
         if fix is Fix.SWITCH_ARCH and self.view.suggested_arch:
@@ -138,6 +149,10 @@ class ModelController(QObject):
 
     def _on_ready(self, info: WorkerInfo) -> None:
         self.worker_info = info
+
+    @Slot(int, str)
+    def _on_building(self, job_id: int, message: str) -> None:
+        self.session.building(job_id, message[:1].upper() + message[1:])
 
     def drop_missing_device(self, devices: list[Any]) -> str | None:
         """A saved device this machine lacks becomes Auto; returns its name to tell the user."""
@@ -166,11 +181,14 @@ class ModelController(QObject):
         else:
             tip = f"{model.identity.tag}\n{model.description}"
             status.set_model(model.name, tip)
-            status.set_device(model.device_name or model.device)
+            device = model.device_name or model.device
+            status.set_device(device, backend_label(model.backend), model.backend_note)
         if view.state is State.DOWNLOADING:
             status.show_progress(
                 view.done // 1024, view.total // 1024, f"Downloading… {megabytes(view.done, view.total)}"
             )
+        elif view.state is State.LOADING and view.message:
+            status.show_progress(0, 0, view.message)
         elif view.state is State.LOADING and not self.engine.busy:
             status.show_progress(0, 0, f"Loading {view.requested.describe()}…")
         elif not self.engine.busy:
@@ -186,11 +204,13 @@ class ModelController(QObject):
             self._banner(text, "info", view.fixes)
         elif view.state is State.LOADING and Fix.CANCEL in view.fixes:
             self._banner(f"Downloading {what}: connecting…", "info", view.fixes)
+        elif view.state is State.LOADING and view.message:
+            self._banner(view.message, "info", ())
         elif view.state in (State.UNAVAILABLE, State.FAILED):
             level = "warning" if view.state is State.UNAVAILABLE else "error"
             self._banner(f"{still}{view.message}", level, view.fixes)
         elif view.state is State.READY and model is not None and view.notice:
-            self._banner(view.notice, "info", self._labels_fix(model))
+            self._banner(view.notice, "warning" if view.warning else "info", self._labels_fix(model))
         elif view.state is State.READY and model is not None and self._labels_fix(model):
             names = model.meta.categories
             self._banner(
@@ -244,6 +264,7 @@ class ModelController(QObject):
         act.check(m.archs, model.choice.arch if model else None)
         act.check(m.weights, model.choice.weights if model else None)
         act.check(m.devices, self.session.requested.device)
+        act.check(m.backends, model.backend if model else self.session.requested.backend)
         arch = model.choice.arch if model else None
         for action in m.weights.actions():
             key = action.data()

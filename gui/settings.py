@@ -5,7 +5,8 @@ own ``QSettings`` (an INI file in a temporary folder) so they never touch the us
 
 The model asked for keeps 0.1.0's keys (``model/arch``, ``model/weights``, ``model/labels``,
 ``model/device``), so its settings files still work; the last model that loaded is kept apart
-(``model/last_*``): at start, a request that cannot be had falls back to it.
+(``model/last_*``): at start, a request that cannot be had falls back to it. The backend
+(``model/backend``: torch, onnx, onnx-int8) goes with both; an unknown value reads as torch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Generic, TypeVar
 from PySide6.QtCore import QByteArray, QSettings
 
 from core.architectures import ARCH_NAMES
+from core.backends import DEFAULT_BACKEND
 from core.sources import AUTO_DEVICE, DEFAULT, ModelChoice, bundled_arch
 
 DEFAULT_TOP_K = 5
@@ -66,6 +68,7 @@ class Settings:
     weights = _Setting("model/weights", DEFAULT, str)  # a source key or a file path
     labels = _Setting("model/labels", "", str)  # "" = the labels that come with the weights
     device = _Setting("model/device", AUTO_DEVICE, str)
+    backend = _Setting("model/backend", DEFAULT_BACKEND, str)  # core.backends.BACKENDS
     _last_arch = _Setting("model/last_arch", "", str)  # the last model that loaded
     _last_weights = _Setting("model/last_weights", "", str)
     _last_labels = _Setting("model/last_labels", "", str)
@@ -91,19 +94,21 @@ class Settings:
     @property
     def request(self) -> ModelChoice:
         """The model asked for (as 0.1.0 wrote it, too), normalised."""
-        choice = ModelChoice(self.arch, self.weights or DEFAULT, self.labels, self.device or AUTO_DEVICE)
+        device = self.device or AUTO_DEVICE
+        choice = ModelChoice(self.arch, self.weights or DEFAULT, self.labels, device, self.backend)
         return choice.normalised()
 
     @request.setter
     def request(self, choice: ModelChoice) -> None:
         self.arch, self.weights = choice.arch, choice.weights
-        self.labels, self.device = choice.labels, choice.device
+        self.labels, self.device, self.backend = choice.labels, choice.device, choice.backend
 
     @property
     def last_good(self) -> ModelChoice | None:
         if not self._last_weights:
             return None
-        return ModelChoice(self._last_arch, self._last_weights, self._last_labels, self.device).normalised()
+        last = ModelChoice(self._last_arch, self._last_weights, self._last_labels, self.device, self.backend)
+        return last.normalised()
 
     @last_good.setter
     def last_good(self, choice: ModelChoice) -> None:

@@ -58,8 +58,16 @@ class StatusPanel:
     def show_loading(self) -> None:
         self.model.setText("Loading model…")
 
-    def set_device(self, text: str) -> None:
-        self.device.setText(f"Device: {text}")
+    def set_device(self, text: str, backend: str = "", note: str = "") -> None:
+        """"Device: CPU · ONNX Runtime int8"; the tooltip adds the backend's note (int8's
+        agreement with fp32) and that Grad-CAM uses the PyTorch model."""
+        self.device.setText(f"Device: {text}" + (f" · {backend}" if backend else ""))
+        tip = self.device.tr("Backend: {0}").format(backend) if backend else ""
+        if note:
+            tip += f"\n{note}"
+        if backend and not backend.startswith("PyTorch"):
+            tip += "\n" + self.device.tr("Grad-CAM heat maps use the PyTorch model.")
+        self.device.setToolTip(tip)
 
 
 def run_summary(done: Any) -> str:

@@ -140,8 +140,10 @@ class ClassifierWorker(QObject):
                 self.downloadProgress.emit(job.job_id, done, total)
 
             outcome, loaded = session.execute(job, progress, self._device_names)
-            if loaded is not None:
-                self._classifier = Classifier.from_loaded(loaded)
+            if loaded is not None:  # the backend (ONNX export, int8 check) is built here, off the GUI
+                outcome, self._classifier = session.run_on_backend(
+                    outcome, lambda b: Classifier.from_loaded(loaded, backend=b, on_status=job.on_status)
+                )
                 self._make_cam(loaded)
                 # torch's modules and the model are a million long-lived objects that every full
                 # collection would walk again: 50-200 ms with the GIL held, so the window froze

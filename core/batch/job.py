@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.backends import BACKENDS
 from core.batch.inputs import resolve_inputs
-from core.batch.rows import BACKENDS, BatchSpec
+from core.batch.rows import BatchSpec
 from core.batch.shards import prepare_output, remove_stale_temporaries, scan_output
 from core.errors import UsageError, describe
 
@@ -74,7 +75,7 @@ def run_job(
     start = time.perf_counter()
     if pending:
         if options.engine == "local":
-            _run_local(pending, out, spec, options, report, on_progress, cancel)
+            _run_local(pending, out, spec, options, report, on_progress, cancel, log)
         else:
             _run_ray(pending, out, spec, options, report, log)
     report.seconds = time.perf_counter() - start
@@ -101,11 +102,15 @@ def _check(spec: BatchSpec, options: JobOptions) -> None:
         raise UsageError("--address and --workers apply to --engine ray")
 
 
-def _run_local(pending, out, spec, options, report, on_progress, cancel) -> None:
+def _run_local(pending, out, spec, options, report, on_progress, cancel, log: Log) -> None:
     from core.batch.local import run_local
+    from core.batch.rows import Runner
 
+    runner = Runner(spec, on_status=log)
+    if runner.classifier.backend_note:
+        log(runner.classifier.backend_note)
     _rows, _errors, report.warnings = run_local(
-        pending, out, spec, options.shard_size, on_progress=on_progress, cancel=cancel
+        pending, out, spec, options.shard_size, on_progress=on_progress, cancel=cancel, runner=runner
     )
 
 
@@ -113,8 +118,15 @@ def _run_ray(pending, out, spec, options, report, log: Log) -> None:
     from core.batch import ray_engine
     from core.weights import load_weights
 
-    # Fail here, with the user's error and exit code, rather than in every actor.
-    load_weights(spec.arch, spec.weights, labels=spec.labels, device="cpu")
+    # Fail here, with the user's error and exit code, rather than in every actor; an ONNX
+    # backend is built (and its int8 model checked) once here, and the actors find it cached.
+    loaded = load_weights(spec.arch, spec.weights, labels=spec.labels, device="cpu")
+    if spec.backend != "torch":
+        from core.inference import Classifier
+
+        note = Classifier.from_loaded(loaded, backend=spec.backend, on_status=log).backend_note
+        if note:
+            log(note)
     started = ray_engine.connect(options.address, num_cpus=None)
     try:
         gpus = options.gpus_per_worker

@@ -12,15 +12,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from core.backends import DEFAULT_BACKEND
 from core.batch.inputs import filesystem, is_uri, require
 from core.results import ClassificationResult
 
-BACKENDS = ("torch",)
 SOURCE = "source"
 
 
@@ -34,13 +34,20 @@ class BatchSpec:
     device: str = "auto"
     top_k: int = 5
     batch_size: int = 16
-    backend: str = "torch"
+    backend: str = DEFAULT_BACKEND  # core.backends: torch, onnx, onnx-int8
 
 
 class Runner:
     """The model of ``spec`` loaded once (through :func:`core.weights.load_weights`), ready for chunks."""
 
-    def __init__(self, spec: BatchSpec, decode_workers: int | None = None) -> None:
+    def __init__(
+        self,
+        spec: BatchSpec,
+        decode_workers: int | None = None,
+        on_status: Callable[[str], None] | None = None,
+    ) -> None:
+        """``spec.backend`` runs the forward pass (an ONNX model is built once into the user cache
+        and reused; ``on_status`` hears "building the ONNX model once…")."""
         from core.devices import resolve_device
         from core.inference import Classifier
         from core.weights import load_weights
@@ -48,7 +55,9 @@ class Runner:
         self.spec = spec
         device = resolve_device(spec.device)
         self.loaded = load_weights(spec.arch, spec.weights, labels=spec.labels, device=device)
-        self.classifier = Classifier.from_loaded(self.loaded, decode_workers=decode_workers)
+        self.classifier = Classifier.from_loaded(
+            self.loaded, decode_workers=decode_workers, backend=spec.backend, on_status=on_status
+        )
         # Classifier stamps ClassificationResult.model where it knows the model's identity; this
         # is the fallback for rows it leaves blank, so no row is ever without its model.
         self.model_id = self.loaded.description
@@ -61,7 +70,7 @@ class Runner:
         for source, result in zip(sources, results, strict=True):
             row = replace(result, source=source).to_dict()
             row["model"] = row.get("model") or self.model_id
-            row["backend"] = self.spec.backend
+            row["backend"] = row.get("backend") or self.classifier.backend
             rows.append(row)
         return rows
 

@@ -161,3 +161,38 @@ def _ort_version() -> str:
     import onnxruntime
 
     return onnxruntime.__version__
+
+
+def test_split_folder_holds_out_every_fourth_file_never_used_to_calibrate(tmp_path) -> None:
+    from core.backends import HOLDOUT_EVERY, split_folder
+
+    files = [tmp_path / f"{i:03d}.png" for i in range(40)]
+    calibration, held = split_folder(files, 100, 500)
+    assert held == files[HOLDOUT_EVERY - 1 :: HOLDOUT_EVERY] and len(held) == 10
+    assert not set(calibration) & set(held) and len(calibration) == 30
+    assert split_folder(files, 100, 500) == (calibration, held)  # deterministic
+    few_calibration, few_held = split_folder(files, 6, 4)
+    assert len(few_calibration) == 6 and len(few_held) == 4 and not set(few_calibration) & set(few_held)
+    assert split_folder(files[:3], 100, 500)[1] == []  # too few to hold any out
+
+
+def test_calibrate_dir_checks_int8_on_images_held_out_from_it(cache, bundled, tmp_path, capsys) -> None:
+    """--calibrate DIR: the agreement is measured on DIR's held-out quarter, and says so."""
+    from core import shapes
+
+    folder = tmp_path / "mine"
+    shapes.write_dataset(folder, seed=23, per_class=3, size=96, ext="png")
+    count = len(list(folder.rglob("*.png")))
+    classifier = Classifier.from_loaded(bundled, backend="onnx-int8", calibrate=folder)
+    held = count // 4
+    assert classifier.backend_note.endswith(
+        f"% of {held} images held out from {folder} (not used to calibrate)"
+    )
+    folder_cache = classifier.runner.path.parent
+    saved = json.loads(classifier.runner.path.with_suffix(".json").read_text())
+    assert saved["images"] == held and saved["calibration"].startswith("dir-")
+    assert sorted(p.name for p in folder_cache.glob("model-int8-*.onnx")) != ["model-int8-shapes.onnx"]
+    again = Classifier.from_loaded(bundled, backend="onnx-int8", calibrate=folder)  # cached: same check
+    assert again.backend_note == classifier.backend_note
+    tops = _tops(classifier.classify(samples_dir(), top_k=1))
+    assert all(tops)

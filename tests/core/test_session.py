@@ -23,6 +23,7 @@ from core.session import (
     State,
     View,
     execute,
+    run_on_backend,
 )
 from core.sources import DEFAULT, ModelChoice
 from tests.weights_server import STALL_AFTER, WeightsServer, resnet18_file, serve
@@ -263,3 +264,60 @@ def test_a_saved_device_this_machine_lacks_keeps_the_request_and_its_banner() ->
     assert view.message == "ResNet-152 ImageNet V2 is not downloaded"
     assert view.requested == ModelChoice("resnet152", "imagenet-v2", device="auto")
     assert view.model is not None and view.model.name == "ResNet-18 · bundled"
+
+
+def test_a_backend_change_reloads_and_an_unavailable_backend_gives_way_to_torch() -> None:
+    """The backend is part of the request; one that cannot be built falls back to torch, said
+    once as a warning, and the model in use (and the request) name the backend that runs."""
+    from core.errors import UsageError
+
+    built: list[str] = []
+
+    def build(backend: str) -> str:
+        built.append(backend)
+        if backend == "onnx-int8":
+            raise UsageError("int8: agrees with fp32 on 90.0 % of 500 images, below the 98% needed")
+        return backend
+
+    host = Host()
+    host.finish = lambda job: host.session.finished(run_on_backend(execute(job)[0], build)[0])
+    host.session.start(BUNDLED)
+    assert host.session.model.backend == "torch" and built == ["torch"]
+
+    host.session.request(host.session.requested.with_backend("onnx"))
+    assert len(host.jobs) == 2 and host.jobs[1].attempts == (BUNDLED.with_backend("onnx"),)
+    view = host.session.view
+    assert view.state is State.READY and view.model.backend == "onnx" and not view.warning
+
+    host.session.request(host.session.requested.with_backend("onnx-int8"))
+    view = host.session.view
+    assert built == ["torch", "onnx", "onnx-int8", "torch"]
+    assert view.state is State.READY and view.warning
+    assert view.model.backend == "torch" and view.requested.backend == "torch"
+    assert view.notice.startswith("ONNX Runtime int8 could not be used, so PyTorch classifies: int8: agrees")
+
+    host.session.request(host.session.requested.with_backend("torch"))  # already in use: no job
+    assert len(host.jobs) == 3
+
+
+def test_fallback_models_keep_the_requested_backend(tmp_path) -> None:
+    host = Host()
+    host.hold = True
+    host.session.start(ModelChoice("resnet50", "imagenet-v1", backend="onnx"))
+    assert [c.backend for c in host.jobs[0].attempts] == ["onnx", "onnx"]
+
+
+def test_build_messages_reach_the_session_for_the_job_in_flight() -> None:
+    heard: list[tuple[int, str]] = []
+    host = Host()
+    host.session = ModelSession(host.run, host.views.append, on_status=lambda i, m: heard.append((i, m)))
+    host.hold = True
+    host.session.start(BUNDLED.with_backend("onnx"))
+    job = host.jobs[0]
+    job.on_status("building the ONNX model once…")
+    assert heard == [(job.job_id, "building the ONNX model once…")]
+    host.session.building(job.job_id, "Building the ONNX model once…")
+    assert host.session.view.state is State.LOADING
+    assert host.session.view.message == "Building the ONNX model once…"
+    host.session.building(job.job_id + 7, "an old job")  # not the job in flight: ignored
+    assert host.session.view.message == "Building the ONNX model once…"

@@ -59,6 +59,9 @@ def test_the_registry_imports_neither_torch_nor_qt() -> None:
         (ModelChoice("resnet18", "imagenet-v2"), ModelChoice("resnet18", "imagenet-v1")),  # no V2 published
         (ModelChoice("resnet50", "imagenet-v9", "x.txt"), ModelChoice("resnet18", DEFAULT)),  # unknown key
         (ModelChoice("resnet34", "/w/mine.pth"), ModelChoice("resnet34", "/w/mine.pth")),
+        (ModelChoice("resnet50", "imagenet-v2", backend="tensorrt"), ModelChoice("resnet50", "imagenet-v2")),
+        (ModelChoice("resnet50", "imagenet-v2", backend=""), ModelChoice("resnet50", "imagenet-v2")),
+        (ModelChoice("x", "imagenet-v9", backend="onnx-int8"), ModelChoice("resnet18", backend="onnx-int8")),
     ],
 )
 def test_normalisation_rules(given: ModelChoice, expected: ModelChoice) -> None:
@@ -75,6 +78,15 @@ def test_switching_architecture_moves_fixed_weights_to_imagenet() -> None:
     mine = ModelChoice("resnet34", "/w/mine.pth")
     assert mine.with_arch("resnet50", weights_arch="resnet34") == ModelChoice("resnet50", "imagenet-v2")
     assert mine.with_weights(DEFAULT) == ModelChoice("resnet18", DEFAULT)
+
+
+def test_the_backend_travels_with_every_change_of_model() -> None:
+    int8 = ModelChoice.bundled().with_backend("onnx-int8")
+    assert int8.backend == "onnx-int8" and int8.with_backend("cuda-graphs").backend == "torch"
+    assert int8.with_arch("resnet50").backend == "onnx-int8"
+    assert int8.with_weights("/w/mine.pth").backend == "onnx-int8"
+    assert int8.with_device("cpu").with_labels("/l.txt").backend == "onnx-int8"
+    assert int8.same_model(int8.with_backend("torch")) and int8 != int8.with_backend("torch")
 
 
 def test_names_and_tags() -> None:
