@@ -18,15 +18,15 @@ DEFAULT_LAYER = "layer4"  # core.cam.DEFAULT_LAYER, without importing torch at s
 
 
 def export_cam(answer: Any, image: Any, path: str | Path, opacity: float) -> tuple[Path, Path]:
-    """Write the overlay to ``path`` and the map as 16-bit grey beside it (``<stem>-grey16.png``)."""
-    from core.cam import grey16, overlay, save_png
+    """Write the overlay to ``path`` and the map as 16-bit grey beside it, named as the CLI names
+    it (``core.cam.raw_map_path``: ``x-cam.png`` -> ``x-cam16.png``)."""
+    from core.cam import grey16, overlay, raw_map_path, save_png
     from core.images import load_rgb
 
     path = Path(path)
     heat = answer.result.heatmap()
     picture = load_rgb(image)
-    grey = path.with_name(f"{path.stem}-grey16.png")
-    return save_png(overlay(picture, heat, opacity), path), save_png(grey16(heat), grey)
+    return save_png(overlay(picture, heat, opacity), path), save_png(grey16(heat), raw_map_path(path))
 
 
 class CamController(QObject):
