@@ -7,6 +7,7 @@ measured in a worker thread and remembered, so switching back is instant.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections import OrderedDict
 from typing import Any
@@ -170,10 +171,8 @@ class ArchitecturePanel(QWidget):
                 names: frozenset[str] | None = explainable_layers(key.arch, key.num_classes, key.input_size)
             except Exception:  # an architecture we cannot build: nothing is greyed, as before
                 names = None
-            try:
+            with contextlib.suppress(RuntimeError):  # the panel was deleted meanwhile: nobody to tell
                 self._explainable.emit(key, names)
-            except RuntimeError:  # the panel was deleted meanwhile: nobody to tell
-                pass
 
         self._pool.start(measure)
 
