@@ -12,7 +12,7 @@ import html
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -48,10 +48,15 @@ EXPLAIN = {
 }
 
 
+class _Relay(QObject):
+    """Carries a pool thread's answer to the panel (queued); the connection dies with the panel."""
+
+    done = Signal(object, object)  # ArchKey, frozenset of layer names or None
+
+
 class ArchitecturePanel(QWidget):
     _request = Signal(object)  # ArchKey, to the worker
     layerChosen = Signal(str)  # a selected row's module name ("layer2.0", "stem"), for Grad-CAM
-    _explainable = Signal(object, object)  # ArchKey, frozenset of layer names (from a pool thread)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +72,8 @@ class ArchitecturePanel(QWidget):
         self._explainable_cache: dict[ArchKey, frozenset[str] | None] = {}
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._explainable.connect(self._on_explainable)
+        self._relay = _Relay()  # no parent: outlives the panel while a measurement runs
+        self._relay.done.connect(self._on_explainable)
 
         self.header = QLabel(wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
@@ -164,6 +170,8 @@ class ArchitecturePanel(QWidget):
             self.model.set_explainable(self._explainable_cache[key])
             return
 
+        relay = self._relay  # the thread holds the relay, never the panel
+
         def measure() -> None:
             try:
                 from core.cam import explainable_layers
@@ -171,8 +179,8 @@ class ArchitecturePanel(QWidget):
                 names: frozenset[str] | None = explainable_layers(key.arch, key.num_classes, key.input_size)
             except Exception:  # an architecture we cannot build: nothing is greyed, as before
                 names = None
-            with contextlib.suppress(RuntimeError):  # the panel was deleted meanwhile: nobody to tell
-                self._explainable.emit(key, names)
+            with contextlib.suppress(RuntimeError):  # the relay's C++ side is gone: nobody to tell
+                relay.done.emit(key, names)
 
         self._pool.start(measure)
 
