@@ -3,6 +3,10 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python bench/explain_screenshots.py
 
+It runs in a fresh temporary HOME (and XDG_CONFIG_HOME), so no settings of the machine leak in,
+with the sample copied to ``$HOME/Pictures`` and given by a relative path, so the window shows
+``Pictures/star-drawn.jpg`` rather than the checkout's path.
+
 Classifies a bundled sample, opens its preview with the map at ``CAM_LAYER`` (as if chosen in the
 architecture tree), waits for the worker's map, and captures
 that window with ImageMagick's ``import -window ID``; then opens View ▸ Sketch, draws a star with
@@ -12,6 +16,7 @@ mouse events (as the test does), waits for the live answer and captures the pad.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,10 +40,13 @@ def main(docs: Path) -> int:
     from gui.settings import Settings
     from tests.gui.test_sketch import draw, star_points
 
-    ini = Path(tempfile.mkdtemp()) / "s.ini"
-    window = MainWindow(Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
+    home = Path(os.environ["HOME"])
+    (home / "Pictures").mkdir(exist_ok=True)
+    shutil.copy(samples_dir() / SAMPLE, home / "Pictures" / SAMPLE)
+    os.chdir(home)
+    window = MainWindow(Settings(QSettings(str(home / "s.ini"), QSettings.Format.IniFormat)))
     window.show()
-    window.queue_paths([samples_dir() / SAMPLE])
+    window.queue_paths([Path("Pictures") / SAMPLE])
     state: dict = {}
 
     def capture(widget, out: Path) -> None:
@@ -84,4 +92,6 @@ def main(docs: Path) -> int:
 if __name__ == "__main__":
     if not os.environ.get("DISPLAY"):
         raise SystemExit("run under an X server, e.g. xvfb-run (see the docstring)")
+    os.environ["HOME"] = tempfile.mkdtemp(prefix="reslens-shots-")
+    os.environ["XDG_CONFIG_HOME"] = str(Path(os.environ["HOME"]) / ".config")
     sys.exit(main(ROOT / "docs"))

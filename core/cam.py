@@ -247,6 +247,21 @@ def cam_layers(model: nn.Module, input_size: int = 64) -> list[str]:
     return [name for name in names.values() if calls.get(name) == [True]]
 
 
+def explainable_layers(arch: str, num_classes: int, input_size: int = 64) -> frozenset[str]:
+    """The names a CAM can use in ``arch``'s tree (:func:`cam_layers` plus groups such as ``stem``).
+
+    Measured on a model built on the ``meta`` device: shapes only, no weights, no memory, so
+    the architecture panel can ask for any architecture without loading one.
+    """
+    from core.resnet import build_resnet
+
+    with torch.device("meta"):
+        model = build_resnet(arch, num_classes=num_classes)
+    names = set(cam_layers(model, input_size))
+    names |= {group for group, module in LAYER_ALIASES.items() if module in names}
+    return frozenset(names)
+
+
 class GradCam:
     """Grad-CAM of ``model`` at one layer, reused across images (see the module docstring).
 
@@ -406,6 +421,17 @@ def grey16(heat: np.ndarray) -> Image.Image:
     """The raw map as a 16-bit grey image (``0..1`` → ``0..65535``), for analysis elsewhere."""
     values = (np.clip(heat, 0.0, 1.0) * 65535.0 + 0.5).astype(np.uint16)
     return Image.fromarray(values)
+
+
+def raw_map_path(overlay_path: str | os.PathLike) -> Path:
+    """Where the 16-bit grey map of an overlay written to ``overlay_path`` goes (CLI and GUI alike).
+
+    ``x-cam.png`` -> ``x-cam16.png`` (what ``reslens-cli explain --raw`` documents); any other
+    name gets ``-cam16`` appended to its stem: ``x.png`` -> ``x-cam16.png``.
+    """
+    path = Path(overlay_path)
+    stem = path.stem[: -len("-cam")] if path.stem.casefold().endswith("-cam") else path.stem
+    return path.with_name(f"{stem}-cam16.png")
 
 
 def save_png(image: Image.Image, path: str | os.PathLike) -> Path:

@@ -116,7 +116,7 @@ def _unique_stem(stem: str, taken: set[str]) -> str:
 def _explain_one(
     cam, source: str, data, args, out: Path, stem: str, threshold: float | None
 ) -> dict[str, Any]:
-    from core.cam import grey16, overlay, save_png
+    from core.cam import grey16, overlay, raw_map_path, save_png
     from core.images import load_rgb
     from core.unknown import is_unknown
 
@@ -126,7 +126,7 @@ def _explain_one(
         result = cam.explain(picture, args.target, source=source)
         heat = result.heatmap()
         overlay_path = save_png(overlay(picture, heat, args.opacity), out / f"{stem}-cam.png")
-        raw_path = save_png(grey16(heat), out / f"{stem}-cam16.png") if args.raw else None
+        raw_path = save_png(grey16(heat), raw_map_path(overlay_path)) if args.raw else None
     except ImageDecodeError as exc:  # this file only; a bad --out or --class stops the run
         record["error"] = str(exc)
         return record

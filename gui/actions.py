@@ -33,6 +33,7 @@ class Handler(Protocol):
     def cancel_run(self) -> None: ...
     def show_model_card(self) -> None: ...
     def toggle_model_column(self, show: bool) -> None: ...
+    def toggle_thumbnail_cams(self, show: bool) -> None: ...
     def show_sketch(self) -> None: ...
     def show_about(self) -> None: ...
 
@@ -129,6 +130,7 @@ class ModelActions:
 class ViewActions:
     model_column: QAction
     sketch: QAction
+    thumbnail_cams: QAction
 
 
 @dataclass
@@ -305,7 +307,15 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
         shortcut="Ctrl+K",
         tip="Draw a shape and watch the model classify it as you draw",
     )
-    return Actions(file=file, model=model, view=ViewActions(model_column, sketch), help=help_)
+    thumbnail_cams = new_action(
+        parent,
+        "Show &Heat-maps on Thumbnails",
+        checkable=True,
+        tip="Lay each result's top-1 Grad-CAM over its thumbnail (computed for the rows in view)",
+    )
+    thumbnail_cams.toggled.connect(w.toggle_thumbnail_cams)
+    view = ViewActions(model_column, sketch, thumbnail_cams)
+    return Actions(file=file, model=model, view=view, help=help_)
 
 
 def backend_actions(parent: QWidget, models: ModelHandler) -> QActionGroup:
@@ -371,7 +381,8 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     device_menu.addSection(QCoreApplication.translate("Actions", "Device"))
     _add(device_menu, *m.devices.actions())
     view_menu = bar.addMenu("&View")
-    _add(view_menu, panel_toggle, actions.view.model_column, None, actions.view.sketch)
+    view = actions.view
+    _add(view_menu, panel_toggle, view.model_column, view.thumbnail_cams, None, view.sketch)
     help_menu = bar.addMenu("&Help")
     _add(help_menu, m.model_card, actions.help.about)
     return model_menu, device_menu

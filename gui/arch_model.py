@@ -13,11 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QGuiApplication, QPalette
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -29,6 +31,7 @@ class ArchRole(IntEnum):
     NODE = Qt.ItemDataRole.UserRole + 1  # the LayerNode
     SEARCH = Qt.ItemDataRole.UserRole + 2  # "qualified.name Type", what the search box matches
     SORT = Qt.ItemDataRole.UserRole + 3  # raw numbers for the numeric columns
+    EXPLAINABLE = Qt.ItemDataRole.UserRole + 4  # whether Grad-CAM can use this row's layer
 
 
 class ArchTreeModel(QAbstractItemModel):
@@ -38,11 +41,13 @@ class ArchTreeModel(QAbstractItemModel):
         self.title = ""
         self._parent: dict[int, tuple[Any, int]] = {}  # id(node) -> (parent node or None, row)
         self._text: dict[int, tuple[str, ...]] = {}
+        self.explainable: frozenset[str] | None = None  # None: not known (yet), nothing greyed
 
     def set_summary(self, summary: Any, title: str = "") -> None:
         """Show ``summary`` (or nothing for ``None``); ``title`` names the root row."""
         self.beginResetModel()
         self.summary, self.title = summary, title
+        self.explainable = None
         self._parent, self._text = {}, {}
         if summary is not None:
             self._index_tree(summary.root)
@@ -63,6 +68,37 @@ class ArchTreeModel(QAbstractItemModel):
                 f"{node.params:,}",
                 human_count(node.macs) if node.macs else "-",
             )
+
+    def set_explainable(self, names: frozenset[str] | None) -> None:
+        """The layer names Grad-CAM can use (``core.cam.explainable_layers``); other rows grey out."""
+        self.explainable = names
+        if self.summary is not None:
+            last = self.index(0, 0)
+            self._changed_below(last)
+
+    def _changed_below(self, parent: QModelIndex) -> None:
+        self.dataChanged.emit(parent, parent.siblingAtColumn(len(COLUMNS) - 1))
+        for row in range(self.rowCount(parent)):
+            self._changed_below(self.index(row, 0, parent))
+
+    def is_explainable(self, node: Any) -> bool:
+        """Whether a click on ``node`` can re-compute a CAM (``True`` while not known)."""
+        return self.explainable is None or bool(node.name) and node.name in self.explainable
+
+    def why_not_explainable(self, node: Any) -> str:
+        """Why Grad-CAM cannot use ``node``: shown as its tooltip."""
+        shape = node.output_shape
+        if not node.name:
+            why = "choose a stage, block or layer of the network"
+        elif shape is None or len(shape) != 4:
+            why = "its output is a vector, not a feature map"
+        elif shape[2] * shape[3] <= 1:
+            why = "its output is 1 × 1: no map left to show where"
+        else:
+            why = "it runs more than once per image (a block reuses it), so it has no single feature map"
+        return QCoreApplication.translate("ArchTreeModel", "No heat-map at this row: {why}.").format(
+            why=QCoreApplication.translate("ArchTreeModel", why)
+        )
 
     # -- structure --------------------------------------------------------------------------
 
@@ -112,8 +148,13 @@ class ArchTreeModel(QAbstractItemModel):
             return (node.params, node.macs)[column - 3] if column in NUMERIC else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ArchRole.EXPLAINABLE:
+            return self.is_explainable(node)
+        if role == Qt.ItemDataRole.ForegroundRole and not self.is_explainable(node):
+            return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return node.name or self.title
+            name = node.name or self.title
+            return name if self.is_explainable(node) else f"{name}\n{self.why_not_explainable(node)}"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:

@@ -7,11 +7,12 @@ measured in a worker thread and remembered, so switching back is instant.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -47,6 +48,12 @@ EXPLAIN = {
 }
 
 
+class _Relay(QObject):
+    """Carries a pool thread's answer to the panel (queued); the connection dies with the panel."""
+
+    done = Signal(object, object)  # ArchKey, frozenset of layer names or None
+
+
 class ArchitecturePanel(QWidget):
     _request = Signal(object)  # ArchKey, to the worker
     layerChosen = Signal(str)  # a selected row's module name ("layer2.0", "stem"), for Grad-CAM
@@ -62,6 +69,11 @@ class ArchitecturePanel(QWidget):
         self._worker: SummaryWorker | None = None
         self._thread = None
         self._closed = False
+        self._explainable_cache: dict[ArchKey, frozenset[str] | None] = {}
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._relay = _Relay()  # no parent: outlives the panel while a measurement runs
+        self._relay.done.connect(self._on_explainable)
 
         self.header = QLabel(wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
@@ -119,6 +131,8 @@ class ArchitecturePanel(QWidget):
     def shutdown(self) -> None:
         """Wait for the summary being measured, if any; measure nothing more."""
         self._closed = True
+        self._pool.clear()
+        self._pool.waitForDone()
         if self._thread is not None:
             stop_thread(self._thread)
 
@@ -148,6 +162,32 @@ class ArchitecturePanel(QWidget):
         self.tree.clearSelection()
         self.details.clear()
         self._search(self.search.text())  # the search kept applies to the new tree, whole
+        self._ask_explainable(key)
+
+    def _ask_explainable(self, key: ArchKey) -> None:
+        """Which rows Grad-CAM can use, measured off the GUI thread (a shapes-only model)."""
+        if key in self._explainable_cache:
+            self.model.set_explainable(self._explainable_cache[key])
+            return
+
+        relay = self._relay  # the thread holds the relay, never the panel
+
+        def measure() -> None:
+            try:
+                from core.cam import explainable_layers
+
+                names: frozenset[str] | None = explainable_layers(key.arch, key.num_classes, key.input_size)
+            except Exception:  # an architecture we cannot build: nothing is greyed, as before
+                names = None
+            with contextlib.suppress(RuntimeError):  # the relay's C++ side is gone: nobody to tell
+                relay.done.emit(key, names)
+
+        self._pool.start(measure)
+
+    def _on_explainable(self, key: ArchKey, names: frozenset[str] | None) -> None:
+        self._explainable_cache[key] = names
+        if key == self.shown_key:
+            self.model.set_explainable(names)
 
     def _expand_default(self) -> None:
         """The root open on its stages; stages open on their blocks when asked."""
@@ -164,7 +204,8 @@ class ArchitecturePanel(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = current.data(ArchRole.NODE) if current.isValid() else None
         self.details.setHtml(self._details_html(node) if node is not None else "")
-        if node is not None and node.name:
+        # A row Grad-CAM cannot use (greyed, its tooltip says why) keeps the CAM where it was.
+        if node is not None and node.name and self.model.is_explainable(node):
             self.layerChosen.emit(node.name)
 
     def _details_html(self, node: Any) -> str:
@@ -187,7 +228,12 @@ class ArchitecturePanel(QWidget):
             for k, v in rows
         )
         about = html.escape(EXPLAIN.get(node.type_name, ""))
-        return f"<p>{about}</p><table cellspacing='1'>{table}</table>"
+        cam = (
+            ""
+            if self.model.is_explainable(node)
+            else f"<p><i>{html.escape(self.model.why_not_explainable(node))}</i></p>"
+        )
+        return f"<p>{about}</p>{cam}<table cellspacing='1'>{table}</table>"
 
     def root_text(self, column: int) -> str:
         """The root row's text in ``column`` ("" while nothing is shown)."""

@@ -1,10 +1,13 @@
-"""Draws the "Top predictions" column: the base item (background, selection, focus) then bars."""
+"""Delegates of the results table: the "Top predictions" column (the base item, then bars) and
+the image column (the thumbnail, with its Grad-CAM over it when asked)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from core.results import ClassificationResult
 from gui.bars import bars_height, error_color, paint_predictions, paint_unknown
@@ -44,3 +47,38 @@ class PredictionsDelegate(QStyledItemDelegate):
         result: ClassificationResult | None = index.data(Role.RESULT)
         lines = len(result.predictions) + result.unknown if result is not None and result.ok else 2
         return QSize(320, bars_height(option.fontMetrics, lines) + MARGIN)
+
+
+class ThumbnailDelegate(QStyledItemDelegate):
+    """The image column: the item as usual, then, when View ▸ Show heat-maps on thumbnails is
+    on and the row's map is ready, its top-1 Grad-CAM laid over the thumbnail.
+
+    ``overlay_for(result)`` (set by ``gui.explain.ThumbnailCams``) gives the map in colour, or
+    ``None`` (off, not computed yet, no map): then nothing is drawn over the thumbnail.
+    """
+
+    OPACITY = 0.5
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.overlay_for: Callable[[ClassificationResult], QImage | None] = lambda _result: None
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        result: ClassificationResult | None = index.data(Role.RESULT)
+        heat = self.overlay_for(result) if result is not None else None
+        if heat is None or heat.isNull():
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        icon = style.subElementRect(QStyle.SubElement.SE_ItemViewItemDecoration, opt, widget)
+        target = QSize(heat.width(), heat.height()).scaled(icon.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        box = QRect(QPoint(0, 0), target)
+        box.moveCenter(icon.center())
+        painter.save()
+        painter.setOpacity(self.OPACITY)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(box, heat)
+        painter.restore()

@@ -7,26 +7,30 @@ map (16-bit grey) with ``core.cam``; torch is already loaded by then (the worker
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
+
+from gui.results_model import Role
 
 DEFAULT_LAYER = "layer4"  # core.cam.DEFAULT_LAYER, without importing torch at start-up
 
 
 def export_cam(answer: Any, image: Any, path: str | Path, opacity: float) -> tuple[Path, Path]:
-    """Write the overlay to ``path`` and the map as 16-bit grey beside it (``<stem>-grey16.png``)."""
-    from core.cam import grey16, overlay, save_png
+    """Write the overlay to ``path`` and the map as 16-bit grey beside it, named as the CLI names
+    it (``core.cam.raw_map_path``: ``x-cam.png`` -> ``x-cam16.png``)."""
+    from core.cam import grey16, overlay, raw_map_path, save_png
     from core.images import load_rgb
 
     path = Path(path)
     heat = answer.result.heatmap()
     picture = load_rgb(image)
-    grey = path.with_name(f"{path.stem}-grey16.png")
-    return save_png(overlay(picture, heat, opacity), path), save_png(grey16(heat), grey)
+    return save_png(overlay(picture, heat, opacity), path), save_png(grey16(heat), raw_map_path(path))
 
 
 class CamController(QObject):
@@ -101,3 +105,108 @@ class CamController(QObject):
         if dialog in self._open:
             self._open.remove(dialog)
         self._waiting = {k: w for k, w in self._waiting.items() if w[0] is not dialog}
+
+
+class ThumbnailCams(QObject):
+    """View ▸ Show heat-maps on thumbnails: each row's top-1 Grad-CAM over its thumbnail.
+
+    Lazy and never in the way: nothing is computed while the toggle is off; when on, the rows in
+    view are explained first (then one page beyond), one request at a time through the engine's
+    worker (``CamRequest``), and only while no classification runs. Each answer is shrunk to
+    thumbnail size and kept per result (``(source, model, top-1)``), at most ``CACHE_SIZE`` of
+    them; turning the toggle off drops them, so the overlays are gone. The table's thumbnail
+    delegate (``gui.delegate.ThumbnailDelegate``) asks :meth:`overlay_for` when it paints.
+    """
+
+    CACHE_SIZE = 4000
+
+    def __init__(
+        self, engine: Any, view: Any, results: Any, side: int, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.engine, self.view, self.results, self.side = engine, view, results, side
+        self.enabled = False
+        self._cache: OrderedDict[tuple[str, str, str], QImage | None] = OrderedDict()  # None: no map
+        self._in_flight: dict[int, tuple[str, str, str]] = {}
+        engine.camReady.connect(self._on_answer)
+        engine.finished.connect(lambda *_: self._pump())
+        table = view.table
+        table.verticalScrollBar().valueChanged.connect(lambda _value: self._pump())
+        for signal in (view.proxy.rowsInserted, view.proxy.layoutChanged, view.proxy.modelReset):
+            signal.connect(self._pump)
+        view.thumbnail_delegate.overlay_for = self.overlay_for
+
+    @staticmethod
+    def key(result: Any) -> tuple[str, str, str]:
+        return (result.source, result.model, result.top.label if result.top is not None else "")
+
+    def set_enabled(self, on: bool) -> None:
+        self.enabled = on
+        if not on:
+            self.clear()
+        self._pump()
+        self.view.table.viewport().update()
+
+    def clear(self) -> None:
+        """Forget every overlay (the toggle went off, or the model changed); answers in flight are dropped."""
+        self._cache.clear()
+        self._in_flight.clear()
+        self.view.table.viewport().update()
+
+    def overlay_for(self, result: Any) -> QImage | None:
+        """The heat-map to lay over ``result``'s thumbnail, if on and computed."""
+        if not self.enabled or not result.ok or result.top is None:
+            return None
+        return self._cache.get(self.key(result))
+
+    def wanted(self) -> list[Any]:
+        """Results still without a heat-map: those in view first, then one page below."""
+        table, proxy = self.view.table, self.view.proxy
+        rows = proxy.rowCount()
+        if rows == 0:
+            return []
+        first = max(table.rowAt(0), 0)
+        last = table.rowAt(table.viewport().height() - 1)
+        last = rows - 1 if last < 0 else last
+        page = last - first + 1
+        order = list(range(first, last + 1)) + list(range(last + 1, min(rows, last + 1 + page)))
+        out = []
+        for row in order:
+            result = proxy.index(row, 0).data(Role.RESULT)
+            if (
+                result is not None
+                and result.ok
+                and result.top is not None
+                and self.key(result) not in self._cache
+            ):
+                out.append(result)
+        return out
+
+    def _pump(self, *_args: Any) -> None:
+        if not self.enabled or self._in_flight or self.engine.busy:
+            return
+        for result in self.wanted():
+            key = self.key(result)
+            source = self.results.source_of(result.source)
+            request_id = self.engine.explain(source, result.source, result.top.label, DEFAULT_LAYER)
+            self._in_flight[request_id] = key
+            return
+
+    def _on_answer(self, answer: Any) -> None:
+        key = self._in_flight.pop(answer.request_id, None)
+        if key is None:
+            return  # a preview's, or one asked before the toggle went off
+        colours = answer.colours
+        image = None
+        if answer.error is None and colours is not None and not colours.isNull():
+            image = colours.scaled(
+                self.side,
+                self.side,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        self._cache[key] = image
+        while len(self._cache) > self.CACHE_SIZE:
+            self._cache.popitem(last=False)
+        self.view.table.viewport().update()
+        self._pump()

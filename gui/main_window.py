@@ -28,7 +28,7 @@ from gui.arch_panel import ArchitecturePanel
 from gui.dialogs import about_dialog, model_card_html, show_text_dialog
 from gui.drop_zone import DropArea, EmptyState
 from gui.engine import InferenceEngine
-from gui.explain import CamController
+from gui.explain import CamController, ThumbnailCams
 from gui.exporting import export_dialog, export_to
 from gui.intake import Intake
 from gui.message_bar import MessageBar
@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
         self.threshold = ThresholdControl(self.settings, self)
         self.cams = CamController(self.engine, self)
+        side = round(THUMBNAIL_SIZE * self.devicePixelRatioF())
+        self.thumbnail_cams = ThumbnailCams(self.engine, self.results_view, self.results, side, self)
         self.sketch: SketchPad | None = None
         self._lay_out()
         self._connect()
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         panel_toggle = act.architecture_toggle(self.arch_dock)
         self.model_menu, self.device_menu = act.build_menus(self.menuBar(), self.actions, panel_toggle)
         self.actions.view.model_column.setChecked(self.settings.show_model_column)
+        self.actions.view.thumbnail_cams.setChecked(self.settings.thumbnail_cams)
         self.results_view.restore(self.settings.show_model_column, self.settings.any_label)
         self.models.attach_menu(self.model_menu, self.actions.model)
         self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
@@ -170,6 +173,10 @@ class MainWindow(QMainWindow):
         """Write the results as shown (filtered, in order): JSON for ``.json``, else CSV."""
         return export_to(path, self.results_view.shown_results(), self.message, self.statusBar())
 
+    def toggle_thumbnail_cams(self, show: bool) -> None:
+        self.settings.thumbnail_cams = show
+        self.thumbnail_cams.set_enabled(show)
+
     def toggle_model_column(self, show: bool) -> None:
         self.settings.show_model_column = show
         self.results_view.show_model_column(show)
@@ -180,6 +187,7 @@ class MainWindow(QMainWindow):
         self._set_running(self.engine.busy)
 
     def _on_model_changed(self, model: ModelInUse | None) -> None:
+        self.thumbnail_cams.clear()  # the overlays were the previous model's
         if model is not None:
             self.empty.show_model(model.name, model.meta.categories)
             self.arch_panel.show_architecture(model.arch, model.meta.num_classes, model.meta.crop_size)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.results import ClassificationResult
 from gui.bars import bars_height
-from gui.delegate import PredictionsDelegate
+from gui.delegate import PredictionsDelegate, ThumbnailDelegate
 from gui.results_model import Column, ResultsModel, ResultsProxy, Role
 from gui.results_table import ResultsTable
 
@@ -73,6 +73,8 @@ class ResultsView(QWidget):
         self.table = ResultsTable()
         self.table.setModel(self.proxy)
         self.table.setItemDelegateForColumn(Column.PREDICTIONS, PredictionsDelegate(self.table))
+        self.thumbnail_delegate = ThumbnailDelegate(self.table)  # heat-maps over thumbnails, when on
+        self.table.setItemDelegateForColumn(Column.IMAGE, self.thumbnail_delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         self.table.setShowGrid(False)

@@ -75,6 +75,7 @@ class Settings:
     _recent = _Setting("model/recent_weights", "", str)  # weights files, one a line
     show_model_column = _Setting("results/show_model", False, bool)
     any_label = _Setting("results/filter_any_label", False, bool)
+    thumbnail_cams = _Setting("results/thumbnail_cams", False, bool)  # heat-maps on thumbnails
     _top_k = _Setting("results/top_k", DEFAULT_TOP_K, int)
     geometry = _Setting("window/geometry", QByteArray(), QByteArray)
     window_state = _Setting("window/state", QByteArray(), QByteArray)

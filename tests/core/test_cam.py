@@ -7,6 +7,7 @@ import gc
 import math
 import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -324,3 +325,12 @@ def test_works_inside_inference_mode_and_from_a_worker_thread(loaded) -> None:
     assert np.allclose(maps[0] / maps[0].max(), expected, atol=1e-5)
     assert np.allclose(results[0].grid, expected, atol=1e-6)
     assert _hook_count(loaded.model) == 0
+
+
+def test_raw_map_path_is_the_clis_name_for_the_gui_too() -> None:
+    from core.cam import raw_map_path
+
+    assert raw_map_path(Path("out/star-cam.png")) == Path("out/star-cam16.png")
+    assert raw_map_path(Path("out/Star-CAM.png")) == Path("out/Star-cam16.png")
+    assert raw_map_path(Path("photo.png")) == Path("photo-cam16.png")
+    assert raw_map_path("a/campus.png") == Path("a/campus-cam16.png")

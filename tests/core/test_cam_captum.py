@@ -25,7 +25,7 @@ def loaded():
 
 
 @pytest.mark.parametrize("layer", ["layer4", "layer3.1", "layer2", "layer1.0.conv2", "maxpool"])
-@pytest.mark.parametrize("sample, target", [("star.jpg", None), ("heart-drawn.jpg", "ring")])
+@pytest.mark.parametrize("sample, target", [("star-drawn.jpg", None), ("heart-drawn.jpg", "ring")])
 def test_same_map_as_captum(loaded, layer, sample, target) -> None:
     cam = GradCam.from_loaded(loaded, layer)
     x = cam.transform(load_rgb(samples_dir() / sample)).unsqueeze(0)

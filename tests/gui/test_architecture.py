@@ -104,3 +104,42 @@ def test_tree_model_passes_qt_model_tester(qtbot) -> None:
     assert model.parent(block) == model.index(1, 0, root)
     model.set_summary(None)
     assert model.rowCount() == 0
+
+
+def _row(panel, name: str):
+    proxy = panel.tree.model()
+    pending = [proxy.index(0, 0)]
+    while pending:
+        index = pending.pop()
+        if index.data(ArchRole.NODE).name == name:
+            return index
+        pending += [proxy.index(row, 0, index) for row in range(proxy.rowCount(index))]
+    raise AssertionError(f"no row {name}")
+
+
+def test_rows_without_a_feature_map_are_greyed_and_not_offered_to_grad_cam(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPalette
+
+    panel = window.arch_panel
+    wait_root(qtbot, window, window.model_info.arch, window.model_info.meta.num_classes)
+    qtbot.waitUntil(lambda: panel.model.explainable is not None, timeout=60_000)
+    grey = panel.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    for name in ("fc", "avgpool", "layer1.0.relu"):  # 1 x 1, a vector, a ReLU a block runs twice
+        index = _row(panel, name)
+        assert index.data(ArchRole.EXPLAINABLE) is False
+        assert index.data(Qt.ItemDataRole.ForegroundRole) == grey
+        assert "No heat-map" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "1 × 1" in _row(panel, "avgpool").data(Qt.ItemDataRole.ToolTipRole)
+    assert "more than once" in _row(panel, "layer1.0.relu").data(Qt.ItemDataRole.ToolTipRole)
+    for name in ("stem", "layer1", "layer3.1", "layer4.1.conv2"):
+        index = _row(panel, name)
+        assert index.data(ArchRole.EXPLAINABLE) is True
+        assert index.data(Qt.ItemDataRole.ForegroundRole) is None
+
+    chosen: list[str] = []
+    panel.layerChosen.connect(chosen.append)
+    panel.tree.setCurrentIndex(_row(panel, "fc"))  # greyed: the CAM stays where it was
+    assert chosen == [] and "No heat-map" in panel.details.toPlainText()
+    panel.tree.setCurrentIndex(_row(panel, "layer3"))
+    assert chosen == ["layer3"]

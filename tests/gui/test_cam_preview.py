@@ -67,7 +67,7 @@ def test_preview_shows_a_cam_and_the_tree_changes_its_layer(qtbot, window, tmp_p
 
     written = window.cams.export_to(dialog, tmp_path / "star-cam.png")
     assert written is not None
-    with Image.open(written) as overlay, Image.open(tmp_path / "star-cam-grey16.png") as grey:
+    with Image.open(written) as overlay, Image.open(tmp_path / "star-cam16.png") as grey:
         assert overlay.size == grey.size == (other.result.image_size)
         assert grey.mode.startswith("I;16") or grey.mode == "I"
     dialog.close()

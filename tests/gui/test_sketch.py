@@ -42,7 +42,10 @@ def test_a_drawn_star_is_classified_as_a_star(qtbot, window) -> None:
     assert pad.predictions[0].label == "star", pad.predictions
     assert pad.answer.result.has_evidence and pad.cam.pixmap() is not None
     assert "star" in pad.verdict.text()
-    window.threshold.spin.setValue(0.99)  # the model never says 99 %: the drawing is unknown
+    spin = window.threshold.spin  # above any answer (a sure one reads about 0.9996): unknown
+    spin.setDecimals(5)
+    spin.setMaximum(0.99999)
+    spin.setValue(0.99999)
     window._show_sketch_answer(pad.answer)
     assert "unknown (none of the 12 classes)" in pad.verdict.text()
     assert pad.predictions[0].label == "star"  # the bars still list the top-k

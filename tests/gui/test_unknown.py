@@ -3,12 +3,14 @@ rows without classifying again, and is remembered per model."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PIL import Image
 
 from core.export import read_csv, read_json
 from core.paths import samples_dir
+from core.weights import bundled_model_path
 from gui.results_model import Column, Role
 from tests.gui.conftest import make_settings, open_window, wait_idle
 
@@ -16,7 +18,8 @@ from tests.gui.conftest import make_settings, open_window, wait_idle
 def test_threshold_marks_unknown_in_table_and_export(qtbot, window, tmp_path, settings_file) -> None:
     grey = tmp_path / "grey.png"
     Image.new("RGB", (96, 96), (128, 128, 128)).save(grey)  # none of the 12 symbols
-    assert window.threshold.threshold == 0.77  # the bundled model's calibrated value
+    card = json.loads(bundled_model_path().with_suffix(".json").read_text(encoding="utf-8"))
+    assert window.threshold.threshold == card["unknown_threshold"]  # the bundled model's calibrated value
     window.queue_paths([grey, samples_dir() / "star.jpg"])
     wait_idle(qtbot, window)
     window.results.flush()
@@ -37,8 +40,8 @@ def test_threshold_marks_unknown_in_table_and_export(qtbot, window, tmp_path, se
     assert not model.result(grey_row).unknown
     assert window.export_to(tmp_path / "off.json") == 2
     assert not any(r.unknown for r in read_json(tmp_path / "off.json"))
-    window.threshold.spin.setValue(0.95)  # above what the model ever says
-    assert model.result(grey_row).unknown and model.result(star_row).unknown
+    window.threshold.spin.setValue(0.95)  # a sure star (about 0.9996) stays known, grey does not
+    assert model.result(grey_row).unknown and not model.result(star_row).unknown
     assert next(runs) == before + 1 and not window.engine.busy
     window.close()
 
