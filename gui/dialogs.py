@@ -127,6 +127,9 @@ def _limits(model: Any) -> str:
 def _reproduce(card: dict[str, Any], identity: Any) -> str:
     if card.get("command"):
         steps = [*card.get("data_commands", []), card["command"]]
+        fine_tune = card.get("outlier_exposure") or {}
+        if fine_tune.get("command"):  # the bundled model's second step ("unknown" training)
+            steps.append(fine_tune["command"])
         if card.get("evaluation_command"):
             steps.append(card["evaluation_command"])
         seed = f" (seed {card['seed']})" if "seed" in card else ""

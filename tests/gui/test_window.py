@@ -118,3 +118,4 @@ def test_about_and_model_card(window) -> None:
         assert heading in card
     assert "97.70% top-1 on 3000 freshly generated images" in card  # the fine-tuned bundled model
     assert "nice -n" not in card and "Training time s" not in card
+    assert "python -m core.outlier_exposure --base" in card  # the "unknown" fine-tune is a step
