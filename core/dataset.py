@@ -41,6 +41,7 @@ class TrainingSet:
     samples: tuple[tuple[Path, int], ...]  # readable images and their class index
     unreadable: tuple[tuple[Path, str], ...] = ()  # skipped files and the reason from core.images
     origin: str = ""  # the folder scanned, or "" when built in the app
+    sizes: tuple[tuple[int, int], ...] = ()  # upright (width, height) of each sample, when known
 
     def counts(self) -> dict[str, int]:
         """Images per class, in class order (every class present, even with none)."""
@@ -106,11 +107,13 @@ def _build(
         for path in _unique(iter_image_files([Path(p) for p in groups[name]]))
     ]
     samples: list[tuple[Path, int]] = []
+    sizes: list[tuple[int, int]] = []
     unreadable: list[tuple[Path, str]] = []
     for done, (path, index) in enumerate(listed, 1):
-        reason = _why_unreadable(path)
-        if reason is None:
+        size, reason = _read_size(path)
+        if size is not None:
             samples.append((path, index))
+            sizes.append(size)
         else:
             unreadable.append((path, reason))
         if on_progress is not None:
@@ -120,7 +123,7 @@ def _build(
     if empty:
         where = f" in {origin}" if origin else ""
         raise DatasetError(f"no readable images in class {', '.join(empty)}{where}")
-    return TrainingSet(classes, tuple(samples), tuple(unreadable), origin)
+    return TrainingSet(classes, tuple(samples), tuple(unreadable), origin, tuple(sizes))
 
 
 def _unique(paths: Sequence[Path] | object) -> list[Path]:
@@ -135,15 +138,15 @@ def _unique(paths: Sequence[Path] | object) -> list[Path]:
     return out
 
 
-def _why_unreadable(path: Path) -> str | None:
-    """``None`` for a picture :mod:`core.images` decodes; else its one-sentence reason."""
+def _read_size(path: Path) -> tuple[tuple[int, int] | None, str]:
+    """The upright size of a picture :mod:`core.images` decodes; else ``None`` and the reason."""
     if path.is_dir():
-        return "no images in this folder"
+        return None, "no images in this folder"
     try:
-        decode_for_model(path, CHECK_SIDE)
+        _, size = decode_for_model(path, CHECK_SIDE)
     except ImageDecodeError as exc:
-        return str(exc)
-    return None
+        return None, str(exc)
+    return size, ""
 
 
 # --------------------------------------------------------------------------- checks

@@ -50,6 +50,7 @@ def test_scan_reads_classes_and_reports_unreadable(folder: Path) -> None:
     assert [p.name for p, _ in ts.unreadable] == ["broken.png"]
     assert ts.unreadable[0][1]  # core.images' reason, for a person
     assert ts.origin == str(folder)
+    assert len(ts.sizes) == len(ts.samples) and set(ts.sizes) == {(20, 20)}
 
 
 def test_progress_counts_every_listed_file(folder: Path) -> None:
@@ -122,3 +123,14 @@ def test_same_file_twice_in_one_class_is_not_a_duplicate_warning(folder: Path) -
 def test_counts_list_every_class() -> None:
     ts = TrainingSet(("a", "b"), ((Path("x.png"), 1),))
     assert ts.counts() == {"a": 0, "b": 1}
+
+
+def test_sizes_are_upright(tmp_path: Path) -> None:
+    root = tmp_path / "d"
+    upright = Image.new("RGB", (8, 16), "red")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored 16 x 8, shown 8 x 16
+    (root / "a").mkdir(parents=True)
+    upright.transpose(Image.Transpose.ROTATE_90).save(root / "a" / "r.jpg", exif=exif)
+    _picture(root / "b" / "p.png", (0, 0, 0), (30, 12))
+    assert scan_class_folder(root).sizes == ((8, 16), (30, 12))

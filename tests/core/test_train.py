@@ -271,3 +271,20 @@ def test_checkpoint_and_resume(ts: TrainingSet, tmp_path: Path) -> None:
 def test_nothing_is_written_beside_the_pictures(trained, data: Path) -> None:
     assert not [p for p in data.rglob("*") if p.suffix in (".json", ".safetensors", ".pt", ".tmp")]
     assert sorted(os.listdir(data)) == list(CLASSES)
+
+
+def test_input_size_follows_the_start_model_and_grows_only_for_larger_pictures() -> None:
+    from core.train import input_size_for
+
+    def sized(side: int) -> TrainingSet:
+        return TrainingSet(("a", "b"), ((Path("x"), 0), (Path("y"), 1)), sizes=((side, side + 10),) * 2)
+
+    assert input_size_for(sized(32), 64) == 64  # never below the start model's
+    assert input_size_for(sized(70), 64) == 64  # a multiple of 8, at most the pictures' side
+    assert input_size_for(sized(96), 64) == 96
+    assert input_size_for(sized(500), 64) == 96  # at most 1.5x the start model's
+    assert input_size_for(sized(500), 224) == 224  # large models keep their size on a CPU
+    assert input_size_for(TrainingSet(("a", "b"), ()), 64) == 64  # sizes unknown
+    plan = plan_training(sized(96))
+    assert (plan.config.input_size, plan.config.resize_size) == (96, 96)  # the bundled 1:1 ratio kept
+    assert any("96 px instead of the start model's 64" in r for r in plan.reasons)
