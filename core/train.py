@@ -58,6 +58,7 @@ FINE_TUNE_PASSES = 4000  # pictures seen while fine-tuning (a small set: about 1
 STAGE_NAMES = ("layer1", "layer2", "layer3", "layer4")
 SMALL_INPUT = 128  # a start model below this input size may be fine-tuned larger
 MAX_UPSCALE = 1.5
+LOSS_TOLERANCE = 1e-3
 
 
 class TrainingError(ResLensError):
@@ -718,13 +719,21 @@ def backbone_features(model: ResNet, images: Tensor) -> Tensor:
 # --------------------------------------------------------------------------- the run
 
 
+def _score(val_loss: float, val_acc: float) -> tuple[float, float]:
+    """How good a model is on the validation pictures: lower loss first (a small validation set
+    moves its accuracy in coarse steps, one picture at a time, while its loss keeps showing
+    progress), then accuracy. Losses within ``LOSS_TOLERANCE`` count as equal, so the later,
+    further-annealed model wins a tie only when its accuracy is at least as good."""
+    return (-round(val_loss / LOSS_TOLERANCE) * LOSS_TOLERANCE, val_acc)
+
+
 class _Stopped(Exception):
     """should_stop() said so."""
 
 
 @dataclass
 class _Best:
-    score: tuple[float, float] = (-1.0, 0.0)  # (val acc, -val loss)
+    score: tuple[float, float] = (-math.inf, 0.0)  # (-val loss, val acc): higher is better
     state: dict[str, Tensor] | None = None
     stage: str = ""
     epoch: int = 0
@@ -892,7 +901,7 @@ class _Run:
         optimizer = torch.optim.AdamW(head.parameters(), lr=config.head_lr, weight_decay=config.weight_decay)
         schedule = make_schedule(optimizer, 0, config.head_epochs)
         criterion = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
-        best_state, best_score = None, (-1.0, 0.0)
+        best_state, best_score = None, (-math.inf, 0.0)
         for epoch in range(1, config.head_epochs + 1):
             head.train()
             logits = head(train_x)
@@ -904,7 +913,7 @@ class _Run:
             train_acc = (logits.argmax(1) == train_y).float().mean().item()
             with torch.no_grad():
                 val_loss, val_acc = self._val_scores(head(val_x), val_y, criterion)
-            score = (val_acc, -val_loss)
+            score = _score(val_loss, val_acc)
             if best_state is None or score > best_score:
                 best_score, best_state = score, copy.deepcopy(head.state_dict())
             self.report(
@@ -917,7 +926,7 @@ class _Run:
         with torch.no_grad():
             self.model.fc.weight.copy_(head.weight)
             self.model.fc.bias.copy_(head.bias)
-        val_acc, val_loss = best_score[0], -best_score[1]
+        val_loss, val_acc = -best_score[0], best_score[1]
         self.history.append(
             {"stage": "head", "epoch": config.head_epochs, "val_loss": val_loss, "val_acc": val_acc}
         )
@@ -930,12 +939,13 @@ class _Run:
         return criterion(logits, targets).item(), (logits.argmax(1) == targets).float().mean().item()
 
     def consider(self, stage: str, epoch: int, val_acc: float, val_loss: float) -> bool:
-        """Keep the model if it is the best so far (no validation set: the latest is the best)."""
-        score = (float(len(self.history)), 0.0) if math.isnan(val_acc) else (val_acc, -val_loss)
-        if score > self.best.score:
+        """Keep the model if it is the best so far (no validation set: the latest is the best);
+        True only when it is strictly better (what early stopping counts)."""
+        score = (float(len(self.history)), 0.0) if math.isnan(val_loss) else _score(val_loss, val_acc)
+        better = score > self.best.score
+        if better or (score == self.best.score and self.best.state is not None):  # a tie: the later one
             self.best = _Best(score, copy.deepcopy(self.model.state_dict()), stage, epoch, val_acc, val_loss)
-            return True
-        return False
+        return better
 
     # -- stage 3: fine-tune
 
