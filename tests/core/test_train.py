@@ -258,14 +258,15 @@ def test_same_classes_keep_the_head_and_the_run_is_repeatable(
 
 def test_checkpoint_and_resume(ts: TrainingSet, tmp_path: Path) -> None:
     ckpt = tmp_path / "state.ckpt.pt"
-    first = train_model(ts, plan_training(ts, **FAST, checkpoint=str(ckpt)), tmp_path / "m.safetensors")
+    quick = {**FAST, "epochs": 1}
+    first = train_model(ts, plan_training(ts, **quick, checkpoint=str(ckpt)), tmp_path / "m.safetensors")
     assert ckpt.is_file()
     resumed = train_model(
-        ts, plan_training(ts, **{**FAST, "epochs": 3}, resume=str(ckpt)), tmp_path / "r.safetensors"
+        ts, plan_training(ts, **{**quick, "epochs": 2}, resume=str(ckpt)), tmp_path / "r.safetensors"
     )
     history = [h for h in resumed.card["history"] if h["stage"] == "fine-tune"]
-    assert [h["epoch"] for h in history] == [1, 2, 3]
-    assert history[:2] == [h for h in first.card["history"] if h["stage"] == "fine-tune"]
+    assert [h["epoch"] for h in history] == [1, 2]
+    assert history[:1] == [h for h in first.card["history"] if h["stage"] == "fine-tune"]
 
 
 def test_nothing_is_written_beside_the_pictures(trained, data: Path) -> None:
