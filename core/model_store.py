@@ -66,16 +66,20 @@ def read_card(path: Path) -> dict[str, Any]:
 
 
 def _summary(path: Path) -> StoredModel:
-    card = read_card(path)
-    classes = card.get("classes")
-    metrics = card.get("metrics") if isinstance(card.get("metrics"), dict) else {}
-    accuracy = card.get("val_accuracy", metrics.get("accuracy"))
+    """The card's facts, whether it is the training card itself or a model record holding it
+    (``{"arch", "categories", …, "card": {…}}``, as ``core.metadata`` writes beside weights)."""
+    record = read_card(path)
+    card = record.get("card") if isinstance(record.get("card"), dict) else {}
+    merged = {**record, **card}
+    classes = merged.get("classes", merged.get("categories"))
+    metrics = merged.get("evaluation") if isinstance(merged.get("evaluation"), dict) else {}
+    accuracy = merged.get("val_accuracy", metrics.get("accuracy"))
     return StoredModel(
         name=path.stem,
         path=path,
         classes=tuple(str(c) for c in classes) if isinstance(classes, list) else (),
         accuracy=float(accuracy) if isinstance(accuracy, int | float) else None,
-        architecture=str(card.get("architecture", "")),
+        architecture=str(merged.get("architecture", merged.get("arch", ""))),
     )
 
 

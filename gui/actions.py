@@ -33,6 +33,7 @@ class Handler(Protocol):
     def show_model_card(self) -> None: ...
     def toggle_model_column(self, show: bool) -> None: ...
     def show_sketch(self) -> None: ...
+    def show_teach(self) -> None: ...
     def show_about(self) -> None: ...
 
 
@@ -120,6 +121,7 @@ class ModelActions:
     download: QAction
     devices: QActionGroup  # filled when the worker has found the devices
     model_card: QAction
+    train: QAction
 
 
 @dataclass
@@ -282,6 +284,13 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             enabled=False,
             tip="What the loaded model knows and how it was made",
         ),
+        train=new_action(
+            parent,
+            parent.tr("&Train New Model…"),
+            slot=w.show_teach,
+            shortcut="Ctrl+T",
+            tip=parent.tr("Teach ResLens your own classes from a few images each"),
+        ),
     )
     model_column = new_action(
         parent,
@@ -339,6 +348,7 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     _add(model_menu, *m.archs.actions())
     model_menu.addSection("Weights")
     _add(model_menu, *m.weights.actions(), m.load_weights, m.load_labels, None, m.download)
+    _add(model_menu, None, m.train)  # My Models follows (gui.teach.my_models)
     device_menu = bar.addMenu("&Device")
     _add(device_menu, *m.devices.actions())
     view_menu = bar.addMenu("&View")

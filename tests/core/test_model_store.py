@@ -45,12 +45,17 @@ def test_list_reads_the_cards(tmp_path: Path) -> None:
     store = ModelStore(tmp_path)
     save(tmp_path / "zeta.safetensors", ["x", "y", "z"], 0.5)
     save(tmp_path / "Alpha.safetensors", ["cat", "dog"], None)
+    # a model record holding the card (arch and categories outside, the training card inside)
+    record = {"arch": "resnet34", "categories": ["p", "q"], "card": {"evaluation": {"accuracy": 0.9}}}
+    (tmp_path / "nested.safetensors").write_bytes(b"w")
+    (tmp_path / "nested.json").write_text(json.dumps(record))
     (tmp_path / "bare.safetensors").write_bytes(b"no card")
     (tmp_path / ".hidden.safetensors").write_bytes(b"")
     (tmp_path / "notes.txt").write_text("not a model")
     models = store.list()
-    assert [m.name for m in models] == ["Alpha", "bare", "zeta"]
-    alpha, bare, zeta = models
+    assert [m.name for m in models] == ["Alpha", "bare", "nested", "zeta"]
+    alpha, bare, nested, zeta = models
+    assert (nested.classes, nested.accuracy, nested.architecture) == (("p", "q"), 0.9, "resnet34")
     assert alpha.classes == ("cat", "dog") and alpha.accuracy is None
     assert bare.classes == () and bare.summary() == ""
     assert zeta.accuracy == 0.5 and zeta.architecture == "resnet18"
