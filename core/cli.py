@@ -1,6 +1,6 @@
 """``reslens-cli``: the headless face of ResLens, for scripts and tests.
 
-This file wires the sub-commands (``core.cli_commands``, ``core.train``) into one ``argparse``
+This file wires the sub-commands (``core.cli_commands``, ``core.cli_train``...) into one ``argparse``
 parser and maps what escapes them to exit codes, once:
 
 - 0 success; 1 some inputs failed (each listed on stderr);
@@ -18,7 +18,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from core import __version__, cli_batch, cli_commands, cli_explain
+from core import __version__, cli_batch, cli_commands, cli_explain, cli_train
 from core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ResLensError, describe
 from core.export import printable
 
@@ -32,8 +32,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     cli_commands.add_summary,
     cli_commands.add_devices,
     cli_commands.add_weights,
-    cli_commands.add_train,
-    cli_commands.add_generate_shapes,
+    cli_train.add_train,
+    cli_train.add_generate_shapes,
     cli_batch.add_batch,
 ]
 

@@ -2,7 +2,11 @@
 
 ``reslens-cli --help`` and every usage error build the whole parser; keeping torch out of it makes
 them answer in a fraction of a second instead of the seconds ``import torch`` takes. The
-commands themselves live in :mod:`core.train`, imported when one of them runs.
+commands themselves live in :mod:`core.cli_train`, which imports the engine only when one runs.
+
+Every training option defaults to ``None`` (“not given”): the engine's data-driven plan
+(:func:`core.train.plan_training`) fills in what is not given, and the model card's command
+repeats exactly the options that were.
 """
 
 from __future__ import annotations
@@ -11,36 +15,49 @@ import argparse
 
 from core.architectures import ARCH_NAMES
 
+START_HELP = (
+    "where training starts: bundled (default, offline), imagenet-v1, imagenet-v2 (downloaded once), "
+    "scratch, or a weights FILE (.safetensors/.pth, ours or torchvision's)"
+)
+
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``reslens-cli train``."""
+    """The options of ``reslens-cli train``; all but DATA and --out are overrides of the plan."""
     add = parser.add_argument
     add("data", help="image folder, one sub-folder per class")
     add("--out", "-o", required=True, help="output .safetensors (a .json card is written beside it)")
+    add("--from", "--weights", dest="start", metavar="START", help=START_HELP)
     add("--val-data", help="separate validation folder with the same classes (else --val-split)")
-    add("--val-split", type=float, default=0.1, help="fraction of each class held out (default 0.1)")
-    add("--arch", default="resnet18", choices=list(ARCH_NAMES))
-    add("--input-size", type=int, default=224, help="side of the square the network sees")
-    add("--resize-size", type=int, help="evaluation resize of the shorter side (default input/0.875)")
-    add("--epochs", type=int, default=10)
-    add("--batch-size", type=int, default=64)
-    add("--optimizer", choices=["adamw", "sgd"], default="adamw")
-    add("--lr", type=float, help="peak learning rate (default 1e-3 AdamW, 0.1 SGD; x0.1 fine-tuning)")
+    add("--val-split", type=float, help="fraction of each class held out (default: from the data)")
+    add("--arch", choices=list(ARCH_NAMES), help="architecture (default: the start model's)")
+    add("--input-size", type=int, help="side of the square the network sees (default: the start model's)")
+    add("--resize-size", type=int, help="evaluation resize of the shorter side (default: the start model's)")
+    add("--head-epochs", type=int, help="steps fitting the new head on cached features (0: skip that stage)")
+    add("--epochs", type=int, help="fine-tuning epochs at most (default: from the data)")
+    add("--batch-size", type=int)
+    add("--optimizer", choices=["adamw", "sgd"])
+    add("--lr", type=float, help="peak fine-tuning learning rate")
+    add("--head-lr", type=float, help="learning rate of the head stage")
     add("--weight-decay", type=float)
-    add("--warmup-epochs", type=float, default=1.0)
-    add("--label-smoothing", type=float, default=0.1)
-    add("--min-scale", type=float, default=0.35, help="smallest crop area for RandomResizedCrop")
-    add("--no-hflip", dest="hflip", action="store_false", help="no mirror augmentation (text, arrows...)")
-    add("--patience", type=int, default=5, help="stop after this many epochs without improvement")
-    add("--seed", type=int, default=0)
-    add("--workers", type=int, default=2, help="DataLoader worker processes")
+    add("--warmup-epochs", type=float)
+    add("--label-smoothing", type=float)
+    add("--min-scale", type=float, help="smallest crop area for RandomResizedCrop (default 0.8)")
+    add("--rotation", type=float, help="random rotation in degrees either way (default 8)")
+    flips = parser.add_mutually_exclusive_group()
+    flips.add_argument("--hflip", dest="hflip", action="store_true", default=None, help="add mirror images")
+    flips.add_argument(
+        "--no-hflip", dest="hflip", action="store_false", help="no mirror images (the default)"
+    )
+    add("--patience", type=int, help="stop after this many epochs without improvement")
+    add("--seed", type=int)
+    add("--workers", type=int, help="DataLoader processes, used when the pictures do not fit in memory")
     add("--threads", type=int, help="torch CPU threads (default: torch's choice)")
-    add("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps")
-    add("--weights", help="start from these weights (.safetensors/.pth, ours or torchvision's)")
-    add("--resume", help="continue from a .ckpt.pt written by an earlier run")
-    add("--checkpoint", help="where to keep the resumable state (default: <out stem>.ckpt.pt)")
-    add("--fp16", action="store_true", help="store the weights as float16 (half the size)")
+    add("--device", help="auto, cpu, cuda, cuda:1, mps")
+    add("--resume", help="continue fine-tuning from a checkpoint written with --checkpoint")
+    add("--checkpoint", help="write resumable state here after every fine-tuning epoch")
+    add("--fp16", action="store_true", default=None, help="store the weights as float16 (half the size)")
     add("--name", help="model name in its card (default: the output file's stem)")
+    add("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,12 +72,12 @@ def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from core.train import run_train as run
+    from core.cli_train import run_train as run
 
     return run(args)
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from core.train import run_generate as run
+    from core.cli_train import run_generate as run
 
     return run(args)

@@ -1,0 +1,120 @@
+"""``reslens-cli train`` and ``generate-shapes``: the command-line face of :mod:`core.train`.
+
+Importing this module is cheap (no torch): the parser is built for ``--help`` and usage errors;
+the engine is imported when a command runs. Progress goes to stderr, the result to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from core.train_args import add_generate_arguments, add_train_arguments
+
+EXIT_OK = 0
+
+
+def add_train(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="teach a ResNet your classes from an image folder (one sub-folder per class)",
+        description="Train a model on DATA (one sub-folder per class). With no other option the "
+        "settings are chosen from the data and training starts from the bundled model; every option "
+        "overrides one of those choices.",
+    )
+    add_train_arguments(p)
+    p.set_defaults(run=run_train)
+
+
+def add_generate_shapes(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("generate-shapes", help="render the symbol dataset the bundled model was trained on")
+    add_generate_arguments(p)
+    p.set_defaults(run=run_generate)
+
+
+PLAN_FIELDS = (
+    "arch", "input_size", "resize_size", "val_data", "val_split", "head_epochs", "epochs", "batch_size",
+    "optimizer", "lr", "head_lr", "weight_decay", "warmup_epochs", "label_smoothing", "min_scale",
+    "rotation", "hflip", "patience", "seed", "workers", "threads", "device", "resume", "checkpoint",
+    "fp16", "name",
+)  # fmt: skip
+
+
+def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The options given on the command line (``None`` means "let the plan choose")."""
+    return {name: getattr(args, name) for name in PLAN_FIELDS if getattr(args, name, None) is not None}
+
+
+class _StderrProgress:
+    """Progress lines on stderr: every epoch's result, and a heartbeat within long epochs."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.last_stage = ""
+
+    def __call__(self, p: Any) -> None:
+        now = time.monotonic()
+        if p.stage == "head":
+            if p.epoch == p.epochs:
+                print(p.line(), file=sys.stderr, flush=True)
+            return
+        if p.epoch_end or now - self.last > 5 or p.stage != self.last_stage:
+            self.last, self.last_stage = now, p.stage
+            text = p.line() if p.epoch_end else f"{p.line()}  batch {p.step}/{p.steps}"
+            print(text, file=sys.stderr, flush=True)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """``reslens-cli train``: 0 when a model was written; data and usage errors raise ResLensError."""
+    from pathlib import Path
+
+    from core.dataset import check_training_set, scan_class_folder
+    from core.train import plan_training, train_model
+
+    quiet = getattr(args, "quiet", False)
+
+    def say(text: str) -> None:
+        if not quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    ts = scan_class_folder(Path(args.data))
+    for path, why in ts.unreadable:
+        say(f"skipped {path}: {why}")
+    for warning in check_training_set(ts):
+        say(f"warning: {warning.message}")
+    plan = plan_training(ts, args.start or "bundled", **overrides_from_args(args))
+    counts = ", ".join(f"{name} {n}" for name, n in ts.counts().items())
+    say(f"{len(ts.samples)} images in {len(ts.classes)} classes: {counts}")
+    for reason in plan.reasons:
+        say(f"  - {reason}")
+    outcome = train_model(
+        ts, plan, Path(args.out),
+        on_progress=None if quiet else _StderrProgress(),
+        on_status=say,
+    )  # fmt: skip
+    card = outcome.card
+    evaluation = outcome.evaluation
+    acc = f"val acc {evaluation.accuracy:.2%}" if evaluation else "no validation images"
+    best = f"best: {card.get('best_stage')} epoch {card.get('best_epoch')}"
+    print(f"{acc} ({best}, {card.get('training_time_s')} s); saved {outcome.weights}")
+    return EXIT_OK
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    """``reslens-cli generate-shapes``: render the symbol dataset for a seed."""
+    from core.shapes import CLASSES, DEFAULT_SIZE, write_dataset
+
+    if args.size is None:  # left open by the parser, which does not import numpy for --help
+        args.size = DEFAULT_SIZE
+    start = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} images", end="", file=sys.stderr, flush=True)
+
+    n = write_dataset(args.out, args.seed, args.per_class, args.size, workers=args.workers, ext=args.ext,
+                      progress=progress)  # fmt: skip
+    print(file=sys.stderr)
+    print(f"wrote {n} images of {len(CLASSES)} classes to {args.out} in {time.perf_counter() - start:.0f}s")
+    return EXIT_OK

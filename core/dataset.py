@@ -1,0 +1,220 @@
+"""What a person wants to teach: classes and their pictures, read exactly as inference reads them.
+
+Training and classification must see the same picture for the same file, or a model learns one
+thing and is asked another (a transparent logo black in training and white at inference, an
+EXIF-rotated photo sideways in one and upright in the other). So this module owns no walk and no
+decoder of its own: folders are walked by :func:`core.images.iter_image_files` (same formats,
+hidden files skipped) and every file is decoded by :mod:`core.images` once while scanning, so an
+unreadable one is reported by name, with the reason, and left out instead of failing a run later.
+
+A :class:`TrainingSet` is plain data (paths and class indices); :func:`check_training_set` lists
+what a person should know before pressing Train (few images, imbalance, duplicates, skipped files).
+Nothing here imports torch or Qt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import ImageDecodeError, ResLensError
+from core.images import decode_for_model, iter_image_files
+
+FEW_IMAGES = 5  # fewer in a class: warn
+IMBALANCE_RATIO = 5.0  # largest class over smallest beyond this: warn
+CHECK_SIDE = 32  # decode at a reduced scale when only checking that a file is a picture
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class DatasetError(ResLensError):
+    """A set of classes that cannot be trained on (one class, an empty class, no such folder)."""
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Classes (sorted names) and the readable pictures of each, plus what was skipped and why."""
+
+    classes: tuple[str, ...]
+    samples: tuple[tuple[Path, int], ...]  # readable images and their class index
+    unreadable: tuple[tuple[Path, str], ...] = ()  # skipped files and the reason from core.images
+    origin: str = ""  # the folder scanned, or "" when built in the app
+
+    def counts(self) -> dict[str, int]:
+        """Images per class, in class order (every class present, even with none)."""
+        counts = dict.fromkeys(self.classes, 0)
+        for _, index in self.samples:
+            counts[self.classes[index]] += 1
+        return counts
+
+
+@dataclass(frozen=True)
+class DataWarning:
+    """Something worth a person's attention before training; training can still go ahead."""
+
+    kind: str  # "few", "imbalance", "duplicate", "unreadable"
+    message: str  # one sentence for a person
+    paths: tuple[Path, ...] = ()
+
+
+def scan_class_folder(root: Path | str, on_progress: ProgressCallback | None = None) -> TrainingSet:
+    """The classes of ``root``: one visible sub-folder per class, its images (at any depth) its examples.
+
+    Files directly in ``root`` belong to no class and are ignored. Raises :class:`DatasetError`
+    for a missing folder, fewer than two classes, or a class with no readable picture.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise DatasetError(f"{root}: no such folder")
+    try:
+        folders = sorted(
+            (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+            key=lambda p: p.name,
+        )
+    except OSError as exc:
+        raise DatasetError(f"{root}: cannot list the folder ({exc.strerror or exc})") from None
+    if len(folders) < 2:
+        raise DatasetError(
+            f"{root} needs at least two class sub-folders (one per class), found {len(folders)}"
+        )
+    return _build({p.name: [p] for p in folders}, str(root), on_progress)
+
+
+def from_class_files(
+    classes: Mapping[str, Sequence[Path | str]], on_progress: ProgressCallback | None = None
+) -> TrainingSet:
+    """The set a person built in the app: class name -> files (a folder in the list means its images)."""
+    names = [name.strip() for name in classes]
+    if any(not name for name in names):
+        raise DatasetError("every class needs a name")
+    if len(set(names)) != len(names):
+        raise DatasetError("two classes have the same name")
+    if len(names) < 2:
+        raise DatasetError(f"training needs at least two classes, got {len(names)}")
+    return _build({name.strip(): list(files) for name, files in classes.items()}, "", on_progress)
+
+
+def _build(
+    groups: Mapping[str, Sequence[Path | str]], origin: str, on_progress: ProgressCallback | None
+) -> TrainingSet:
+    classes = tuple(sorted(groups))
+    listed = [
+        (path, index)
+        for index, name in enumerate(classes)
+        for path in _unique(iter_image_files([Path(p) for p in groups[name]]))
+    ]
+    samples: list[tuple[Path, int]] = []
+    unreadable: list[tuple[Path, str]] = []
+    for done, (path, index) in enumerate(listed, 1):
+        reason = _why_unreadable(path)
+        if reason is None:
+            samples.append((path, index))
+        else:
+            unreadable.append((path, reason))
+        if on_progress is not None:
+            on_progress(done, len(listed))
+    present = {index for _, index in samples}
+    empty = [name for index, name in enumerate(classes) if index not in present]
+    if empty:
+        where = f" in {origin}" if origin else ""
+        raise DatasetError(f"no readable images in class {', '.join(empty)}{where}")
+    return TrainingSet(classes, tuple(samples), tuple(unreadable), origin)
+
+
+def _unique(paths: Sequence[Path] | object) -> list[Path]:
+    """Paths in order, each once (a file named twice, or inside a folder also named)."""
+    seen: set[Path] = set()
+    out = []
+    for path in paths:  # type: ignore[attr-defined]
+        key = Path(path).absolute()
+        if key not in seen:
+            seen.add(key)
+            out.append(Path(path))
+    return out
+
+
+def _why_unreadable(path: Path) -> str | None:
+    """``None`` for a picture :mod:`core.images` decodes; else its one-sentence reason."""
+    if path.is_dir():
+        return "no images in this folder"
+    try:
+        decode_for_model(path, CHECK_SIDE)
+    except ImageDecodeError as exc:
+        return str(exc)
+    return None
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_training_set(ts: TrainingSet) -> list[DataWarning]:
+    """What to tell a person before training: few images, imbalance, duplicates, skipped files."""
+    warnings: list[DataWarning] = []
+    counts = ts.counts()
+    few = [name for name, n in counts.items() if n < FEW_IMAGES]
+    for name in few:
+        n = counts[name]
+        warnings.append(
+            DataWarning(
+                "few",
+                f"Class “{name}” has only {n} image{'s' if n != 1 else ''}; "
+                f"{FEW_IMAGES} or more per class give a more reliable model.",
+                tuple(p for p, i in ts.samples if ts.classes[i] == name),
+            )
+        )
+    if counts:
+        largest = max(counts, key=lambda k: counts[k])
+        smallest = min(counts, key=lambda k: counts[k])
+        if counts[smallest] and counts[largest] / counts[smallest] > IMBALANCE_RATIO:
+            warnings.append(
+                DataWarning(
+                    "imbalance",
+                    f"The classes are unbalanced: “{largest}” has {counts[largest]} images and "
+                    f"“{smallest}” {counts[smallest]}; the model will lean towards the larger class.",
+                )
+            )
+    warnings += _duplicates(ts)
+    if ts.unreadable:
+        n = len(ts.unreadable)
+        warnings.append(
+            DataWarning(
+                "unreadable",
+                f"{n} file{'s' if n != 1 else ''} could not be read and will be skipped.",
+                tuple(p for p, _ in ts.unreadable),
+            )
+        )
+    return warnings
+
+
+def _duplicates(ts: TrainingSet) -> list[DataWarning]:
+    """Files of identical content filed under two or more classes (a contradiction to learn)."""
+    by_digest: dict[str, list[tuple[Path, int]]] = {}
+    for path, index in ts.samples:
+        digest = file_digest(path)
+        if digest is not None:
+            by_digest.setdefault(digest, []).append((path, index))
+    warnings = []
+    for entries in by_digest.values():
+        labels = sorted({ts.classes[i] for _, i in entries})
+        if len(labels) > 1:
+            paths = tuple(p for p, _ in entries)
+            warnings.append(
+                DataWarning(
+                    "duplicate",
+                    f"The same picture is in classes {', '.join(f'“{c}”' for c in labels)}: "
+                    f"{', '.join(p.name for p in paths)}.",
+                    paths,
+                )
+            )
+    return warnings
+
+
+def file_digest(path: Path) -> str | None:
+    """A content hash of the file's bytes (``None`` if it vanished meanwhile)."""
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, "blake2b").hexdigest()
+    except OSError:
+        return None
