@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QFileDialog,
     QFrame,
@@ -108,6 +109,8 @@ class ClassCard(QFrame):
         self.add_paths([Path(f) for f in files])
 
     def paste(self) -> None:
+        if not self.acceptDrops():  # locked while training
+            return
         self.take_mime(QApplication.clipboard().mimeData())
 
     def take_mime(self, mime: Any) -> bool:
@@ -369,6 +372,14 @@ class ClassesPanel(QWidget):
             for path in warning.paths[:5] if warning.kind == "unreadable" else ():
                 self.warning_list.addItem(QListWidgetItem(f"    {path}"))
         self.warning_list.setVisible(bool(warnings))
+
+    def set_locked(self, locked: bool) -> None:
+        """While training: the classes cannot change, but stay readable (not greyed out)."""
+        for button in self.findChildren(QAbstractButton):
+            button.setEnabled(not locked)
+        for card in self.cards:
+            card.setAcceptDrops(not locked)
+            card.name_edit.setReadOnly(locked)
 
     def shutdown(self) -> None:
         self._timer.stop()

@@ -64,7 +64,11 @@ class PlanPanel(QWidget):
         }
         for arch in ARCH_NAMES:
             self.fields["arch"].addItem(pretty_arch(arch), arch)  # type: ignore[attr-defined]
-        form = QFormLayout(self.advanced)
+        self._advanced_fields = QWidget()
+        form = QFormLayout(self._advanced_fields)
+        form.setContentsMargins(0, 0, 0, 0)
+        QVBoxLayout(self.advanced).addWidget(self._advanced_fields)
+        self._advanced_fields.hide()
         labels = {
             "epochs": self.tr("Epochs (at most)"),
             "lr": self.tr("Learning rate"),
@@ -86,6 +90,7 @@ class PlanPanel(QWidget):
         layout.addLayout(start)
         layout.addWidget(self.reasons)
         layout.addWidget(self.advanced)
+        layout.addStretch(1)
 
     @staticmethod
     def _on_edit(widget: QWidget, slot: Callable[..., None]) -> None:
@@ -154,6 +159,7 @@ class PlanPanel(QWidget):
         self.changed.emit()
 
     def _on_advanced(self, on: bool) -> None:
+        self._advanced_fields.setVisible(on)
         for widget in self.fields.values():
             widget.setEnabled(on)
         if self.touched:

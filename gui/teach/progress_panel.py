@@ -31,11 +31,11 @@ def format_duration(seconds: float | None) -> str:
 class Curves:
     """A train and a validation curve on one plot."""
 
-    def __init__(self, plot: pg.PlotWidget) -> None:
-        plot.addLegend(offset=(-10, 10))
+    def __init__(self, plot: pg.PlotWidget, legend_at_bottom: bool = False) -> None:
+        plot.addLegend(offset=(-10, -10 if legend_at_bottom else 10))
         self.train = plot.plot([], [], pen=TRAIN_PEN, name=plot.tr("train"))
         self.val = plot.plot(
-            [], [], pen=VAL_PEN, symbol="o", symbolSize=6, symbolBrush="#e53935", name=plot.tr("validation")
+            [], [], pen=VAL_PEN, symbol="o", symbolSize=5, symbolBrush="#e53935", name=plot.tr("validation")
         )
         self.train_points: tuple[list[float], list[float]] = ([], [])
         self.val_points: tuple[list[float], list[float]] = ([], [])
@@ -66,7 +66,7 @@ class ProgressPanel(QWidget):
         self.acc_plot = self._plot(self.tr("Accuracy"), "%")
         self.acc_plot.setYRange(0, 100, padding=0.02)
         self.loss = Curves(self.loss_plot)
-        self.accuracy = Curves(self.acc_plot)
+        self.accuracy = Curves(self.acc_plot, legend_at_bottom=True)  # accuracy rises to the top
         self.stage_label = QLabel(self.tr("Not started"))
         self.eta_label = QLabel()
         self.eta_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -83,11 +83,16 @@ class ResultsPanel(QWidget):
         )
         self.per_class.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.per_class.verticalHeader().hide()
-        self.per_class.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.per_class.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.matrix = QTableWidget(0, 0)
         self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.matrix.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.matrix.cellClicked.connect(self.open_cell)
+        for header in (self.matrix.horizontalHeader(), self.matrix.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            header.setMinimumSectionSize(28)
         self.matrix_label = QLabel(
             self.tr(
                 "Confusion matrix: rows are the true classes, columns what the model said."
@@ -176,7 +181,6 @@ class ResultsPanel(QWidget):
                         )
                     )
                 self.matrix.setItem(t, p, item)
-        self.matrix.resizeColumnsToContents()
 
     def mistakes(self, true: int, predicted: int) -> list[Path]:
         """The validation images of class ``true`` that the model called ``predicted``."""
