@@ -1,8 +1,9 @@
 """A training run off the GUI thread: ``core.train.train_model`` in a worker moved to a QThread.
 
 The run reports after every batch; the worker forwards at most one report per ``THROTTLE_S``
-(plus every epoch's last one, which carries the validation figures, and every change of stage),
-so the GUI thread never has a queue of plot updates to catch up on. Stop asks the run to end
+(plus every epoch's last one, which carries the validation figures, and every change of stage;
+the new head's full-batch steps, dozens a second, are sampled), so the GUI thread never has a
+queue of plot updates to catch up on. Stop asks the run to end
 after the current batch and keep the best model so far; :meth:`Trainer.abandon` (the window is
 closing) also asks it to write nothing, waits for the thread, and removes anything of the model
 that a run ending at that moment may still have written.
@@ -69,11 +70,21 @@ class TrainWorker(QObject):
         self.done.emit(outcome)
 
     def _report(self, progress: Any) -> None:
+        """Forward a report when the GUI should see it: a new stage, the end of a stage, an
+        epoch's validation figures (except the head's full-batch steps, dozens a second), or
+        ``THROTTLE_S`` after the last one forwarded."""
         now = time.monotonic()
-        epoch_end = progress.val_loss is not None or progress.val_acc is not None
-        if epoch_end or progress.stage != self._last_stage or now - self._last_emit >= THROTTLE_S:
-            self._last_emit, self._last_stage = now, progress.stage
-            self.progress.emit(progress)
+        p = progress
+        epoch_end = p.val_loss is not None or p.val_acc is not None
+        stage_end = p.epoch == p.epochs and p.step == p.steps
+        if (
+            p.stage != self._last_stage
+            or stage_end
+            or (epoch_end and p.stage != "head")
+            or now - self._last_emit >= THROTTLE_S
+        ):
+            self._last_emit, self._last_stage = now, p.stage
+            self.progress.emit(p)
 
 
 class Trainer(QObject):
