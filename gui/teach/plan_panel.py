@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from core.architectures import ARCH_NAMES, pretty_arch
 
-WEIGHT_FILES = "Weights (*.safetensors *.pth *.pt);;All files (*)"
 PICK_FILE = "\0file"  # the combo entry that opens the file dialog
 
 
@@ -149,7 +148,8 @@ class PlanPanel(QWidget):
 
     def _on_start_chosen(self, index: int) -> None:
         if self.start_combo.itemData(index) == PICK_FILE:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Start from Weights"), "", WEIGHT_FILES)
+            files = self.tr("Weights (*.safetensors *.pth *.pt);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Start from Weights"), "", files)
             if not path:
                 self.start_combo.setCurrentIndex(self._last_start)
                 return

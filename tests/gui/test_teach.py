@@ -262,3 +262,81 @@ def test_the_new_model_becomes_current_and_classifies(
     entries = {a.text(): a for a in window.my_models.menu.actions()}
     assert outcome.weights.stem in entries
     assert "3 classes: blue, green, red" in entries[outcome.weights.stem].toolTip()
+
+
+def test_confusion_cells_open_the_misclassified_images(qtbot, tmp_path: Path) -> None:
+    from core.train import Evaluation, TrainOutcome
+    from gui.teach.results_panel import ResultsPanel
+
+    pictures = []
+    for i, colour in enumerate(COLOURS.values()):
+        pictures.append(tmp_path / f"wrong{i}.png")
+        noisy(colour, i).save(pictures[-1])
+    evaluation = Evaluation(
+        classes=("blue", "green", "red"),
+        confusion=((1, 2, 0), (0, 2, 0), (1, 0, 1)),
+        precision=(0.5, 0.5, 1.0),
+        recall=(1 / 3, 1.0, 0.5),
+        accuracy=4 / 7,
+        mistakes=((pictures[0], 0, 1), (pictures[1], 0, 1), (pictures[2], 2, 0)),
+    )
+    panel = ResultsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_outcome(TrainOutcome(tmp_path / "m.safetensors", {}, evaluation, stopped=False))
+    assert panel.summary.text() == "m: 57% of the validation images right."
+    assert [panel.per_class.item(0, c).text() for c in range(4)] == ["blue", "50%", "33%", "3"]
+    matrix = panel.matrix
+    cell = matrix.visualItemRect(matrix.item(0, 1)).center()
+    qtbot.mouseClick(matrix.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    dialog = panel.dialog
+    assert dialog is not None and dialog.windowTitle() == "blue taken for green"
+    assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == ["wrong0.png", "wrong1.png"]
+    qtbot.waitUntil(lambda: not dialog.list.item(1).icon().isNull())  # thumbnails, made off-thread
+    dialog.close()
+    assert panel.open_cell(1, 1) is None  # a right answer: no list of mistakes
+    assert panel.open_cell(2, 0).list.count() == 1
+    panel.dialog.close()
+
+
+def test_my_models_menu_uses_renames_exports_and_deletes(
+    qtbot, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+
+    from gui.teach.my_models import MyModelsMenu
+
+    store = ModelStore(data_dir / "models")
+    model = store.new_path("plants")
+    model.write_bytes(b"weights")
+    model.with_suffix(".json").write_text('{"classes": ["fern", "moss"], "val_accuracy": 0.9}')
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    used: list[Path] = []
+    menus = MyModelsMenu(QMenu(parent), parent, used.append)
+
+    def entry(name: str) -> QMenu:
+        menus.menu.aboutToShow.emit()  # rebuilt from the folder each time it opens
+        (action,) = [a for a in menus.menu.actions() if a.text() == name]
+        assert action.toolTip() == "2 classes: fern, moss · 90% validation accuracy"
+        return action.menu()
+
+    def trigger(menu: QMenu, text: str) -> None:
+        (action,) = [a for a in menu.actions() if a.text().replace("&", "") == text]
+        action.trigger()
+
+    trigger(entry("plants"), "Use")
+    assert used == [model]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("garden", True))
+    trigger(entry("plants"), "Rename…")
+    renamed = data_dir / "models" / "garden.safetensors"
+    assert renamed.is_file() and renamed.with_suffix(".json").is_file() and not model.exists()
+    exported = tmp_path / "shared.safetensors"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(exported), ""))
+    trigger(entry("garden"), "Export…")
+    assert exported.read_bytes() == b"weights" and exported.with_suffix(".json").is_file()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    trigger(entry("garden"), "Delete…")
+    assert store.list() == [] and exported.is_file()
+    menus.menu.aboutToShow.emit()
+    assert not menus.menu.actions()[0].isEnabled()  # "No models yet"
