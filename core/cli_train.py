@@ -35,10 +35,10 @@ def add_generate_shapes(sub: argparse._SubParsersAction) -> None:
 
 
 PLAN_FIELDS = (
-    "arch", "input_size", "resize_size", "val_data", "val_split", "head_epochs", "epochs", "batch_size",
-    "optimizer", "lr", "head_lr", "weight_decay", "warmup_epochs", "label_smoothing", "min_scale",
-    "rotation", "hflip", "patience", "seed", "workers", "threads", "device", "resume", "checkpoint",
-    "fp16", "name",
+    "arch", "input_size", "resize_size", "val_data", "val_split", "head_epochs", "epochs",
+    "fine_tune_from", "batch_size", "optimizer", "lr", "head_lr", "weight_decay", "warmup_epochs",
+    "label_smoothing", "min_scale", "rotation", "hflip", "patience", "seed", "workers", "threads",
+    "device", "resume", "checkpoint", "fp16", "name",
 )  # fmt: skip
 
 

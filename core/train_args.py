@@ -34,6 +34,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     add("--resize-size", type=int, help="evaluation resize of the shorter side (default: the start model's)")
     add("--head-epochs", type=int, help="steps fitting the new head on cached features (0: skip that stage)")
     add("--epochs", type=int, help="fine-tuning epochs at most (default: from the data)")
+    add(
+        "--fine-tune-from",
+        choices=["all", "layer1", "layer2", "layer3", "layer4"],
+        help="first stage trained when fine-tuning; earlier ones stay frozen (default layer2; scratch: all)",
+    )
     add("--batch-size", type=int)
     add("--optimizer", choices=["adamw", "sgd"])
     add("--lr", type=float, help="peak fine-tuning learning rate")
@@ -42,7 +47,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     add("--warmup-epochs", type=float)
     add("--label-smoothing", type=float)
     add("--min-scale", type=float, help="smallest crop area for RandomResizedCrop (default 0.8)")
-    add("--rotation", type=float, help="random rotation in degrees either way (default 8)")
+    add("--rotation", type=float, help="random rotation and slant in degrees either way (default 8)")
     flips = parser.add_mutually_exclusive_group()
     flips.add_argument("--hflip", dest="hflip", action="store_true", default=None, help="add mirror images")
     flips.add_argument(
