@@ -60,7 +60,12 @@ class PlanPanel(QWidget):
             "hflip": QCheckBox(self.tr("Mirror images left-right")),
             "input_size": QSpinBox(minimum=16, maximum=1024, singleStep=16),
             "arch": QComboBox(),
+            "fine_tune_from": QComboBox(),
         }
+        tune = self.fields["fine_tune_from"]
+        tune.addItem(self.tr("the whole network"), "all")  # type: ignore[attr-defined]
+        for stage in ("layer1", "layer2", "layer3", "layer4"):  # core.train.STAGE_NAMES (torch-free here)
+            tune.addItem(self.tr("{stage} on (earlier layers frozen)").format(stage=stage), stage)  # type: ignore[attr-defined]
         for arch in ARCH_NAMES:
             self.fields["arch"].addItem(pretty_arch(arch), arch)  # type: ignore[attr-defined]
         self._advanced_fields = QWidget()
@@ -75,6 +80,7 @@ class PlanPanel(QWidget):
             "hflip": self.tr("Flips"),
             "input_size": self.tr("Input size (pixels)"),
             "arch": self.tr("Architecture"),
+            "fine_tune_from": self.tr("Fine-tune"),
         }
         self.touched: set[str] = set()
         self._filling = False
