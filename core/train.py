@@ -258,7 +258,9 @@ def plan_training(ts: TrainingSet, start: str = "bundled", **overrides: Any) -> 
     scratch = info.key == "scratch"
 
     crop = overrides.get("input_size") or info.crop or 224
-    resize = info.resize if info.crop == crop and info.resize else round(crop / 0.875)
+    # A new input size keeps the start model's resize-to-crop ratio (the bundled model sees the
+    # whole picture: 64 / 64; torchvision's ImageNet models a centre crop: 224 / 256).
+    resize = round(crop * info.resize / info.crop) if info.crop and info.resize else round(crop / 0.875)
     val_split = 0.15 if smallest >= 20 else 0.2
     batch = overrides.get("batch_size") or (32 if total < 2000 else 64)
     n_val = max(1, round(smallest * val_split)) if smallest >= 2 else 0
@@ -590,9 +592,7 @@ def load_start(
 def _output_meta(config: TrainConfig, start: _Start, classes: tuple[str, ...], name: str) -> ModelMeta:
     """The saved model's record: the start model's preprocessing at the planned input size."""
     crop = config.input_size or start.meta.crop_size
-    resize = config.resize_size or (
-        start.meta.resize_size if crop == start.meta.crop_size else round(crop / 0.875)
-    )
+    resize = config.resize_size or round(crop * start.meta.resize_size / start.meta.crop_size)
     return ModelMeta(
         arch=config.arch or start.meta.arch,
         categories=classes,
