@@ -35,6 +35,7 @@ class Handler(Protocol):
     def toggle_model_column(self, show: bool) -> None: ...
     def toggle_thumbnail_cams(self, show: bool) -> None: ...
     def show_sketch(self) -> None: ...
+    def show_teach(self) -> None: ...
     def show_about(self) -> None: ...
 
 
@@ -124,6 +125,7 @@ class ModelActions:
     devices: QActionGroup  # filled when the worker has found the devices
     model_card: QAction
     backends: QActionGroup  # torch, ONNX Runtime fp32, ONNX Runtime int8 (core.backends)
+    train: QAction
 
 
 @dataclass
@@ -289,6 +291,13 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             enabled=False,
             tip="What the loaded model knows and how it was made",
         ),
+        train=new_action(
+            parent,
+            parent.tr("&Train New Model…"),
+            slot=w.show_teach,
+            shortcut="Ctrl+T",
+            tip=parent.tr("Teach ResLens your own classes from a few images each"),
+        ),
     )
     model_column = new_action(
         parent,
@@ -375,6 +384,7 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     _add(model_menu, *m.archs.actions())
     model_menu.addSection("Weights")
     _add(model_menu, *m.weights.actions(), m.load_weights, m.load_labels, None, m.download)
+    _add(model_menu, None, m.train)  # My Models follows (gui.teach.my_models)
     device_menu = bar.addMenu("&Device")
     device_menu.addSection(QCoreApplication.translate("Actions", "Backend"))
     _add(device_menu, *m.backends.actions())

@@ -39,6 +39,7 @@ from gui.results_view import THUMBNAIL_SIZE, ResultsView, placeholder_pixmap
 from gui.settings import MAX_TOP_K, Settings
 from gui.sketch import SketchPad
 from gui.status import StatusPanel, run_summary
+from gui.teach.my_models import MyModelsMenu
 from gui.threshold import ThresholdControl
 from gui.window_state import restore_window, save_window
 from gui.worker import CLASSIFY, LOAD, PREPARE, JobDone, Problem
@@ -102,6 +103,9 @@ class MainWindow(QMainWindow):
         self.actions.view.thumbnail_cams.setChecked(self.settings.thumbnail_cams)
         self.results_view.restore(self.settings.show_model_column, self.settings.any_label)
         self.models.attach_menu(self.model_menu, self.actions.model)
+        self.my_models = MyModelsMenu(
+            self.model_menu, self, lambda path: self.models.choose_weights(str(path))
+        )
         self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
 
     def _connect(self) -> None:
@@ -252,6 +256,12 @@ class MainWindow(QMainWindow):
         self.sketch.show()
         self.sketch.raise_()
         return self.sketch
+
+    def show_teach(self) -> Any:
+        """Model ▸ Train New Model…: one teaching window (pyqtgraph loads with it, not at start)."""
+        from gui.teach.window import show_teach_window
+
+        return show_teach_window(self, lambda path: self.models.choose_weights(str(path)))
 
     def _show_sketch_answer(self, answer: Any) -> None:
         categories = self.model_info.meta.categories if self.model_info else ()

@@ -1,0 +1,87 @@
+"""Model ▸ My Models: the trained models of the data folder, each with Use, Rename, Delete, Export.
+
+The submenu is rebuilt each time it opens, from ``core.model_store`` (the folder is the one
+owner of what exists). "Use" hands the file to the model controller like Load Weights… does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+
+from core.errors import ResLensError
+from core.model_store import StoredModel
+from gui.teach.storage import model_store
+
+
+class MyModelsMenu(QObject):
+    """Adds "My Models" to ``menu``; ``use_model(path)`` makes a model the one in use."""
+
+    def __init__(self, menu: QMenu, window: QWidget, use_model: Callable[[Path], Any]) -> None:
+        super().__init__(menu)
+        self.window, self.use_model = window, use_model
+        self.menu = menu.addMenu(self.tr("My &Models"))
+        self.menu.setToolTipsVisible(True)
+        self.menu.aboutToShow.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.menu.clear()
+        models = model_store().list()
+        for model in models:
+            sub = self.menu.addMenu(model.name)
+            sub.menuAction().setToolTip(model.summary())
+            sub.addAction(self.tr("&Use"), lambda m=model: self.use_model(m.path))
+            sub.addAction(self.tr("&Rename…"), lambda m=model: self.rename(m))
+            sub.addAction(self.tr("&Export…"), lambda m=model: self.export(m))
+            sub.addSeparator()
+            sub.addAction(self.tr("&Delete…"), lambda m=model: self.delete(m))
+        if not models:
+            self.menu.addAction(self.tr("No models yet: Model ▸ Train New Model…")).setEnabled(False)
+        self.menu.addSeparator()
+        self.menu.addAction(self.tr("Open the Models &Folder"), self.open_folder)
+
+    def rename(self, model: StoredModel) -> Path | None:
+        name, ok = QInputDialog.getText(
+            self.window, self.tr("Rename Model"), self.tr("New name:"), text=model.name
+        )
+        if not ok or not name.strip():
+            return None
+        return self._try(lambda: model_store().rename(model.path, name))
+
+    def delete(self, model: StoredModel) -> bool:
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("Delete Model"),
+            self.tr("Delete the model {name}? Its files are removed from the models folder.").format(
+                name=model.name
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self._try(lambda: model_store().delete(model.path)) is not False
+
+    def export(self, model: StoredModel) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("Export Model"), model.path.name, self.tr("Weights (*.safetensors)")
+        )
+        if not path:
+            return None
+        return self._try(lambda: model_store().export(model.path, Path(path)))
+
+    def open_folder(self) -> None:
+        folder = model_store().folder
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _try(self, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except (ResLensError, OSError) as exc:
+            QMessageBox.warning(self.window, self.tr("My Models"), str(exc))
+            return False

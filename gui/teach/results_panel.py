@@ -1,0 +1,199 @@
+"""After a run: accuracy, per-class precision and recall, and a confusion matrix whose cells open
+the validation images behind them (``core.train.Evaluation``, computed with the best model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.thumbnails import ThumbnailLoader
+
+MISTAKE_THUMB = 128
+TINT = QColor("#1e88e5")
+WRONG = QColor("#e53935")
+
+
+class MistakesDialog(QDialog):
+    """The validation images of one class taken for another, as thumbnails."""
+
+    def __init__(self, title: str, paths: list[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.list = QListWidget(viewMode=QListWidget.ViewMode.IconMode, movement=QListWidget.Movement.Static)
+        self.list.setIconSize(QSize(MISTAKE_THUMB, MISTAKE_THUMB))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setWordWrap(True)
+        self.items: dict[str, QListWidgetItem] = {}
+        self.loader = ThumbnailLoader(MISTAKE_THUMB, self)
+        self.loader.ready.connect(self._show_thumbnail)
+        for path in paths:
+            item = QListWidgetItem(path.name)
+            item.setToolTip(str(path))
+            self.list.addItem(item)
+            self.items[str(path)] = item
+            self.loader.request(str(path), path)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+
+    def _show_thumbnail(self, key: str, image: QImage) -> None:
+        if key in self.items:
+            self.items[key].setIcon(QIcon(QPixmap.fromImage(image)))
+
+    def done(self, result: int) -> None:
+        self.loader.close()
+        super().done(result)
+
+
+class ResultsPanel(QWidget):
+    useRequested = Signal(object)  # Path of the model
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QLabel(self.tr("Train a model to see how well it tells the classes apart."))
+        self.summary.setWordWrap(True)
+        self.use_button = QPushButton(self.tr("Use This Model"), enabled=False)
+        self.use_button.setToolTip(self.tr("Classify with this model from now on"))
+        self.use_button.clicked.connect(lambda: self.model and self.useRequested.emit(self.model))
+        self.per_class = QTableWidget(0, 4)
+        self.per_class.setHorizontalHeaderLabels(
+            [self.tr("Class"), self.tr("Precision"), self.tr("Recall"), self.tr("Images")]
+        )
+        self.per_class.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.per_class.verticalHeader().hide()
+        header = self.per_class.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.matrix = QTableWidget(0, 0)
+        self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.matrix.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.matrix.cellClicked.connect(self.open_cell)
+        for header in (self.matrix.horizontalHeader(), self.matrix.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            header.setMinimumSectionSize(28)
+        self.matrix_label = QLabel(
+            self.tr(
+                "Confusion matrix: rows are the true classes, columns what the model said."
+                " Click a cell to see its images."
+            )
+        )
+        self.matrix_label.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.use_button)
+        tables = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(QLabel(self.tr("Per class")))
+        left.addWidget(self.per_class)
+        right = QVBoxLayout()
+        right.addWidget(self.matrix_label)
+        right.addWidget(self.matrix)
+        tables.addLayout(left, 2)
+        tables.addLayout(right, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(tables, 1)
+        self.model: Path | None = None
+        self.evaluation: Any = None
+        self.dialog: MistakesDialog | None = None
+
+    def clear(self) -> None:
+        self.model, self.evaluation = None, None
+        self.use_button.setEnabled(False)
+        self.per_class.setRowCount(0)
+        self.matrix.setRowCount(0)
+        self.matrix.setColumnCount(0)
+
+    def show_outcome(self, outcome: Any) -> None:
+        """A finished run (``core.train.TrainOutcome``)."""
+        self.model = outcome.weights
+        self.use_button.setEnabled(outcome.weights is not None)
+        ev = outcome.evaluation
+        self.evaluation = ev
+        if outcome.weights is None:
+            self.summary.setText(self.tr("Stopped before the first epoch ended: no model was saved."))
+            return
+        stopped = self.tr(" (stopped early: the best model so far was kept)") if outcome.stopped else ""
+        if ev is None:
+            self.summary.setText(
+                self.tr("Saved as {name}{stopped}.").format(name=outcome.weights.stem, stopped=stopped)
+            )
+            return
+        self.summary.setText(
+            self.tr("{name}: {acc:.0%} of the validation images right{stopped}.").format(
+                name=outcome.weights.stem, acc=ev.accuracy, stopped=stopped
+            )
+        )
+        self._fill_per_class(ev)
+        self._fill_matrix(ev)
+
+    def _fill_per_class(self, ev: Any) -> None:
+        self.per_class.setRowCount(len(ev.classes))
+        for row, name in enumerate(ev.classes):
+            total = sum(ev.confusion[row])
+            cells = [name, f"{ev.precision[row]:.0%}", f"{ev.recall[row]:.0%}", str(total)]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.per_class.setItem(row, col, item)
+
+    def _fill_matrix(self, ev: Any) -> None:
+        n = len(ev.classes)
+        self.matrix.setRowCount(n)
+        self.matrix.setColumnCount(n)
+        self.matrix.setHorizontalHeaderLabels(list(ev.classes))
+        self.matrix.setVerticalHeaderLabels(list(ev.classes))
+        peak = max((max(row) for row in ev.confusion), default=0) or 1
+        for t, row in enumerate(ev.confusion):
+            for p, count in enumerate(row):
+                item = QTableWidgetItem(str(count))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                colour = QColor(TINT if t == p else WRONG)
+                colour.setAlphaF(0.12 + 0.6 * count / peak if count else 0.0)
+                item.setBackground(QBrush(colour))
+                if t != p and count:
+                    item.setToolTip(
+                        self.tr("{count} {true} taken for {pred}: click to see them").format(
+                            count=count, true=ev.classes[t], pred=ev.classes[p]
+                        )
+                    )
+                self.matrix.setItem(t, p, item)
+
+    def mistakes(self, true: int, predicted: int) -> list[Path]:
+        """The validation images of class ``true`` that the model called ``predicted``."""
+        if self.evaluation is None:
+            return []
+        return [path for path, t, p in self.evaluation.mistakes if t == true and p == predicted]
+
+    def open_cell(self, row: int, column: int) -> MistakesDialog | None:
+        paths = self.mistakes(row, column)
+        if not paths:
+            return None
+        ev = self.evaluation
+        title = self.tr("{true} taken for {pred}").format(true=ev.classes[row], pred=ev.classes[column])
+        self.dialog = MistakesDialog(title, paths, self)
+        self.dialog.show()
+        return self.dialog

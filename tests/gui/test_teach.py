@@ -1,0 +1,342 @@
+"""Model ▸ Train New Model…: the class builder, a real (tiny) training run, Stop, close, use.
+
+A generated folder of 3 classes × 8 images (a colour each, with noise, so two epochs at 32 px
+learn it), trained through the window's own buttons; the data folder is a temporary one
+(``$RESLENS_DATA``), so no test touches the user's models.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication
+
+from core.dataset import scan_class_folder
+from core.model_store import ModelStore
+from gui.teach.storage import DATA_ENV
+from gui.teach.window import TeachWindow
+from tests.gui.conftest import drop_paths, wait_idle
+
+COLOURS = {"blue": (30, 60, 220), "green": (40, 190, 60), "red": (220, 40, 40)}
+PER_CLASS = 8
+TRAIN_TIMEOUT_MS = 90_000
+
+
+def noisy(colour: tuple[int, int, int], seed: int, size: int = 40) -> Image.Image:
+    rng = random.Random(seed)
+    image = Image.new("RGB", (size, size), colour)
+    pixels = image.load()
+    for _ in range(size * 6):
+        x, y = rng.randrange(size), rng.randrange(size)
+        pixels[x, y] = tuple(max(0, min(255, c + rng.randint(-60, 60))) for c in colour)
+    return image
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "app-data"
+    monkeypatch.setenv(DATA_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def class_folder(tmp_path: Path) -> Path:
+    root = tmp_path / "classes"
+    for number, (name, colour) in enumerate(COLOURS.items()):
+        (root / name).mkdir(parents=True)
+        for i in range(PER_CLASS):
+            noisy(colour, 100 * number + i).save(root / name / f"{name}{i}.png")
+    return root
+
+
+@pytest.fixture
+def teach(qtbot, data_dir: Path) -> Iterator[TeachWindow]:
+    """A teaching window of its own (no main window); closed at the end, which stops its threads."""
+    window = TeachWindow()
+    window.show()
+    yield window
+    if shiboken6.isValid(window):  # a test may have closed it (closing deletes it)
+        window.close()
+
+
+def plan_for(qtbot, window: TeachWindow, epochs: int = 2) -> Any:
+    """Wait for the plan, then set a tiny run through the Advanced section (32 px, ``epochs``)."""
+    qtbot.waitUntil(lambda: window.plan is not None, timeout=TRAIN_TIMEOUT_MS)
+    panel = window.plan_panel
+    panel.advanced.setChecked(True)
+    panel.fields["input_size"].setValue(32)
+    panel.fields["epochs"].setValue(epochs)
+    qtbot.waitUntil(
+        lambda: (
+            window.plan is not None
+            and window.plan.config.epochs == epochs
+            and window.plan.config.input_size == 32
+        ),
+        timeout=TRAIN_TIMEOUT_MS,
+    )
+    return window.plan
+
+
+def train(qtbot, window: TeachWindow) -> Any:
+    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+    assert window.trainer.running
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=TRAIN_TIMEOUT_MS)
+    assert window.outcome is not None, window.progress.stage_label.text()
+    return window.outcome
+
+
+def test_the_window_trains_to_the_end_and_plots_the_run(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan = plan_for(qtbot, window)
+    assert [card.name for card in window.classes.cards] == ["blue", "green", "red"]
+    assert [card.count_label.text() for card in window.classes.cards] == ["8 images"] * 3
+    assert window.plan_panel.reasons.text().startswith("• ")
+    assert plan.config.hflip is False  # the data-driven plan, shown unchanged in the fields
+    outcome = train(qtbot, window)
+    assert not outcome.stopped
+    weights = outcome.weights
+    assert weights.parent == data_dir / "models" and weights.is_file()
+    assert weights.with_suffix(".json").is_file()
+    assert not any(class_folder.rglob("*.safetensors"))  # nothing written beside the images
+    # The curves: train points within epochs, a validation point per epoch of fine-tuning.
+    progress = window.progress
+    assert len(progress.loss.train_points[0]) >= 2
+    fine_tune_vals = [x for x in progress.loss.val_points[0] if x > 1]
+    assert fine_tune_vals == [2.0, 3.0]  # head = epoch 1 on the axis, then fine-tuning's two
+    assert progress.point_count() > 4
+    # The results: per class, and a confusion matrix over the validation split.
+    ev = outcome.evaluation
+    results = window.results
+    assert window.tabs.currentWidget() is results
+    assert results.per_class.rowCount() == 3
+    assert [results.per_class.item(r, 0).text() for r in range(3)] == ["blue", "green", "red"]
+    assert results.matrix.rowCount() == results.matrix.columnCount() == 3
+    cells = [[int(results.matrix.item(t, p).text()) for p in range(3)] for t in range(3)]
+    assert tuple(map(tuple, cells)) == ev.confusion
+    assert sum(map(sum, cells)) == 6  # 20 % of 8 per class, rounded: 2 each
+    assert results.use_button.isEnabled()
+    assert [m.path for m in ModelStore(data_dir / "models").list()] == [weights]
+
+
+def test_stop_keeps_the_best_model_so_far(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window, epochs=30)
+    stops: list[str] = []
+
+    def stop_when_fine_tuning_starts(status: str) -> None:  # the new head is the best model so far
+        if status == "Fine-tuning" and not stops:
+            stops.append(status)
+            qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
+
+    window.trainer.status.connect(stop_when_fine_tuning_starts)
+    outcome = train(qtbot, window)
+    assert stops == ["Fine-tuning"]
+    assert outcome.stopped and outcome.weights is not None and outcome.weights.is_file()
+    (kept,) = ModelStore(data_dir / "models").list()
+    assert kept.path == outcome.weights and kept.classes == ("blue", "green", "red")
+    assert max(window.progress.loss.val_points[0]) <= 2  # at most one epoch of the 30 ran
+    assert "Stopped" in window.progress.stage_label.text()
+    assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
+
+
+def test_closing_mid_run_stops_the_thread_and_leaves_no_file(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window, epochs=30)
+    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.progress.stage_label.text().startswith("Fine-tuning"),
+        timeout=TRAIN_TIMEOUT_MS,
+    )
+    thread = window.trainer._thread
+    jobs_thread = window.jobs._thread
+    assert thread.isRunning()
+    window.close()
+    assert not thread.isRunning() and not jobs_thread.isRunning()
+    assert window.outcome is None
+    models = data_dir / "models"
+    assert list(models.iterdir()) == []  # no model, no card, no temporary file
+    assert not any(class_folder.rglob("*.tmp"))
+
+
+def test_class_builder_builds_the_folder_s_dataset(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    panel = window.classes
+    assert len(panel.cards) == 2  # a person starts with two empty classes
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert [c.name for c in panel.cards] == ["Class 1", "Class 2", "Class 3"]
+    bad = class_folder / "red" / "broken.jpg"
+    bad.write_bytes(b"not a picture")
+    for card, name in zip(panel.cards, ["red", "blue", "green"], strict=True):
+        card.name_edit.selectAll()
+        qtbot.keyClicks(card.name_edit, name)
+        files = sorted((class_folder / name).iterdir())
+        drop_paths(card, files[:4])  # files, in two drops
+        drop_paths(card, files[4:])
+    qtbot.waitUntil(lambda: panel.training_set is not None and not panel.scanning, timeout=TRAIN_TIMEOUT_MS)
+    built = panel.training_set
+    scanned = scan_class_folder(class_folder)
+
+    def named(ts: Any) -> list[tuple[Path, str]]:
+        return sorted((path.resolve(), ts.classes[index]) for path, index in ts.samples)
+
+    assert built.classes == scanned.classes == ("blue", "green", "red")
+    assert named(built) == named(scanned)
+    assert len(built.samples) == 3 * PER_CLASS
+    assert [p.resolve() for p, _ in built.unreadable] == [bad.resolve()]
+    assert panel.cards[0].count_label.text() == "8 images, 1 unreadable (skipped)"
+    warnings = [panel.warning_list.item(i).text() for i in range(panel.warning_list.count())]
+    assert any(str(bad) in line for line in warnings)
+    qtbot.waitUntil(lambda: panel.cards[0].thumbs.count() > 1)  # thumbnails beside the count
+
+    # An image without a file (dragged from a browser): saved in the data folder, then used.
+    before = sorted(class_folder.rglob("*"))
+    mime = QMimeData()
+    picture = QImage(24, 24, QImage.Format.Format_RGB32)
+    picture.fill(QColor(220, 40, 40))
+    mime.setImageData(picture)
+    centre = panel.cards[0].rect().center()
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, buttons, keys)
+    QApplication.sendEvent(panel.cards[0], enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(
+        panel.cards[0], QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, buttons, keys)
+    )
+    saved = list((data_dir / "pasted").rglob("*.png"))
+    assert len(saved) == 1 and saved[0] in panel.cards[0].items
+    assert sorted(class_folder.rglob("*")) == before  # the user's folders are untouched
+    qtbot.waitUntil(
+        lambda: (
+            panel.training_set is not None
+            and not panel.scanning
+            and panel.training_set.counts()["red"] == PER_CLASS + 1
+        ),
+        timeout=TRAIN_TIMEOUT_MS,
+    )
+
+
+def test_the_new_model_becomes_current_and_classifies(
+    qtbot, data_dir: Path, class_folder: Path, window
+) -> None:
+    window.actions.model.train.trigger()  # Model ▸ Train New Model…
+    teach = window.findChild(TeachWindow)
+    assert teach is not None and teach.isVisible()
+    teach.classes.use_folder(class_folder)
+    plan_for(qtbot, teach)
+    outcome = train(qtbot, teach)
+    qtbot.mouseClick(teach.results.use_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.model_info is not None and window.model_info.choice.weights == str(outcome.weights),
+        timeout=TRAIN_TIMEOUT_MS,
+    )
+    assert window.model_info.meta.categories == ("blue", "green", "red")
+    assert (window.arch_panel.key.num_classes, window.arch_panel.key.input_size) == (3, 32)
+    held_out = class_folder.parent / "held-out-green.png"
+    noisy(COLOURS["green"], 999).save(held_out)
+    window.queue_paths([held_out])
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.results.rowCount() == 1)
+    result = window.results.result(0)
+    assert result.predictions[0].label == "green"
+    # Model ▸ My Models lists it, with its card's summary.
+    window.my_models.rebuild()
+    entries = {a.text(): a for a in window.my_models.menu.actions()}
+    assert outcome.weights.stem in entries
+    assert "3 classes: blue, green, red" in entries[outcome.weights.stem].toolTip()
+
+
+def test_confusion_cells_open_the_misclassified_images(qtbot, tmp_path: Path) -> None:
+    from core.train import Evaluation, TrainOutcome
+    from gui.teach.results_panel import ResultsPanel
+
+    pictures = []
+    for i, colour in enumerate(COLOURS.values()):
+        pictures.append(tmp_path / f"wrong{i}.png")
+        noisy(colour, i).save(pictures[-1])
+    evaluation = Evaluation(
+        classes=("blue", "green", "red"),
+        confusion=((1, 2, 0), (0, 2, 0), (1, 0, 1)),
+        precision=(0.5, 0.5, 1.0),
+        recall=(1 / 3, 1.0, 0.5),
+        accuracy=4 / 7,
+        mistakes=((pictures[0], 0, 1), (pictures[1], 0, 1), (pictures[2], 2, 0)),
+    )
+    panel = ResultsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_outcome(TrainOutcome(tmp_path / "m.safetensors", {}, evaluation, stopped=False))
+    assert panel.summary.text() == "m: 57% of the validation images right."
+    assert [panel.per_class.item(0, c).text() for c in range(4)] == ["blue", "50%", "33%", "3"]
+    matrix = panel.matrix
+    cell = matrix.visualItemRect(matrix.item(0, 1)).center()
+    qtbot.mouseClick(matrix.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    dialog = panel.dialog
+    assert dialog is not None and dialog.windowTitle() == "blue taken for green"
+    assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == ["wrong0.png", "wrong1.png"]
+    qtbot.waitUntil(lambda: not dialog.list.item(1).icon().isNull())  # thumbnails, made off-thread
+    dialog.close()
+    assert panel.open_cell(1, 1) is None  # a right answer: no list of mistakes
+    assert panel.open_cell(2, 0).list.count() == 1
+    panel.dialog.close()
+
+
+def test_my_models_menu_uses_renames_exports_and_deletes(
+    qtbot, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+
+    from gui.teach.my_models import MyModelsMenu
+
+    store = ModelStore(data_dir / "models")
+    model = store.new_path("plants")
+    model.write_bytes(b"weights")
+    model.with_suffix(".json").write_text('{"classes": ["fern", "moss"], "val_accuracy": 0.9}')
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    used: list[Path] = []
+    menus = MyModelsMenu(QMenu(parent), parent, used.append)
+
+    def entry(name: str) -> QMenu:
+        menus.menu.aboutToShow.emit()  # rebuilt from the folder each time it opens
+        (action,) = [a for a in menus.menu.actions() if a.text() == name]
+        assert action.toolTip() == "2 classes: fern, moss · 90% validation accuracy"
+        return action.menu()
+
+    def trigger(menu: QMenu, text: str) -> None:
+        (action,) = [a for a in menu.actions() if a.text().replace("&", "") == text]
+        action.trigger()
+
+    trigger(entry("plants"), "Use")
+    assert used == [model]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("garden", True))
+    trigger(entry("plants"), "Rename…")
+    renamed = data_dir / "models" / "garden.safetensors"
+    assert renamed.is_file() and renamed.with_suffix(".json").is_file() and not model.exists()
+    exported = tmp_path / "shared.safetensors"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(exported), ""))
+    trigger(entry("garden"), "Export…")
+    assert exported.read_bytes() == b"weights" and exported.with_suffix(".json").is_file()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    trigger(entry("garden"), "Delete…")
+    assert store.list() == [] and exported.is_file()
+    menus.menu.aboutToShow.emit()
+    assert not menus.menu.actions()[0].isEnabled()  # "No models yet"
