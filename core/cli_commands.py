@@ -279,21 +279,3 @@ def run_weights(args: argparse.Namespace) -> int:
         state = "ready" if row.available_offline else "download"
         print(f"{pretty_arch(row.arch):<11} {row.key:<12} {state:<9} {row.description}  [{row.location}]")
     return EXIT_OK
-
-
-def add_train(sub: argparse._SubParsersAction) -> None:
-    from core.train_args import add_train_arguments, run_train
-
-    p = sub.add_parser(
-        "train", help="train or fine-tune a ResNet on an image folder (one sub-folder per class)"
-    )
-    add_train_arguments(p)
-    p.set_defaults(run=run_train)
-
-
-def add_generate_shapes(sub: argparse._SubParsersAction) -> None:
-    from core.train_args import add_generate_arguments, run_generate
-
-    p = sub.add_parser("generate-shapes", help="render the symbol dataset the bundled model was trained on")
-    add_generate_arguments(p)
-    p.set_defaults(run=run_generate)

@@ -74,15 +74,3 @@ def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
     add("--size", type=int, default=None, help="image side in pixels (default: the bundled model's, 96)")
     add("--format", dest="ext", choices=["jpg", "png"], default="jpg")
     add("--workers", type=int, default=1, help="processes drawing in parallel")
-
-
-def run_train(args: argparse.Namespace) -> int:
-    from core.cli_train import run_train as run
-
-    return run(args)
-
-
-def run_generate(args: argparse.Namespace) -> int:
-    from core.cli_train import run_generate as run
-
-    return run(args)
