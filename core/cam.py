@@ -247,17 +247,22 @@ def cam_layers(model: nn.Module, input_size: int = 64) -> list[str]:
     return [name for name in names.values() if calls.get(name) == [True]]
 
 
-def explainable_layers(arch: str, num_classes: int, input_size: int = 64) -> frozenset[str]:
-    """The names a CAM can use in ``arch``'s tree (:func:`cam_layers` plus groups such as ``stem``).
+def explainable_in(summary: Any) -> frozenset[str]:
+    """The rows of a ``core.summary`` tree a CAM can use, by :func:`cam_layers`' rule.
 
-    Measured on a model built on the ``meta`` device: shapes only, no weights, no memory, so
-    the architecture panel can ask for any architecture without loading one.
+    Read from the summary's own forward hooks (output shape, number of calls), so the
+    architecture panel knows which rows to grey out without a second forward pass: modules that
+    output one spatial feature map per pass, plus the groups (``stem``) that stand for one.
     """
-    from core.resnet import build_resnet
-
-    with torch.device("meta"):
-        model = build_resnet(arch, num_classes=num_classes)
-    names = set(cam_layers(model, input_size))
+    names = {
+        node.name
+        for _, node in summary.root.walk()
+        if node.name
+        and node.calls == 1
+        and node.output_shape is not None
+        and len(node.output_shape) == 4
+        and node.output_shape[2] * node.output_shape[3] > 1
+    }
     names |= {group for group, module in LAYER_ALIASES.items() if module in names}
     return frozenset(names)
 

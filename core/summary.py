@@ -37,6 +37,7 @@ class LayerNode:
     name: str
     type_name: str
     output_shape: tuple[int, ...] | None = None
+    calls: int = 0  # forward calls in one pass (a block's shared ReLU runs twice)
     own_params: int = 0
     own_macs: int = 0
     trainable_params: int = 0
@@ -116,10 +117,12 @@ def summarize(model: nn.Module, input_size: int | Sequence[int] = 224) -> ModelS
     input_shape = _as_input_shape(input_size)
     shapes: dict[str, tuple[int, ...]] = {}
     macs: dict[str, int] = {}
+    calls: dict[str, int] = {}
     names = {module: name for name, module in model.named_modules()}
 
     def hook(module: nn.Module, _inputs: tuple[Tensor, ...], output: Tensor) -> None:
         name = names[module]
+        calls[name] = calls.get(name, 0) + 1
         if isinstance(output, Tensor):
             shapes[name] = tuple(output.shape)  # a module called twice keeps its last shape
             macs[name] = macs.get(name, 0) + _macs(module, output)
@@ -138,7 +141,7 @@ def summarize(model: nn.Module, input_size: int | Sequence[int] = 224) -> ModelS
             handle.remove()
         model.train(was_training)
 
-    root = _build_node("", model, shapes, macs)
+    root = _build_node("", model, shapes, macs, calls)
     if _looks_like_resnet(model):
         root.children = _group_children(root.children, RESNET_GROUPS)
     _fill_totals(root)
@@ -146,20 +149,26 @@ def summarize(model: nn.Module, input_size: int | Sequence[int] = 224) -> ModelS
 
 
 def _build_node(
-    name: str, module: nn.Module, shapes: dict[str, tuple[int, ...]], macs: dict[str, int]
+    name: str,
+    module: nn.Module,
+    shapes: dict[str, tuple[int, ...]],
+    macs: dict[str, int],
+    calls: dict[str, int],
 ) -> LayerNode:
     own = list(module.parameters(recurse=False))
     node = LayerNode(
         name=name,
         type_name=type(module).__name__,
         output_shape=shapes.get(name),
+        calls=calls.get(name, 0),
         own_params=sum(p.numel() for p in own),
         trainable_params=sum(p.numel() for p in own if p.requires_grad),
         own_macs=macs.get(name, 0),
     )
     prefix = f"{name}." if name else ""
     node.children = [
-        _build_node(prefix + child_name, child, shapes, macs) for child_name, child in module.named_children()
+        _build_node(prefix + child_name, child, shapes, macs, calls)
+        for child_name, child in module.named_children()
     ]
     return node
 

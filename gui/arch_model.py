@@ -43,11 +43,12 @@ class ArchTreeModel(QAbstractItemModel):
         self._text: dict[int, tuple[str, ...]] = {}
         self.explainable: frozenset[str] | None = None  # None: not known (yet), nothing greyed
 
-    def set_summary(self, summary: Any, title: str = "") -> None:
-        """Show ``summary`` (or nothing for ``None``); ``title`` names the root row."""
+    def set_summary(self, summary: Any, title: str = "", explainable: frozenset[str] | None = None) -> None:
+        """Show ``summary`` (or nothing for ``None``); ``title`` names the root row; rows whose
+        names are not in ``explainable`` (``core.cam.explainable_in``) are greyed."""
         self.beginResetModel()
         self.summary, self.title = summary, title
-        self.explainable = None
+        self.explainable = explainable
         self._parent, self._text = {}, {}
         if summary is not None:
             self._index_tree(summary.root)
@@ -68,18 +69,6 @@ class ArchTreeModel(QAbstractItemModel):
                 f"{node.params:,}",
                 human_count(node.macs) if node.macs else "-",
             )
-
-    def set_explainable(self, names: frozenset[str] | None) -> None:
-        """The layer names Grad-CAM can use (``core.cam.explainable_layers``); other rows grey out."""
-        self.explainable = names
-        if self.summary is not None:
-            last = self.index(0, 0)
-            self._changed_below(last)
-
-    def _changed_below(self, parent: QModelIndex) -> None:
-        self.dataChanged.emit(parent, parent.siblingAtColumn(len(COLUMNS) - 1))
-        for row in range(self.rowCount(parent)):
-            self._changed_below(self.index(row, 0, parent))
 
     def is_explainable(self, node: Any) -> bool:
         """Whether a click on ``node`` can re-compute a CAM (``True`` while not known)."""

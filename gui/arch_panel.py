@@ -7,12 +7,11 @@ measured in a worker thread and remembered, so switching back is instant.
 
 from __future__ import annotations
 
-import contextlib
 import html
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -48,12 +47,6 @@ EXPLAIN = {
 }
 
 
-class _Relay(QObject):
-    """Carries a pool thread's answer to the panel (queued); the connection dies with the panel."""
-
-    done = Signal(object, object)  # ArchKey, frozenset of layer names or None
-
-
 class ArchitecturePanel(QWidget):
     _request = Signal(object)  # ArchKey, to the worker
     layerChosen = Signal(str)  # a selected row's module name ("layer2.0", "stem"), for Grad-CAM
@@ -65,15 +58,11 @@ class ArchitecturePanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.key: ArchKey | None = None  # what is asked for
         self.shown_key: ArchKey | None = None  # what the tree shows
-        self._cache: OrderedDict[ArchKey, Any] = OrderedDict()
+        # ArchKey -> (core.summary.ModelSummary, the layer names Grad-CAM can use)
+        self._cache: OrderedDict[ArchKey, tuple[Any, frozenset[str]]] = OrderedDict()
         self._worker: SummaryWorker | None = None
         self._thread = None
         self._closed = False
-        self._explainable_cache: dict[ArchKey, frozenset[str] | None] = {}
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay()  # no parent: outlives the panel while a measurement runs
-        self._relay.done.connect(self._on_explainable)
 
         self.header = QLabel(wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
@@ -109,7 +98,7 @@ class ArchitecturePanel(QWidget):
         self.key = key
         if key in self._cache:
             self._cache.move_to_end(key)
-            self._show(key, self._cache[key])
+            self._show(key, *self._cache[key])
             return
         self.header.setText(f"Measuring {_describe(key)}…")
         self.model.set_summary(None)  # never a tree under another network's name
@@ -131,17 +120,15 @@ class ArchitecturePanel(QWidget):
     def shutdown(self) -> None:
         """Wait for the summary being measured, if any; measure nothing more."""
         self._closed = True
-        self._pool.clear()
-        self._pool.waitForDone()
         if self._thread is not None:
             stop_thread(self._thread)
 
-    def _on_ready(self, key: ArchKey, summary: Any) -> None:
-        self._cache[key] = summary
+    def _on_ready(self, key: ArchKey, summary: Any, explainable: frozenset[str]) -> None:
+        self._cache[key] = (summary, explainable)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         if key == self.key:
-            self._show(key, summary)
+            self._show(key, summary, explainable)
 
     def _on_failed(self, key: ArchKey, message: str) -> None:
         if key == self.key:
@@ -149,11 +136,11 @@ class ArchitecturePanel(QWidget):
 
     # -- display ----------------------------------------------------------------------------
 
-    def _show(self, key: ArchKey, summary: Any) -> None:
+    def _show(self, key: ArchKey, summary: Any, explainable: frozenset[str]) -> None:
         from core.summary import human_count  # loaded with the summary
 
         root = summary.root
-        self.model.set_summary(summary, title=arch_label(key.arch))
+        self.model.set_summary(summary, title=arch_label(key.arch), explainable=explainable)
         self.shown_key = key
         self.header.setText(
             f"{_describe(key)}\n{root.params:,} parameters · {human_count(root.macs)}MACs "
@@ -162,32 +149,6 @@ class ArchitecturePanel(QWidget):
         self.tree.clearSelection()
         self.details.clear()
         self._search(self.search.text())  # the search kept applies to the new tree, whole
-        self._ask_explainable(key)
-
-    def _ask_explainable(self, key: ArchKey) -> None:
-        """Which rows Grad-CAM can use, measured off the GUI thread (a shapes-only model)."""
-        if key in self._explainable_cache:
-            self.model.set_explainable(self._explainable_cache[key])
-            return
-
-        relay = self._relay  # the thread holds the relay, never the panel
-
-        def measure() -> None:
-            try:
-                from core.cam import explainable_layers
-
-                names: frozenset[str] | None = explainable_layers(key.arch, key.num_classes, key.input_size)
-            except Exception:  # an architecture we cannot build: nothing is greyed, as before
-                names = None
-            with contextlib.suppress(RuntimeError):  # the relay's C++ side is gone: nobody to tell
-                relay.done.emit(key, names)
-
-        self._pool.start(measure)
-
-    def _on_explainable(self, key: ArchKey, names: frozenset[str] | None) -> None:
-        self._explainable_cache[key] = names
-        if key == self.shown_key:
-            self.model.set_explainable(names)
 
     def _expand_default(self) -> None:
         """The root open on its stages; stages open on their blocks when asked."""

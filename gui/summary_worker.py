@@ -22,7 +22,9 @@ class ArchKey:
 
 
 class SummaryWorker(QObject):
-    ready = Signal(object, object)  # ArchKey, core.summary.ModelSummary
+    # ArchKey, core.summary.ModelSummary, and the rows Grad-CAM can use (core.cam.explainable_in),
+    # worked out here from the summary so the GUI thread neither imports core.cam nor walks torch.
+    ready = Signal(object, object, object)
     failed = Signal(object, str)  # ArchKey, message
 
     def __init__(self) -> None:
@@ -36,10 +38,12 @@ class SummaryWorker(QObject):
         try:
             keep_triton_out()
             with HEAVY_IMPORTS:
+                from core.cam import explainable_in
                 from core.resnet import build_resnet
                 from core.summary import summarize
             summary = summarize(build_resnet(key.arch, num_classes=key.num_classes), key.input_size)
+            explainable = explainable_in(summary)
         except Exception as exc:
             self.failed.emit(key, describe(exc))
         else:
-            self.ready.emit(key, summary)
+            self.ready.emit(key, summary, explainable)

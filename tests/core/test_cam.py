@@ -334,3 +334,19 @@ def test_raw_map_path_is_the_clis_name_for_the_gui_too() -> None:
     assert raw_map_path(Path("out/Star-CAM.png")) == Path("out/Star-cam16.png")
     assert raw_map_path(Path("photo.png")) == Path("photo-cam16.png")
     assert raw_map_path("a/campus.png") == Path("a/campus-cam16.png")
+
+
+@pytest.mark.parametrize("arch", ["resnet18", "resnet50"])
+def test_the_summary_tells_the_same_layers_as_a_hooked_forward_pass(arch: str) -> None:
+    """The architecture panel greys rows from the summary (no second forward pass); its answer
+    must be the one cam_layers gets from a real pass, plus the stem group."""
+    from core.cam import cam_layers, explainable_in
+    from core.resnet import build_resnet
+    from core.summary import summarize
+
+    model = build_resnet(arch, num_classes=5)
+    expected = set(cam_layers(model, 64)) | {"stem"}
+    found = explainable_in(summarize(model, 64))
+    assert found == expected
+    assert {"layer4", "layer1.0", "conv1"} <= found
+    assert not {"fc", "avgpool", "layer1.0.relu", "head", ""} & found
