@@ -69,12 +69,14 @@ def child(launched: float, images: Path, settings: Path) -> None:
     window.show()
 
     gaps: list[float] = []
+    ends: list[float] = []  # when each gap ended, from the start of the run
     last = [0.0]
     probe = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PROBE_MS)
 
     def tick() -> None:
         now = time.perf_counter()
         gaps.append(now - last[0])
+        ends.append(now - started[0])
         last[0] = now
 
     probe.timeout.connect(tick)
@@ -100,6 +102,9 @@ def child(launched: float, images: Path, settings: Path) -> None:
         report["images"] = window.results.rowCount()
         report["longest_stall_ms"] = max(0.0, (max(gaps) * 1000 - PROBE_MS)) if gaps else 0.0
         report["p99_gap_ms"] = sorted(gaps)[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0
+        worst = max(range(len(gaps)), key=gaps.__getitem__) if gaps else 0
+        report["longest_stall_at_s"] = round(ends[worst] - gaps[worst], 3) if gaps else 0.0
+        report["stalls_over_50ms"] = sum(1 for gap in gaps if gap * 1000 - PROBE_MS > 50)
         report["ticks"] = len(gaps)
         rows = window.results
         report["errors"] = sum(1 for row in range(rows.rowCount()) if rows.result(row).error)

@@ -51,6 +51,11 @@ def create_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
     # the CPU those needed (a training run in the window took 42 s instead of 11 s). libgomp reads
     # this when torch is first imported, which is later, in a worker thread.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Qt calls into Python (a model's data(), a delegate, a slot) hundreds of times a frame, and
+    # each call takes the GIL anew. When a worker thread is running Python (torch modules'
+    # dispatch, decoding, training) each take can wait the whole switch interval (5 ms): frames of
+    # 100 ms and more. 1 ms bounds that wait; the workers' Python costs a little more switching.
+    sys.setswitchinterval(0.001)
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0], *argv])

@@ -92,12 +92,16 @@ class ArchTreeModel(QAbstractItemModel):
     # -- structure --------------------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if self.summary is None or not self.hasIndex(row, column, parent):
+        # Bounds checked here rather than by hasIndex(), which calls rowCount() and columnCount()
+        # back through Python: the views and the search proxy ask for every index of the tree.
+        if self.summary is None or row < 0 or not 0 <= column < len(COLUMNS):
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, self.summary.root)
-        node = parent.internalPointer().children[row]
-        return self.createIndex(row, column, node)
+            return self.createIndex(row, column, self.summary.root) if row == 0 else QModelIndex()
+        children = parent.internalPointer().children
+        if parent.column() != 0 or row >= len(children):
+            return QModelIndex()
+        return self.createIndex(row, column, children[row])
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if not index.isValid():

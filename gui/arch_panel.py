@@ -156,7 +156,9 @@ class ArchitecturePanel(QWidget):
         self.tree.expand(self.proxy.index(0, 0))
 
     def _search(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
+        if text.strip() or self.proxy.filterRegularExpression().pattern():
+            # Filtering walks the whole tree in Python: not for an empty search of an unfiltered tree.
+            self.proxy.setFilterFixedString(text.strip())
         if text.strip():
             self.tree.expandAll()
         else:
