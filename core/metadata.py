@@ -88,12 +88,15 @@ def read_safetensors_meta(path: Path) -> ModelMeta | None:
 
 
 def save_model(state_dict: dict[str, Any], meta: ModelMeta, path: Path, fp16: bool = False) -> Path:
-    """Write weights (+ metadata in the header) as safetensors and the JSON card beside them.
+    """Write weights (+ metadata in the header) as safetensors and the JSON card beside them,
+    each replaced atomically: a reader (or a crash) never sees half a model.
 
     ``fp16`` halves the file; floating tensors are cast back to float32 on load.
     """
     import torch
     from safetensors.torch import save_file
+
+    from core.export import replace_atomically
 
     tensors = {}
     for key, value in state_dict.items():
@@ -103,6 +106,7 @@ def save_model(state_dict: dict[str, Any], meta: ModelMeta, path: Path, fp16: bo
         tensors[key] = value
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path), metadata={METADATA_KEY: meta.to_json()})
-    card_path(path).write_text(meta.to_json() + "\n", encoding="utf-8")
+    text = meta.to_json()
+    replace_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata={METADATA_KEY: text}))
+    replace_atomically(card_path(path), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
     return path

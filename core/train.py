@@ -45,7 +45,7 @@ from torch import Tensor, nn
 from core.dataset import DatasetError, TrainingSet, scan_class_folder
 from core.errors import ImageDecodeError, ResLensError
 from core.images import MAX_ASPECT_RATIO, LimitAspect, build_transform, decode_for_model
-from core.metadata import IMAGENET_MEAN, IMAGENET_STD, METADATA_KEY, ModelMeta, card_path
+from core.metadata import IMAGENET_MEAN, IMAGENET_STD, ModelMeta, card_path, save_model
 from core.resnet import ARCHITECTURES, ResNet, build_resnet
 
 START_CHOICES = ("bundled", "imagenet-v1", "imagenet-v2", "scratch")
@@ -1135,7 +1135,7 @@ class _Run:
     def save(self, card: dict[str, Any]) -> Path:
         """Write the best weights and the card, each atomically (complete or absent)."""
         meta = replace(self.meta, card=card)
-        write_model(self.best.state or self.model.state_dict(), meta, self.out, fp16=self.config.fp16)
+        save_model(self.best.state or self.model.state_dict(), meta, self.out, fp16=self.config.fp16)
         return self.out
 
     def run(self, discard_on_stop: bool) -> TrainOutcome:
@@ -1156,25 +1156,6 @@ class _Run:
         card = self.card(evaluation, stopped, early)
         self.save(card)
         return TrainOutcome(self.out, card, evaluation, stopped)
-
-
-def write_model(state_dict: dict[str, Tensor], meta: ModelMeta, path: Path, fp16: bool = False) -> Path:
-    """Safetensors (metadata in the header) and the JSON card beside it, each replaced atomically."""
-    from safetensors.torch import save_file
-
-    from core.export import replace_atomically
-
-    tensors = {}
-    for key, value in state_dict.items():
-        value = value.detach().cpu().contiguous()
-        if fp16 and value.is_floating_point():
-            value = value.to(torch.float16)
-        tensors[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = meta.to_json()
-    replace_atomically(path, lambda tmp: save_file(tensors, str(tmp), metadata={METADATA_KEY: text}))
-    replace_atomically(card_path(path), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
-    return path
 
 
 def train_model(
