@@ -104,7 +104,10 @@ class MainWindow(QMainWindow):
         self.results_view.restore(self.settings.show_model_column, self.settings.any_label)
         self.models.attach_menu(self.model_menu, self.actions.model)
         self.my_models = MyModelsMenu(
-            self.model_menu, self, lambda path: self.models.choose_weights(str(path))
+            self.model_menu,
+            self,
+            lambda path: self.models.choose_weights(str(path)),
+            lambda: self.models.session.requested.weights,
         )
         self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
 

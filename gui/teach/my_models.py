@@ -20,11 +20,19 @@ from gui.teach.storage import model_store
 
 
 class MyModelsMenu(QObject):
-    """Adds "My Models" to ``menu``; ``use_model(path)`` makes a model the one in use."""
+    """Adds "My Models" to ``menu``; ``use_model(path)`` makes a model the one in use, and
+    ``asked_for()`` says which weights the person chose (a path or a source key), so renaming that
+    model follows it and deleting it is refused: a saved choice must never point at nothing."""
 
-    def __init__(self, menu: QMenu, window: QWidget, use_model: Callable[[Path], Any]) -> None:
+    def __init__(
+        self,
+        menu: QMenu,
+        window: QWidget,
+        use_model: Callable[[Path], Any],
+        asked_for: Callable[[], str] = lambda: "",
+    ) -> None:
         super().__init__(menu)
-        self.window, self.use_model = window, use_model
+        self.window, self.use_model, self.asked_for = window, use_model, asked_for
         self.menu = menu.addMenu(self.tr("My &Models"))
         self.menu.setToolTipsVisible(True)
         self.menu.aboutToShow.connect(self.rebuild)
@@ -52,9 +60,20 @@ class MyModelsMenu(QObject):
         )
         if not ok or not name.strip():
             return None
-        return self._try(lambda: model_store().rename(model.path, name))
+        in_use = self._in_use(model)
+        renamed = self._try(lambda: model_store().rename(model.path, name))
+        if renamed and in_use:
+            self.use_model(renamed)  # the choice, saved with the settings, follows the file
+        return renamed
 
     def delete(self, model: StoredModel) -> bool:
+        if self._in_use(model):
+            QMessageBox.information(
+                self.window,
+                self.tr("Delete Model"),
+                self.tr("{name} is the model in use. Choose another model first.").format(name=model.name),
+            )
+            return False
         answer = QMessageBox.question(
             self.window,
             self.tr("Delete Model"),
@@ -78,6 +97,10 @@ class MyModelsMenu(QObject):
         folder = model_store().folder
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _in_use(self, model: StoredModel) -> bool:
+        asked = self.asked_for()
+        return bool(asked) and Path(asked).resolve() == model.path.resolve()
 
     def _try(self, action: Callable[[], Any]) -> Any:
         try:

@@ -340,3 +340,36 @@ def test_my_models_menu_uses_renames_exports_and_deletes(
     assert store.list() == [] and exported.is_file()
     menus.menu.aboutToShow.emit()
     assert not menus.menu.actions()[0].isEnabled()  # "No models yet"
+
+
+def test_the_model_in_use_is_followed_when_renamed_and_kept_from_deletion(
+    qtbot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The saved choice names a file: renaming the model in use must move the choice with it,
+    and deleting it must be refused, or the next start would find nothing to load."""
+    from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+
+    from gui.teach.my_models import MyModelsMenu
+
+    store = ModelStore(data_dir / "models")
+    model = store.new_path("plants")
+    model.write_bytes(b"weights")
+    model.with_suffix(".json").write_text('{"classes": ["fern", "moss"]}')
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    chosen = [str(model)]
+    menus = MyModelsMenu(QMenu(parent), parent, lambda path: chosen.append(str(path)), lambda: chosen[-1])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("garden", True))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+
+    (stored,) = store.list()
+    renamed = menus.rename(stored)
+    assert renamed == data_dir / "models" / "garden.safetensors"
+    assert chosen[-1] == str(renamed)  # the choice follows the file
+    (stored,) = store.list()
+    assert menus.delete(stored) is False and renamed.is_file()
+    assert told and "model in use" in told[0]
+    chosen.append("bundled")  # another model chosen: now it may go
+    assert menus.delete(stored) is True and store.list() == []
