@@ -64,6 +64,8 @@ class ClassCard(QFrame):
         self.items: list[Path] = []  # files and folders, in the order given
         self.name_edit = QLineEdit(name, placeholderText=self.tr("Class name"))
         self.name_edit.textChanged.connect(self.changed)
+        # A name stays readable when the panel is narrow: the buttons give way, not the name.
+        self.name_edit.setMinimumWidth(self.name_edit.fontMetrics().horizontalAdvance("Class 00") + 12)
         self.count_label = QLabel(self.tr("Drop images or a folder here"))
         add = QPushButton(self.tr("Add Images…"))
         add.clicked.connect(self.pick_images)
