@@ -31,12 +31,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.shapes import BACKGROUNDS  # noqa: E402 - after the path set-up
+sys.path.insert(0, str(ROOT / "tools"))
+from calibrate_unknown import render_glyph  # noqa: E402 - after the path set-up
 
 TASKS = {
     "digits": "0123456789",
@@ -73,41 +74,10 @@ def split_families(families: dict[str, list[Path]]) -> tuple[list[str], list[str
     return [n for n in names if n not in held], held
 
 
-def _colour(rng: np.random.Generator) -> np.ndarray:
-    return rng.uniform(0.0, 1.0, 3).astype(np.float32)
-
-
 def render(text: str, font_path: Path, rng: np.random.Generator) -> Image.Image | None:
-    """One character: sized, turned a little, placed anywhere, on a plain or textured ground."""
-    scale = 3
-    font = ImageFont.truetype(str(font_path), int(rng.uniform(0.45, 0.8) * SIZE * scale))
-    canvas = Image.new("L", (SIZE * scale * 2, SIZE * scale * 2), 0)
-    ImageDraw.Draw(canvas).text((SIZE * scale, SIZE * scale), text, fill=255, font=font, anchor="mm")
-    canvas = canvas.rotate(rng.uniform(-12, 12), resample=Image.Resampling.BILINEAR)
-    box = canvas.getbbox()
-    if box is None:  # the font has no such glyph
-        return None
-    glyph = canvas.crop(box)
-    glyph = glyph.resize((max(1, glyph.width // scale), max(1, glyph.height // scale)), Image.Resampling.BOX)
-    glyph = glyph.crop((0, 0, min(glyph.width, SIZE), min(glyph.height, SIZE)))
-    mask = np.zeros((SIZE, SIZE), np.float32)
-    x = int(rng.integers(0, SIZE - glyph.width + 1))
-    y = int(rng.integers(0, SIZE - glyph.height + 1))
-    mask[y : y + glyph.height, x : x + glyph.width] = np.asarray(glyph, np.float32) / 255
-    if rng.random() < 0.4:
-        background = np.broadcast_to(_colour(rng), (SIZE, SIZE, 3)).copy()
-    else:
-        texture = BACKGROUNDS[int(rng.integers(len(BACKGROUNDS)))]
-        background = np.clip(texture(rng, SIZE), 0.0, 1.0).astype(np.float32)
-    luma = np.array([0.299, 0.587, 0.114], np.float32)
-    under = float(background.reshape(-1, 3).mean(axis=0) @ luma)
-    ink = _colour(rng)
-    for _ in range(50):
-        if abs(float(ink @ luma) - under) > 0.35:
-            break
-        ink = _colour(rng)
-    pixels = background * (1 - mask[..., None]) + ink * mask[..., None]
-    return Image.fromarray((np.clip(pixels, 0, 1) * 255 + 0.5).astype(np.uint8))
+    """One character: sized, turned a little, placed anywhere, on a plain or textured ground
+    (``tools/calibrate_unknown.py``'s renderer); ``None`` when the font lacks the character."""
+    return render_glyph(text, font_path, rng, height=(0.45, 0.8), turn=12, skip_missing=True)
 
 
 def write_split(root: Path, chars: str, fonts: list[Path], per_class: int, seed: int) -> None:

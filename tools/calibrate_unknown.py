@@ -66,15 +66,31 @@ def _background(rng: np.random.Generator) -> np.ndarray:
     return np.clip(texture(rng, SIZE), 0.0, 1.0).astype(np.float32)
 
 
-def render_glyph(text: str, font_path: Path, rng: np.random.Generator) -> Image.Image:
-    """One character in one font, sized, turned and placed at random on a plain or textured ground."""
+def render_glyph(
+    text: str,
+    font_path: Path,
+    rng: np.random.Generator,
+    *,
+    height: tuple[float, float] = (0.45, 0.85),
+    turn: float = 20,
+    skip_missing: bool = False,
+) -> Image.Image | None:
+    """One character in one font, sized (``height``: share of the picture), turned (up to
+    ``turn`` degrees) and placed at random on a plain or textured ground.
+
+    A font without the character draws nothing: with ``skip_missing`` that gives ``None`` (a
+    benchmark wants only real glyphs), else a blank ground (calibration keeps its count).
+    Also ``bench/teach.py``'s renderer, with its own sizes and turns.
+    """
     scale = 3
-    font = ImageFont.truetype(str(font_path), int(rng.uniform(0.45, 0.85) * SIZE * scale))
+    font = ImageFont.truetype(str(font_path), int(rng.uniform(*height) * SIZE * scale))
     canvas = Image.new("L", (SIZE * scale * 2, SIZE * scale * 2), 0)
     ImageDraw.Draw(canvas).text((SIZE * scale, SIZE * scale), text, fill=255, font=font, anchor="mm")
-    canvas = canvas.rotate(rng.uniform(-20, 20), resample=Image.Resampling.BILINEAR)
-    box = canvas.getbbox() or (0, 0, 1, 1)
-    glyph = canvas.crop(box)
+    canvas = canvas.rotate(rng.uniform(-turn, turn), resample=Image.Resampling.BILINEAR)
+    box = canvas.getbbox()
+    if box is None and skip_missing:
+        return None
+    glyph = canvas.crop(box or (0, 0, 1, 1))
     glyph = glyph.resize((max(1, glyph.width // scale), max(1, glyph.height // scale)), Image.Resampling.BOX)
     glyph = glyph.crop((0, 0, min(glyph.width, SIZE), min(glyph.height, SIZE)))
     mask = np.zeros((SIZE, SIZE), np.float32)
