@@ -135,6 +135,13 @@ class ResNet(nn.Module):
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
         self.fc = nn.Linear(512 * block.expansion, num_classes)
 
+        # A skeleton on the meta device (shape checks, loading with ``assign=True``) has no values
+        # to fill, and meta ``normal_`` would import torch's compiler stack (2 s, holding the GIL).
+        if not self.conv1.weight.is_meta:
+            self._init_weights(zero_init_residual)
+
+    def _init_weights(self, zero_init_residual: bool) -> None:
+        """He initialisation for convolutions, unit BatchNorm (as torchvision does)."""
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")

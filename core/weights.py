@@ -468,9 +468,12 @@ def _build_loaded(
 ) -> LoadedWeights:
     check_fits(state, arch, meta.num_classes, path.name if path else description)
     state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
-    model = build_resnet(arch, num_classes=meta.num_classes)
+    # A meta skeleton takes the loaded tensors as they are (assign=True): no random init to
+    # compute and throw away, no second copy of the weights.
+    with torch.device("meta"):
+        model = build_resnet(arch, num_classes=meta.num_classes)
     try:
-        model.load_state_dict(state, strict=True)
+        model.load_state_dict(state, strict=True, assign=True)
     except RuntimeError as exc:
         raise WeightsError(f"the weights do not fit {pretty_arch(arch)}: {_first_line(exc)}") from None
     model.eval().to(device)
