@@ -1,9 +1,13 @@
 """The architecture tree: a Qt item model over ``core.summary``'s ``LayerNode`` tree.
 
 The one top-level row is the network itself (with the totals); below it the stem, layer1..4
-and the head, then blocks, then layers. Only column 0 has children. The model never copies the
-tree: each index points at its node (``createIndex(row, column, node)``), and a node's parent
-and row come from a table built once per summary.
+and the head, then blocks, then layers. Only column 0 has children.
+
+It is a ``QStandardItemModel`` filled once per summary, not a Python ``QAbstractItemModel``:
+the view and the search proxy ask for thousands of indexes, parents and roles while the tree
+is laid out, and every answer from a Python model needs the GIL, which the inference thread
+holds between its torch calls. Filled items are answered in C++, so building the tree during a
+5,000-image run no longer stalls the window (issue 10's soak).
 """
 
 from __future__ import annotations
@@ -11,20 +15,13 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QGuiApplication, QPalette
-
-Index = QModelIndex | QPersistentModelIndex
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QGuiApplication, QPalette, QStandardItem, QStandardItemModel
 
 COLUMNS = ("Layer", "Type", "Output shape", "Params", "MACs")
 NUMERIC = (3, 4)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # shown and selectable, never edited
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class ArchRole(IntEnum):
@@ -34,41 +31,66 @@ class ArchRole(IntEnum):
     EXPLAINABLE = Qt.ItemDataRole.UserRole + 4  # whether Grad-CAM can use this row's layer
 
 
-class ArchTreeModel(QAbstractItemModel):
+class ArchTreeModel(QStandardItemModel):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
         self.summary: Any = None  # core.summary.ModelSummary
         self.title = ""
-        self._parent: dict[int, tuple[Any, int]] = {}  # id(node) -> (parent node or None, row)
-        self._text: dict[int, tuple[str, ...]] = {}
         self.explainable: frozenset[str] | None = None  # None: not known (yet), nothing greyed
+        self._grey = QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def set_summary(self, summary: Any, title: str = "", explainable: frozenset[str] | None = None) -> None:
         """Show ``summary`` (or nothing for ``None``); ``title`` names the root row; rows whose
         names are not in ``explainable`` (``core.cam.explainable_in``) are greyed."""
-        self.beginResetModel()
         self.summary, self.title = summary, title
         self.explainable = explainable
-        self._parent, self._text = {}, {}
-        if summary is not None:
-            self._index_tree(summary.root)
+        # Built detached, then handed over in one call: one reset for the views, not one
+        # insertion per row. The palette is read again: the theme may have changed since.
+        self._grey = QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        root = self._row(summary.root) if summary is not None else None
+        self.beginResetModel()
+        self.blockSignals(True)
+        self.removeRows(0, self.rowCount())
+        if root is not None:
+            self.appendRow(root)
+        self.blockSignals(False)
         self.endResetModel()
 
-    def _index_tree(self, root: Any) -> None:
+    def _row(self, node: Any) -> list[QStandardItem]:
+        """``node``'s row (one item per column), with its children's rows under column 0."""
         # core.summary imports torch; a summary exists only once it has been imported.
         from core.summary import format_shape, human_count
 
-        self._parent[id(root)] = (None, 0)
-        for _, node in root.walk():
-            for row, child in enumerate(node.children):
-                self._parent[id(child)] = (node, row)
-            self._text[id(node)] = (
-                self.title if node is root and self.title else node.short_name,
-                node.type_name,
-                format_shape(node.output_shape),
-                f"{node.params:,}",
-                human_count(node.macs) if node.macs else "-",
-            )
+        is_root = node is self.summary.root
+        texts = (
+            self.title if is_root and self.title else node.short_name,
+            node.type_name,
+            format_shape(node.output_shape),
+            f"{node.params:,}",
+            human_count(node.macs) if node.macs else "-",
+        )
+        explainable = self.is_explainable(node)
+        tooltip = node.name or self.title
+        if not explainable:
+            tooltip = f"{tooltip}\n{self.why_not_explainable(node)}"
+        items = []
+        for column, text in enumerate(texts):
+            item = QStandardItem(text)
+            item.setFlags(_FLAGS)
+            item.setData(node, ArchRole.NODE)
+            item.setData(explainable, ArchRole.EXPLAINABLE)
+            item.setToolTip(tooltip)
+            if column in NUMERIC:
+                item.setData((node.params, node.macs)[column - 3], ArchRole.SORT)
+                item.setTextAlignment(_RIGHT)
+            if not explainable:
+                item.setForeground(self._grey)
+            items.append(item)
+        items[0].setData(f"{node.name} {node.type_name}", ArchRole.SEARCH)
+        for child in node.children:
+            items[0].appendRow(self._row(child))
+        return items
 
     def is_explainable(self, node: Any) -> bool:
         """Whether a click on ``node`` can re-compute a CAM (``True`` while not known)."""
@@ -88,72 +110,6 @@ class ArchTreeModel(QAbstractItemModel):
         return QCoreApplication.translate("ArchTreeModel", "No heat-map at this row: {why}.").format(
             why=QCoreApplication.translate("ArchTreeModel", why)
         )
-
-    # -- structure --------------------------------------------------------------------------
-
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        # Bounds checked here rather than by hasIndex(), which calls rowCount() and columnCount()
-        # back through Python: the views and the search proxy ask for every index of the tree.
-        if self.summary is None or row < 0 or not 0 <= column < len(COLUMNS):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, self.summary.root) if row == 0 else QModelIndex()
-        children = parent.internalPointer().children
-        if parent.column() != 0 or row >= len(children):
-            return QModelIndex()
-        return self.createIndex(row, column, children[row])
-
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not index.isValid():
-            return QModelIndex()
-        parent, _ = self._parent[id(index.internalPointer())]
-        if parent is None:
-            return QModelIndex()
-        _, row = self._parent[id(parent)]
-        return self.createIndex(row, 0, parent)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if self.summary is None:
-            return 0
-        if not parent.isValid():
-            return 1
-        if parent.column() != 0:
-            return 0
-        return len(parent.internalPointer().children)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
-
-    # -- content ----------------------------------------------------------------------------
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        node = index.internalPointer()
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text[id(node)][column]
-        if role == ArchRole.NODE:
-            return node
-        if role == ArchRole.SEARCH:
-            return f"{node.name} {node.type_name}"
-        if role == ArchRole.SORT:
-            return (node.params, node.macs)[column - 3] if column in NUMERIC else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ArchRole.EXPLAINABLE:
-            return self.is_explainable(node)
-        if role == Qt.ItemDataRole.ForegroundRole and not self.is_explainable(node):
-            return QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            name = node.name or self.title
-            return name if self.is_explainable(node) else f"{name}\n{self.why_not_explainable(node)}"
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
 
 
 class ArchFilterProxy(QSortFilterProxyModel):

@@ -143,3 +143,13 @@ def test_rows_without_a_feature_map_are_greyed_and_not_offered_to_grad_cam(qtbot
     assert chosen == [] and "No heat-map" in panel.details.toPlainText()
     panel.tree.setCurrentIndex(_row(panel, "layer3"))
     assert chosen == ["layer3"]
+
+
+def test_tree_is_answered_by_qt_without_python_callbacks() -> None:
+    """The soak's stall (issue 10): a Python data()/index()/parent() needs the GIL for every one
+    of the thousands of questions a view asks while it lays out the tree, and the inference thread
+    holds it between torch calls. The tree must stay a filled QStandardItemModel."""
+    from PySide6.QtGui import QStandardItemModel
+
+    for name in ("data", "index", "parent", "rowCount", "columnCount", "flags", "hasChildren"):
+        assert getattr(ArchTreeModel, name) is getattr(QStandardItemModel, name), name
