@@ -11,7 +11,7 @@ import html
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -25,26 +25,64 @@ from PySide6.QtWidgets import (
 
 from core.architectures import pretty_arch as arch_label
 from gui.arch_model import ArchFilterProxy, ArchRole, ArchTreeModel
+from gui.i18n import arg
 from gui.summary_worker import ArchKey, SummaryWorker
 from gui.threads import start_in_thread, stop_thread
 
 CACHE_SIZE = 8
 
 # What each kind of node does, for the details pane (students of the architecture read this).
+# Marked for lupdate here, translated when shown (context "ArchitecturePanel").
 EXPLAIN = {
-    "ResNet": "The whole network: stem, four stages of residual blocks, then the classifier head.",
-    "Group": "A group of the network's top-level modules, as the ResNet paper's Table 1 reads.",
-    "Sequential": "A stage: residual blocks at one resolution; its first block may downsample.",
-    "BasicBlock": "Two 3×3 convolutions and a shortcut: out = relu(F(x) + shortcut(x)).",
-    "Bottleneck": "1×1 (reduce) → 3×3 → 1×1 (expand ×4) convolutions and a shortcut: "
-    "out = relu(F(x) + shortcut(x)).",
-    "Conv2d": "A convolution: learned filters slid over the feature map.",
-    "BatchNorm2d": "Normalises each channel, then scales and shifts it (2 parameters a channel).",
-    "ReLU": "max(0, x), element by element; no parameters.",
-    "MaxPool2d": "Keeps the largest value of each window, halving the resolution.",
-    "AdaptiveAvgPool2d": "Averages each channel over the whole map, for any input size.",
-    "Linear": "The classifier: one score (logit) per class.",
+    "ResNet": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel",
+        "The whole network: stem, four stages of residual blocks, then the classifier head.",
+    ),
+    "Group": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel",
+        "A group of the network's top-level modules, as the ResNet paper's Table 1 reads.",
+    ),
+    "Sequential": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel", "A stage: residual blocks at one resolution; its first block may downsample."
+    ),
+    "BasicBlock": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel",
+        "A residual block: two 3×3 convolutions and a shortcut, out = relu(F(x) + shortcut(x)); "
+        "the shortcut is the identity mapping unless the block downsamples.",
+    ),
+    "Bottleneck": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel",
+        "A bottleneck block: 1×1 (reduce) → 3×3 → 1×1 (expand ×4) convolutions and a shortcut, "
+        "out = relu(F(x) + shortcut(x)).",
+    ),
+    "Conv2d": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel", "A convolution: learned filters slid over the feature map."
+    ),
+    "BatchNorm2d": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel", "Normalises each channel, then scales and shifts it (2 parameters a channel)."
+    ),
+    "ReLU": QT_TRANSLATE_NOOP("ArchitecturePanel", "max(0, x), element by element; no parameters."),
+    "MaxPool2d": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel", "Keeps the largest value of each window, halving the resolution."
+    ),
+    "AdaptiveAvgPool2d": QT_TRANSLATE_NOOP(
+        "ArchitecturePanel",
+        "Global average pooling: averages each channel over the whole map, for any input size.",
+    ),
+    "Linear": QT_TRANSLATE_NOOP("ArchitecturePanel", "The classifier: one score (logit) per class."),
 }
+# A block's projection shortcut is a Sequential too, but not a stage.
+DOWNSAMPLE = QT_TRANSLATE_NOOP(
+    "ArchitecturePanel",
+    "Downsample: the projection shortcut, a strided 1×1 convolution and BatchNorm, so x matches "
+    "F(x) in size and channels where the block changes them.",
+)
+
+
+def describe_node(node: Any) -> str:
+    """What ``node`` does, in the interface's language ("" for a kind not described)."""
+    text = DOWNSAMPLE if node.short_name == "downsample" else EXPLAIN.get(node.type_name, "")
+    return QCoreApplication.translate("ArchitecturePanel", text) if text else ""
 
 
 class ArchitecturePanel(QWidget):
@@ -66,7 +104,9 @@ class ArchitecturePanel(QWidget):
 
         self.header = QLabel(wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.search = QLineEdit(placeholderText="Search layers (name or type)…", clearButtonEnabled=True)
+        self.search = QLineEdit(
+            placeholderText=self.tr("Search layers (name or type)…"), clearButtonEnabled=True
+        )
         self.search.textChanged.connect(self._search)
         self.tree = QTreeView(uniformRowHeights=True, alternatingRowColors=True)
         self.tree.setModel(self.proxy)
@@ -76,7 +116,7 @@ class ArchitecturePanel(QWidget):
         # The details follow the current row (the highlighted one), by mouse or keyboard.
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.details = QTextBrowser(openLinks=False)
-        self.details.setPlaceholderText("Select a layer to see its details.")
+        self.details.setPlaceholderText(self.tr("Select a layer to see its details."))
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tree)
@@ -100,7 +140,7 @@ class ArchitecturePanel(QWidget):
             self._cache.move_to_end(key)
             self._show(key, *self._cache[key])
             return
-        self.header.setText(f"Measuring {_describe(key)}…")
+        self.header.setText(arg(self.tr("Measuring %1…"), self._describe(key)))
         self.model.set_summary(None)  # never a tree under another network's name
         self.shown_key = None
         self.details.clear()
@@ -132,7 +172,7 @@ class ArchitecturePanel(QWidget):
 
     def _on_failed(self, key: ArchKey, message: str) -> None:
         if key == self.key:
-            self.header.setText(f"Could not measure {_describe(key)}: {message}")
+            self.header.setText(arg(self.tr("Could not measure %1: %2"), self._describe(key), message))
 
     # -- display ----------------------------------------------------------------------------
 
@@ -142,10 +182,13 @@ class ArchitecturePanel(QWidget):
         root = summary.root
         self.model.set_summary(summary, title=arch_label(key.arch), explainable=explainable)
         self.shown_key = key
-        self.header.setText(
-            f"{_describe(key)}\n{root.params:,} parameters · {human_count(root.macs)}MACs "
-            f"({human_count(root.flops)}FLOPs) per image"
+        totals = arg(
+            self.tr("%1 parameters · %2MACs (%3FLOPs) per image"),
+            f"{root.params:,}",
+            human_count(root.macs),
+            human_count(root.flops),
         )
+        self.header.setText(f"{self._describe(key)}\n{totals}")
         self.tree.clearSelection()
         self.details.clear()
         self._search(self.search.text())  # the search kept applies to the new tree, whole
@@ -177,26 +220,37 @@ class ArchitecturePanel(QWidget):
         root = self.model.summary.root
         share = node.params / root.params if root.params else 0.0
         rows = [
-            ("Name", node.name or arch_label(self.shown_key.arch if self.shown_key else "")),
-            ("Type", node.type_name),
-            ("Output shape", format_shape(node.output_shape)),
-            ("Parameters", f"{node.params:,} ({_share(share)} of the network)"),
-            ("Its own parameters", f"{node.own_params:,}"),
-            ("Trainable", f"{node.trainable_params:,}"),
-            ("MACs", f"{node.macs:,} ({human_count(node.macs)}, FLOPs = 2 × MACs)"),
-            ("Children", str(len(node.children))),
+            (self.tr("Name"), node.name or arch_label(self.shown_key.arch if self.shown_key else "")),
+            (self.tr("Type"), node.type_name),
+            (self.tr("Output shape"), format_shape(node.output_shape)),
+            (
+                self.tr("Parameters"),
+                arg(self.tr("%1 (%2 of the network)"), f"{node.params:,}", _share(share)),
+            ),
+            (self.tr("Its own parameters"), f"{node.own_params:,}"),
+            (self.tr("Trainable"), f"{node.trainable_params:,}"),
+            (
+                self.tr("MACs"),
+                arg(self.tr("%1 (%2, FLOPs = 2 × MACs)"), f"{node.macs:,}", human_count(node.macs)),
+            ),
+            (self.tr("Children"), str(len(node.children))),
         ]
         table = "".join(
             f"<tr><td style='padding-right:12px'><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>"
             for k, v in rows
         )
-        about = html.escape(EXPLAIN.get(node.type_name, ""))
+        about = html.escape(describe_node(node))
         cam = (
             ""
             if self.model.is_explainable(node)
             else f"<p><i>{html.escape(self.model.why_not_explainable(node))}</i></p>"
         )
         return f"<p>{about}</p>{cam}<table cellspacing='1'>{table}</table>"
+
+    def _describe(self, key: ArchKey) -> str:
+        """ "ResNet-18 · 12 classes · input 64×64": the network the tree is (or will be) of."""
+        classes = self.tr("%n class(es)", "", key.num_classes)
+        return arg(self.tr("%1 · %2 · input %3×%3"), arch_label(key.arch), classes, key.input_size)
 
     def root_text(self, column: int) -> str:
         """The root row's text in ``column`` ("" while nothing is shown)."""
@@ -210,7 +264,3 @@ def _share(share: float) -> str:
     if share < 0.0001:
         return "< 0.01 %"
     return f"{share * 100:.{1 if share >= 0.01 else 2}f} %"
-
-
-def _describe(key: ArchKey) -> str:
-    return f"{arch_label(key.arch)} · {key.num_classes} classes · input {key.input_size}×{key.input_size}"

@@ -77,6 +77,7 @@ def test_search_and_details(qtbot, window) -> None:
     )
     details = panel.details.toPlainText()
     assert "layer2.0.downsample" in details and "Parameters" in details and "Output shape" in details
+    assert "projection shortcut" in details and "A stage" not in details  # a Sequential, not a stage
 
     panel.search.clear()
     assert proxy.rowCount(proxy.index(0, 0)) == 6  # stem, layer1..4, head
