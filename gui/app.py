@@ -15,12 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from core import __version__
 from core.paths import asset
+from gui.i18n import arg
+from gui.language import CHINESE, install_translators, missing_font_message, ui_language
 from gui.lazy import keep_triton_out
+from gui.settings import Settings
 
 APP_NAME = "ResLens"
 CRASH_LOG = "crash.log"
@@ -108,20 +112,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test(argv)
     app, remaining = create_application(argv)
-    args = build_parser().parse_args(remaining)
+    args = build_parser().parse_args(remaining)  # the command line stays English (scripts read it)
+    settings = Settings()
+    language = ui_language(settings.language)
+    install_translators(app, language)  # before any widget: widgets translate as they are built
 
     from gui.main_window import MainWindow
 
     keep_triton_out()  # before torch: see gui.lazy (a segfault with Mesa's LLVM loaded)
     log, crashed = enable_crash_log()
-    window = MainWindow()
+    window = MainWindow(settings)
     window.show()
     if crashed:
-        window.message.show_message(
-            f"ResLens stopped unexpectedly last time. What it was doing is in {log}; "
+        text = QCoreApplication.translate(
+            "App",
+            "ResLens stopped unexpectedly last time. What it was doing is in %1; "
             "please attach that file to a bug report.",
-            "warning",
         )
+        window.message.show_message(arg(text, log), "warning")
+    font_missing = missing_font_message() if language == CHINESE else ""
+    if font_missing:
+        window.message.show_message(font_missing, "warning")
     if args.paths:
         window.queue_paths(args.paths)
     return app.exec()

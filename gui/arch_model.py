@@ -4,6 +4,11 @@ The one top-level row is the network itself (with the totals); below it the stem
 and the head, then blocks, then layers. Only column 0 has children. The model never copies the
 tree: each index points at its node (``createIndex(row, column, node)``), and a node's parent
 and row come from a table built once per summary.
+
+The Type column names each module by its kind in the interface language: in English the
+PyTorch class (``BasicBlock``, ``Conv2d``), in Chinese the term of the ResNet write-up with the
+class beside it (``基本残差块 (BasicBlock)``); a block's ``downsample`` and the stages
+(``layer1``..``layer4``, ``Sequential`` both) get their own names. The search box matches both.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractItemModel,
     QCoreApplication,
     QModelIndex,
@@ -21,10 +27,54 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication, QPalette
 
+from gui.i18n import arg
+
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Layer", "Type", "Output shape", "Params", "MACs")
+COLUMNS = (  # translated when shown
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Layer"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Type"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Output shape"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Params"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "MACs"),
+)
 NUMERIC = (3, 4)
+translate = QCoreApplication.translate
+
+# The Type column's text per module class (context "ArchType"): the source text is the class
+# name itself, so English shows it unchanged; a translation names the kind of module.
+TYPE_NAMES = {
+    "ResNet": QT_TRANSLATE_NOOP("ArchType", "ResNet"),
+    "Group": QT_TRANSLATE_NOOP("ArchType", "Group"),
+    "BasicBlock": QT_TRANSLATE_NOOP("ArchType", "BasicBlock"),
+    "Bottleneck": QT_TRANSLATE_NOOP("ArchType", "Bottleneck"),
+    "Conv2d": QT_TRANSLATE_NOOP("ArchType", "Conv2d"),
+    "BatchNorm2d": QT_TRANSLATE_NOOP("ArchType", "BatchNorm2d"),
+    "ReLU": QT_TRANSLATE_NOOP("ArchType", "ReLU"),
+    "MaxPool2d": QT_TRANSLATE_NOOP("ArchType", "MaxPool2d"),
+    "AdaptiveAvgPool2d": QT_TRANSLATE_NOOP("ArchType", "AdaptiveAvgPool2d"),
+    "Linear": QT_TRANSLATE_NOOP("ArchType", "Linear"),
+}
+# Module names whose role is more than their class (a Sequential is a stage or a shortcut).
+ROLE_NAMES = {
+    "downsample": QT_TRANSLATE_NOOP("ArchType", "Sequential (downsample)"),
+    "stem": QT_TRANSLATE_NOOP("ArchType", "Group (stem)"),
+    "head": QT_TRANSLATE_NOOP("ArchType", "Group (head)"),
+}
+STAGE_TYPE = QT_TRANSLATE_NOOP("ArchType", "Sequential (stage)")
+
+
+def type_text(node: Any) -> str:
+    """The Type column: ``node.type_name`` as the interface names that kind of module."""
+    short = node.name.rsplit(".", 1)[-1] if node.name else ""
+    role = ROLE_NAMES.get(short)
+    if role is None and node.type_name == "Sequential" and short.startswith("layer"):
+        role = STAGE_TYPE
+    if role is not None:
+        shown = translate("ArchType", role)
+        return node.type_name if shown == role else shown  # English: the class, as before
+    source = TYPE_NAMES.get(node.type_name)
+    return translate("ArchType", source) if source else node.type_name
 
 
 class ArchRole(IntEnum):
@@ -64,7 +114,7 @@ class ArchTreeModel(QAbstractItemModel):
                 self._parent[id(child)] = (node, row)
             self._text[id(node)] = (
                 self.title if node is root and self.title else node.short_name,
-                node.type_name,
+                type_text(node),
                 format_shape(node.output_shape),
                 f"{node.params:,}",
                 human_count(node.macs) if node.macs else "-",
@@ -78,16 +128,17 @@ class ArchTreeModel(QAbstractItemModel):
         """Why Grad-CAM cannot use ``node``: shown as its tooltip."""
         shape = node.output_shape
         if not node.name:
-            why = "choose a stage, block or layer of the network"
+            why = translate("ArchTreeModel", "choose a stage, block or layer of the network")
         elif shape is None or len(shape) != 4:
-            why = "its output is a vector, not a feature map"
+            why = translate("ArchTreeModel", "its output is a vector, not a feature map")
         elif shape[2] * shape[3] <= 1:
-            why = "its output is 1 × 1: no map left to show where"
+            why = translate("ArchTreeModel", "its output is 1 × 1: no map left to show where")
         else:
-            why = "it runs more than once per image (a block reuses it), so it has no single feature map"
-        return QCoreApplication.translate("ArchTreeModel", "No heat-map at this row: {why}.").format(
-            why=QCoreApplication.translate("ArchTreeModel", why)
-        )
+            why = translate(
+                "ArchTreeModel",
+                "it runs more than once per image (a block reuses it), so it has no single feature map",
+            )
+        return arg(translate("ArchTreeModel", "No heat-map at this row: %1."), why)
 
     # -- structure --------------------------------------------------------------------------
 
@@ -135,8 +186,8 @@ class ArchTreeModel(QAbstractItemModel):
             return self._text[id(node)][column]
         if role == ArchRole.NODE:
             return node
-        if role == ArchRole.SEARCH:
-            return f"{node.name} {node.type_name}"
+        if role == ArchRole.SEARCH:  # the class and the kind as shown: "Bottleneck" and "瓶颈块" both find it
+            return f"{node.name} {node.type_name} {self._text[id(node)][1]}"
         if role == ArchRole.SORT:
             return (node.params, node.macs)[column - 3] if column in NUMERIC else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
@@ -152,7 +203,7 @@ class ArchTreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+            return translate("ArchTreeModel", COLUMNS[section]) if 0 <= section < len(COLUMNS) else None
         return None
 
 
