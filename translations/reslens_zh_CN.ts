@@ -879,7 +879,7 @@
     <name>ModelController</name>
     <message>
         <source>%1 of %2 MB</source>
-        <translation>%1 / %2 MB</translation>
+        <translation>%1 MB（共 %2 MB）</translation>
     </message>
     <message>
         <source>Weights (*.safetensors *.pth *.pt);;All files (*)</source>
