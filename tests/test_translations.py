@@ -173,3 +173,30 @@ def test_merge_copies_finished_translations_only(tmp_path: Path) -> None:
     merged = dict(ut.messages(ET.parse(main)))
     assert merged[("A", "One", "")].findtext("translation") == "一"
     assert not ut.finished(merged[("A", "Two", "")])
+
+
+def test_the_bundle_keeps_the_translations_it_uses() -> None:
+    """build.spec: ours go to translations/, Qt's qtbase_zh_CN.qm stays, Qt's others go."""
+    tree = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
+    wanted = {"GTK_ONLY", "QT_TRANSLATIONS_KEPT", "_unwanted"}
+    nodes = [
+        n
+        for n in tree.body
+        if (isinstance(n, ast.FunctionDef) and n.name in wanted)
+        or (isinstance(n, ast.Assign | ast.AugAssign) and ast.unparse(n).split()[0] in wanted)
+    ]
+    namespace: dict = {"Path": Path}
+    exec(compile(ast.Module(body=nodes, type_ignores=[]), "build.spec", "exec"), namespace)
+    unwanted = namespace["_unwanted"]
+    assert not unwanted("PySide6/Qt/translations/qtbase_zh_CN.qm")
+    assert unwanted("PySide6/Qt/translations/qtbase_de.qm")
+    assert unwanted("PySide6/Qt/translations/qtdeclarative_zh_CN.qm")
+    assert not unwanted("translations/reslens_zh_CN.qm")
+    assert '(str(qm), "translations")' in (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert ut.MAIN_TS.with_suffix(".qm").is_file() and ut.ENGLISH_TS.with_suffix(".qm").is_file()
+
+
+def test_the_deb_recommends_a_cjk_font() -> None:
+    control = (ROOT / "packaging" / "linux" / "control.in").read_text(encoding="utf-8")
+    recommends = next(line for line in control.splitlines() if line.startswith("Recommends:"))
+    assert "fonts-noto-cjk" in recommends
