@@ -25,20 +25,6 @@ from tests.gui.conftest import make_settings, open_window, sample_files, wait_id
 
 ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u4e00-\u9fff]")
-ZH_SHAPES = {
-    "箭头",
-    "圆",
-    "新月",
-    "十字",
-    "心形",
-    "六边形",
-    "闪电",
-    "五边形",
-    "圆环",
-    "正方形",
-    "五角星",
-    "三角形",
-}
 
 
 @pytest.fixture
@@ -93,12 +79,13 @@ def test_results_show_chinese_class_names_and_exports_keep_the_canonical_ones(
     model = window.results
     shown = [model.index(row, Column.PREDICTIONS).data() for row in range(model.rowCount())]
     assert len(shown) == 4
-    assert all(any(name in text for name in ZH_SHAPES) for text in shown), shown
+    chinese_names = _bundled().categories_in(CHINESE)  # exactly checked in tests/core/test_bundled_model.py
+    assert all(any(name in text for name in chinese_names) for text in shown), shown
     assert model.headerData(Column.IMAGE, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == "图片"
     assert window.status.counts.text() == "4 张图片"
     # A filter typed in Chinese finds the rows whose top class is shown with that name.
     top = model.result(0).top.label
-    window.results_view.filter_edit.setText(dict(zip(_canonical(), _chinese(), strict=True))[top])
+    window.results_view.filter_edit.setText(dict(zip(_bundled().categories, chinese_names, strict=True))[top])
     assert window.results_view.proxy.rowCount() >= 1
     window.results_view.filter_edit.clear()
     exported = tmp_path / "out.json"
@@ -106,25 +93,17 @@ def test_results_show_chinese_class_names_and_exports_keep_the_canonical_ones(
     labels = {
         p["label"] for row in json.loads(exported.read_text(encoding="utf-8")) for p in row["predictions"]
     }
-    assert labels <= set(_canonical()), labels  # files read by scripts keep the canonical names
+    assert labels <= set(_bundled().categories), labels  # files read by scripts keep the canonical names
     card = model_card_html(window.model_info)
     assert "能识别什么" in card and "箭头" in card and "准确率" in card
     window.close()
 
 
-def _canonical() -> list[str]:
+def _bundled():
     from core.metadata import read_safetensors_meta
     from core.paths import models_dir
 
-    return list(read_safetensors_meta(models_dir() / "reslens-shapes-r18.safetensors").categories)
-
-
-def _chinese() -> list[str]:
-    from core.metadata import read_safetensors_meta
-    from core.paths import models_dir
-
-    meta = read_safetensors_meta(models_dir() / "reslens-shapes-r18.safetensors")
-    return list(meta.categories_in("zh_CN"))
+    return read_safetensors_meta(models_dir() / "reslens-shapes-r18.safetensors")
 
 
 def test_architecture_types_name_the_blocks_in_chinese(chinese: None) -> None:
