@@ -27,6 +27,10 @@ class ModelMeta:
     ``crop_size`` is the side of the square the network sees; images are first resized so the
     shorter side is ``resize_size``, then centre-cropped (torchvision's evaluation recipe).
     ``card`` holds the model card's free-form facts (training command, seed, accuracy...).
+    ``localized_categories`` holds second label sets, one per language (``{"zh_CN": ["箭头",
+    ...]}``), each in the order of ``categories``: the names a person reads in that language.
+    ``categories`` stay the canonical names (exports, the CLI, label files); a set exists only for
+    a model that ships one, so names are never made up for a model that has none.
     """
 
     arch: str
@@ -38,10 +42,17 @@ class ModelMeta:
     interpolation: str = "bilinear"
     name: str = ""
     card: dict[str, Any] = field(default_factory=dict)
+    localized_categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def num_classes(self) -> int:
         return len(self.categories)
+
+    def categories_in(self, language: str) -> tuple[str, ...]:
+        """The class names in ``language`` (``"zh_CN"``) when the model has that set, else the
+        canonical ones."""
+        names = self.localized_categories.get(language, ())
+        return names if len(names) == len(self.categories) else self.categories
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -53,6 +64,10 @@ class ModelMeta:
         for key in ("categories", "mean", "std"):
             if key in values:
                 values[key] = tuple(values[key])
+        if "localized_categories" in values:
+            values["localized_categories"] = {
+                language: tuple(names) for language, names in values["localized_categories"].items()
+            }
         return cls(**values)
 
     @classmethod

@@ -12,6 +12,7 @@ The limits (also in the README, "What ResLens refuses and why"):
 - metadata: ``arch`` one of ResNet-18..152; ``categories`` a non-empty list of strings;
   ``crop_size``/``resize_size`` whole numbers within :data:`SIZE_RANGE`; ``mean`` and ``std``
   three finite numbers each, ``std`` > 0; ``interpolation`` one of :data:`INTERPOLATIONS`;
+  ``localized_categories`` (optional) one list of text names per language, as long as ``categories``;
 - state dict: text keys, tensor values of a real number type (floating point, or integer
   counters such as ``num_batches_tracked``), dense, finite; a 2-D ``fc.weight`` with at least one
   class; and exactly the keys and shapes of the ResNet it claims to be.
@@ -91,7 +92,26 @@ def check_meta(data: Any, origin: str) -> ModelMeta:
     values["name"] = name if isinstance(name, str) else str(name)
     card = data.get("card", {})
     values["card"] = dict(card) if isinstance(card, Mapping) else {}
+    if "localized_categories" in data:
+        values["localized_categories"] = _label_sets(data["localized_categories"], len(categories), refuse)
     return ModelMeta(**values)
+
+
+def _label_sets(value: Any, count: int, refuse) -> dict[str, tuple[str, ...]]:
+    """Second label sets (``{"zh_CN": [...]}``): per language, one text name per class, in order."""
+    if not isinstance(value, Mapping):
+        raise refuse(f"has localized_categories = {_short(value)}; expected an object of label lists")
+    sets: dict[str, tuple[str, ...]] = {}
+    for language, names in value.items():
+        if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+            raise refuse(f"has localized_categories[{_short(language)}] that is not a list of names")
+        if len(names) != count:
+            raise refuse(
+                f"has {len(names)} class names in localized_categories[{_short(language)}] "
+                f"for {count} classes"
+            )
+        sets[str(language)] = tuple(names)
+    return sets
 
 
 def _three_numbers(value: Any, key: str, positive: bool, refuse) -> tuple[float, float, float]:

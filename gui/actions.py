@@ -18,9 +18,12 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMenuBar
 from core.architectures import ARCH_NAMES, pretty_arch
 from core.backends import BACKEND_LABELS
 from core.paths import asset
-from core.sources import AUTO_DEVICE, weight_sources
+from core.sources import AUTO_DEVICE, DEFAULT, weight_sources
+from gui.i18n import arg
+from gui.language import CHOICES, language_name
 
 SP = QStyle.StandardPixmap
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
 
 
@@ -37,6 +40,7 @@ class Handler(Protocol):
     def show_sketch(self) -> None: ...
     def show_teach(self) -> None: ...
     def show_about(self) -> None: ...
+    def choose_language(self, choice: str) -> None: ...
 
 
 class InputHandler(Protocol):
@@ -133,6 +137,7 @@ class ViewActions:
     model_column: QAction
     sketch: QAction
     thumbnail_cams: QAction
+    languages: QActionGroup  # View ▸ Language: System, English, 简体中文 (gui.language.CHOICES)
 
 
 @dataclass
@@ -162,70 +167,72 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
     file = FileActions(
         open_images=new_action(
             parent,
-            "&Open Images…",
+            translate("Actions", "&Open Images…"),
             slot=inputs.open_images,
             shortcut=QKeySequence.StandardKey.Open,
             icon=action_icon("open-images", SP.SP_DialogOpenButton),
-            short="Open",
-            tip="Classify image files",
+            short=translate("Actions", "Open"),
+            tip=translate("Actions", "Classify image files"),
         ),
         open_folder=new_action(
             parent,
-            "Open &Folder…",
+            translate("Actions", "Open &Folder…"),
             slot=inputs.open_folder,
             shortcut="Ctrl+Shift+O",
             icon=action_icon("open-folder", SP.SP_DirOpenIcon),
-            short="Folder",
-            tip="Classify every image in a folder and its sub-folders",
+            short=translate("Actions", "Folder"),
+            tip=translate("Actions", "Classify every image in a folder and its sub-folders"),
         ),
         open_samples=new_action(
             parent,
-            "Try the &Sample Images",
+            translate("Actions", "Try the &Sample Images"),
             slot=inputs.open_samples,
             icon=action_icon("samples", SP.SP_FileDialogContentsView),
-            short="Samples",
-            tip="Classify the sample images that come with ResLens",
+            short=translate("Actions", "Samples"),
+            tip=translate("Actions", "Classify the sample images that come with ResLens"),
         ),
         paste=new_action(
             parent,
-            "&Paste",
+            translate("Actions", "&Paste"),
             slot=inputs.paste,
             shortcut=QKeySequence.StandardKey.Paste,
             icon=action_icon("paste", SP.SP_FileLinkIcon),
-            short="Paste",
-            tip="Classify the image, files or file paths on the clipboard",
+            short=translate("Actions", "Paste"),
+            tip=translate("Actions", "Classify the image, files or file paths on the clipboard"),
         ),
         export=new_action(
             parent,
-            "&Export Results…",
+            translate("Actions", "&Export Results…"),
             slot=w.export_results,
             shortcut="Ctrl+E",
             icon=action_icon("export", SP.SP_DialogSaveButton),
-            short="Export",
-            tip="Save the results shown as CSV or JSON",
+            short=translate("Actions", "Export"),
+            tip=translate("Actions", "Save the results shown as CSV or JSON"),
             enabled=False,
         ),
         clear=new_action(
             parent,
-            "&Clear Results",
+            translate("Actions", "&Clear Results"),
             slot=w.clear_results,
             shortcut="Ctrl+Shift+Backspace",
             icon=action_icon("clear", SP.SP_DialogResetButton),
-            short="Clear",
-            tip="Remove all results",
+            short=translate("Actions", "Clear"),
+            tip=translate("Actions", "Remove all results"),
             enabled=False,
         ),
         cancel=new_action(
             parent,
-            "C&ancel",
+            translate("Actions", "C&ancel"),
             slot=w.cancel_run,
             shortcut="Esc",
             icon=action_icon("cancel", SP.SP_BrowserStop),
-            short="Cancel",
-            tip="Stop classifying after the current batch",
+            short=translate("Actions", "Cancel"),
+            tip=translate("Actions", "Stop classifying after the current batch"),
             enabled=False,
         ),
-        quit=new_action(parent, "&Quit", slot=w.close, shortcut=QKeySequence.StandardKey.Quit),
+        quit=new_action(
+            parent, translate("Actions", "&Quit"), slot=w.close, shortcut=QKeySequence.StandardKey.Quit
+        ),
     )
     archs = QActionGroup(parent, exclusive=True)
     archs.triggered.connect(lambda a: models.choose_arch(a.data()))
@@ -238,24 +245,32 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             data=arch,
             group=archs,
             shortcut=f"Ctrl+{number}",
-            tip=f"Use a {label}",
+            tip=arg(translate("Actions", "Use a %1"), label),
         )
     weights = QActionGroup(parent, exclusive=True)
     weights.triggered.connect(lambda a: models.choose_weights(a.data()))
     for entry in weight_sources():
-        tip = f"{entry.classes} classes, {entry.crop}×{entry.crop} input" + (
-            "; downloaded from torchvision once" if entry.downloads else ""
+        tip = (
+            translate("Actions", "%1 classes, %2×%2 input; downloaded from torchvision once")
+            if entry.downloads
+            else translate("Actions", "%1 classes, %2×%2 input")
         )
-        new_action(parent, entry.label, checkable=True, data=entry.key, group=weights, tip=tip)
+        tip = arg(tip, entry.classes, entry.crop)
+        label = (
+            arg(translate("Actions", "Bundled model (%1 shapes)"), entry.classes)
+            if entry.key == DEFAULT
+            else entry.label
+        )
+        new_action(parent, label, checkable=True, data=entry.key, group=weights, tip=tip)
     devices = QActionGroup(parent, exclusive=True)
     devices.triggered.connect(lambda a: models.choose_device(a.data()))
     new_action(
         parent,
-        "&Auto",
+        translate("Actions", "&Auto"),
         checkable=True,
         data=AUTO_DEVICE,
         group=devices,
-        tip="The fastest device found (CUDA, then MPS, then the CPU)",
+        tip=translate("Actions", "The fastest device found (CUDA, then MPS, then the CPU)"),
     )
     model = ModelActions(
         backends=backend_actions(parent, models),
@@ -263,88 +278,108 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
         weights=weights,
         load_weights=new_action(
             parent,
-            "Load &Weights…",
+            translate("Actions", "Load &Weights…"),
             slot=models.load_weights_file,
             shortcut="Ctrl+Shift+W",
-            tip="Use weights from a .pth, .pt or .safetensors file",
+            tip=translate("Actions", "Use weights from a .pth, .pt or .safetensors file"),
         ),
         load_labels=new_action(
             parent,
-            "Load &Labels…",
+            translate("Actions", "Load &Labels…"),
             slot=models.load_labels_file,
-            tip="Name the classes from a text file (one label per line)",
+            tip=translate("Actions", "Name the classes from a text file (one label per line)"),
         ),
         download=new_action(
             parent,
-            "&Download ImageNet Weights",
+            translate("Actions", "&Download ImageNet Weights"),
             slot=models.download,
             icon=action_icon("download", SP.SP_ArrowDown),
-            short="Download",
-            tip="Download torchvision's ImageNet weights for the chosen architecture",
+            short=translate("Actions", "Download"),
+            tip=translate("Actions", "Download torchvision's ImageNet weights for the chosen architecture"),
         ),
         devices=devices,
         model_card=new_action(
             parent,
-            "&Model Card",
+            translate("Actions", "&Model Card"),
             slot=w.show_model_card,
             shortcut="Ctrl+I",
             enabled=False,
-            tip="What the loaded model knows and how it was made",
+            tip=translate("Actions", "What the loaded model knows and how it was made"),
         ),
         train=new_action(
             parent,
-            parent.tr("&Train New Model…"),
+            translate("Actions", "&Train New Model…"),
             slot=w.show_teach,
             shortcut="Ctrl+T",
-            tip=parent.tr("Teach ResLens your own classes from a few images each"),
+            tip=translate("Actions", "Teach ResLens your own classes from a few images each"),
         ),
     )
     model_column = new_action(
         parent,
-        "&Model Column",
+        translate("Actions", "&Model Column"),
         checkable=True,
-        tip="Show which model classified each image (name and weights hash)",
+        tip=translate("Actions", "Show which model classified each image (name and weights hash)"),
     )
     model_column.toggled.connect(w.toggle_model_column)
     help_ = HelpActions(
-        about=new_action(parent, "&About ResLens", slot=w.show_about, tip="Versions and licence")
+        about=new_action(
+            parent,
+            translate("Actions", "&About ResLens"),
+            slot=w.show_about,
+            tip=translate("Actions", "Versions and licence"),
+        )
     )
     sketch = new_action(
         parent,
-        "&Sketch…",
+        translate("Actions", "&Sketch…"),
         slot=w.show_sketch,
         shortcut="Ctrl+K",
-        tip="Draw a shape and watch the model classify it as you draw",
+        tip=translate("Actions", "Draw a shape and watch the model classify it as you draw"),
     )
     thumbnail_cams = new_action(
         parent,
-        "Show &Heat-maps on Thumbnails",
+        translate("Actions", "Show &Heat-maps on Thumbnails"),
         checkable=True,
-        tip="Lay each result's top-1 Grad-CAM over its thumbnail (computed for the rows in view)",
+        tip=translate(
+            "Actions", "Lay each result's top-1 Grad-CAM over its thumbnail (computed for the rows in view)"
+        ),
     )
     thumbnail_cams.toggled.connect(w.toggle_thumbnail_cams)
-    view = ViewActions(model_column, sketch, thumbnail_cams)
+    view = ViewActions(model_column, sketch, thumbnail_cams, language_actions(parent, w))
     return Actions(file=file, model=model, view=view, help=help_)
 
 
 def backend_actions(parent: QWidget, models: ModelHandler) -> QActionGroup:
     """Device ▸ Backend: what runs the forward pass; Grad-CAM always uses the torch model."""
-    tr = QCoreApplication.translate
     tips = {
-        "torch": tr("Actions", "PyTorch runs the model (the default)"),
-        "onnx": tr("Actions", "ONNX Runtime runs the model in fp32: faster on most CPUs"),
-        "onnx-int8": tr(
+        "torch": translate("Actions", "PyTorch runs the model (the default)"),
+        "onnx": translate("Actions", "ONNX Runtime runs the model in fp32: faster on most CPUs"),
+        "onnx-int8": translate(
             "Actions",
             "ONNX Runtime runs an int8 model, about twice as fast on a CPU; it is checked against "
             "fp32 once and refused below 98 % agreement",
         ),
     }
-    cam = tr("Actions", "Grad-CAM heat maps always use the PyTorch model.")
+    cam = translate("Actions", "Grad-CAM heat maps always use the PyTorch model.")
     group = QActionGroup(parent, exclusive=True)
     group.triggered.connect(lambda a: models.choose_backend(a.data()))
     for key, label in BACKEND_LABELS.items():
-        tip = tips[key] if key == "torch" else f"{tips[key]}. {cam}"
-        new_action(parent, tr("Actions", label), checkable=True, data=key, group=group, tip=tip)
+        tip = tips[key] if key == "torch" else arg(translate("Actions", "%1. %2"), tips[key], cam)
+        new_action(parent, label, checkable=True, data=key, group=group, tip=tip)
+    return group
+
+
+def language_actions(parent: QWidget, w: Handler) -> QActionGroup:
+    """View ▸ Language: each language named in itself; the choice is saved and used at the next start."""
+    group = QActionGroup(parent, exclusive=True)
+    group.triggered.connect(lambda a: w.choose_language(a.data()))
+    tips = {
+        CHOICES[0]: translate("Actions", "Follow the language of the system"),
+        CHOICES[1]: translate("Actions", "Show ResLens in English"),
+        CHOICES[2]: translate("Actions", "Show ResLens in Simplified Chinese"),
+    }
+    for choice in CHOICES:
+        new_action(parent, language_name(choice), checkable=True, data=choice, group=group, tip=tips[choice])
     return group
 
 
@@ -364,7 +399,7 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     """Lay out the menu bar; returns the Model menu (recent files join it) and the Device menu
     (its entries come once the devices are known)."""
     f, m = actions.file, actions.model
-    file_menu = bar.addMenu("&File")
+    file_menu = bar.addMenu(translate("Actions", "&File"))
     _add(
         file_menu,
         f.open_images,
@@ -379,21 +414,23 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
         None,
         f.quit,
     )
-    model_menu = bar.addMenu("&Model")
-    model_menu.addSection("Architecture")
+    model_menu = bar.addMenu(translate("Actions", "&Model"))
+    model_menu.addSection(translate("Actions", "Architecture"))
     _add(model_menu, *m.archs.actions())
-    model_menu.addSection("Weights")
+    model_menu.addSection(translate("Actions", "Weights"))
     _add(model_menu, *m.weights.actions(), m.load_weights, m.load_labels, None, m.download)
     _add(model_menu, None, m.train)  # My Models follows (gui.teach.my_models)
-    device_menu = bar.addMenu("&Device")
-    device_menu.addSection(QCoreApplication.translate("Actions", "Backend"))
+    device_menu = bar.addMenu(translate("Actions", "&Device"))
+    device_menu.addSection(translate("Actions", "Backend"))
     _add(device_menu, *m.backends.actions())
-    device_menu.addSection(QCoreApplication.translate("Actions", "Device"))
+    device_menu.addSection(translate("Actions", "Device"))
     _add(device_menu, *m.devices.actions())
-    view_menu = bar.addMenu("&View")
+    view_menu = bar.addMenu(translate("Actions", "&View"))
     view = actions.view
-    _add(view_menu, panel_toggle, view.model_column, view.thumbnail_cams, None, view.sketch)
-    help_menu = bar.addMenu("&Help")
+    _add(view_menu, panel_toggle, view.model_column, view.thumbnail_cams, None, view.sketch, None)
+    language_menu = view_menu.addMenu(translate("Actions", "&Language"))
+    _add(language_menu, *view.languages.actions())
+    help_menu = bar.addMenu(translate("Actions", "&Help"))
     _add(help_menu, m.model_card, actions.help.about)
     return model_menu, device_menu
 
@@ -417,24 +454,26 @@ def set_recent_weights(menu: QMenu, actions: ModelActions, paths: Sequence[str])
 def architecture_toggle(dock: QDockWidget) -> QAction:
     return dock_toggle(
         dock,
-        text="&Architecture Panel",
-        short="Architecture",
+        text=translate("Actions", "&Architecture Panel"),
+        short=translate("Actions", "Architecture"),
         shortcut="Ctrl+Shift+A",
-        tip="Show the layers of the network",
+        tip=translate("Actions", "Show the layers of the network"),
         icon=action_icon("architecture", SP.SP_FileDialogListView),
     )
 
 
 def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget, threshold: QWidget) -> QToolBar:
-    bar = QToolBar("Main", objectName="main-toolbar", movable=False)
+    bar = QToolBar(translate("Actions", "Main"), objectName="main-toolbar", movable=False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     f = actions.file
     _add(bar, f.open_images, f.open_folder, f.paste, None, f.export, f.clear, None, panel_toggle)
-    top_k.setToolTip("How many of the most likely classes to show for the images classified next")
+    top_k.setToolTip(
+        translate("Actions", "How many of the most likely classes to show for the images classified next")
+    )
     bar.addSeparator()
-    bar.addWidget(QLabel(" Top-k: "))
+    bar.addWidget(QLabel(translate("Actions", " Top-k: ")))
     bar.addWidget(top_k)
-    bar.addWidget(QLabel(bar.tr(" Unknown below: ")))
+    bar.addWidget(QLabel(translate("Actions", " Unknown below: ")))
     bar.addWidget(threshold)
     return bar
 
@@ -453,7 +492,7 @@ def set_devices(menu: QMenu, group: QActionGroup, devices: Sequence[Any], chosen
             checkable=True,
             data=device.key,
             group=group,
-            tip=f"Run the model on {device.key}",
+            tip=arg(translate("Actions", "Run the model on %1"), device.key),
         )
         menu.addAction(action)
     check(group, chosen)

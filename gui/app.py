@@ -13,14 +13,21 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from core import __version__
 from core.paths import asset
+from gui.i18n import arg
+from gui.language import CHINESE, install_translators, missing_font_message, ui_language
 from gui.lazy import keep_triton_out
+from gui.settings import Settings
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 APP_NAME = "ResLens"
 CRASH_LOG = "crash.log"
@@ -101,6 +108,22 @@ def enable_crash_log(folder: Path | None = None) -> tuple[Path, bool]:
     return path, crashed
 
 
+def open_main_window(app: QApplication, settings: Settings | None = None) -> MainWindow:
+    """The main window in the language chosen (View ▸ Language) or the system's: the translators
+    go in first, since every widget translates its strings as it is built. A Chinese interface
+    without a font for Chinese says what to install."""
+    from gui.main_window import MainWindow
+
+    settings = settings if settings is not None else Settings()
+    language = ui_language(settings.language)
+    install_translators(app, language)
+    window = MainWindow(settings)
+    font_missing = missing_font_message() if language == CHINESE else ""
+    if font_missing:
+        window.message.show_message(font_missing, "warning")
+    return window
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--self-test" in argv:  # before any QApplication: the self-test picks its own platform
@@ -108,20 +131,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test(argv)
     app, remaining = create_application(argv)
-    args = build_parser().parse_args(remaining)
-
-    from gui.main_window import MainWindow
-
+    args = build_parser().parse_args(remaining)  # the command line stays English (scripts read it)
     keep_triton_out()  # before torch: see gui.lazy (a segfault with Mesa's LLVM loaded)
     log, crashed = enable_crash_log()
-    window = MainWindow()
+    window = open_main_window(app)
     window.show()
     if crashed:
-        window.message.show_message(
-            f"ResLens stopped unexpectedly last time. What it was doing is in {log}; "
+        text = QCoreApplication.translate(
+            "App",
+            "ResLens stopped unexpectedly last time. What it was doing is in %1; "
             "please attach that file to a bug report.",
-            "warning",
         )
+        window.message.show_message(arg(text, log), "warning")
     if args.paths:
         window.queue_paths(args.paths)
     return app.exec()

@@ -8,6 +8,11 @@ the view and the search proxy ask for thousands of indexes, parents and roles wh
 is laid out, and every answer from a Python model needs the GIL, which the inference thread
 holds between its torch calls. Filled items are answered in C++, so building the tree during a
 5,000-image run no longer stalls the window (issue 10's soak).
+
+The Type column names each module by its kind in the interface language: in English the
+PyTorch class (``BasicBlock``, ``Conv2d``), in Chinese the term of the ResNet write-up with the
+class beside it (``基本残差块 (BasicBlock)``); a block's ``downsample`` and the stages
+(``layer1``..``layer4``, ``Sequential`` both) get their own names. The search box matches both.
 """
 
 from __future__ import annotations
@@ -15,13 +20,57 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QGuiApplication, QPalette, QStandardItem, QStandardItemModel
 
-COLUMNS = ("Layer", "Type", "Output shape", "Params", "MACs")
+from gui.i18n import arg
+
+COLUMNS = (  # translated when shown
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Layer"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Type"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Output shape"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "Params"),
+    QT_TRANSLATE_NOOP("ArchTreeModel", "MACs"),
+)
 NUMERIC = (3, 4)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # shown and selectable, never edited
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+translate = QCoreApplication.translate
+
+# The Type column's text per module class (context "ArchType"): the source text is the class
+# name itself, so English shows it unchanged; a translation names the kind of module.
+TYPE_NAMES = {
+    "ResNet": QT_TRANSLATE_NOOP("ArchType", "ResNet"),
+    "Group": QT_TRANSLATE_NOOP("ArchType", "Group"),
+    "BasicBlock": QT_TRANSLATE_NOOP("ArchType", "BasicBlock"),
+    "Bottleneck": QT_TRANSLATE_NOOP("ArchType", "Bottleneck"),
+    "Conv2d": QT_TRANSLATE_NOOP("ArchType", "Conv2d"),
+    "BatchNorm2d": QT_TRANSLATE_NOOP("ArchType", "BatchNorm2d"),
+    "ReLU": QT_TRANSLATE_NOOP("ArchType", "ReLU"),
+    "MaxPool2d": QT_TRANSLATE_NOOP("ArchType", "MaxPool2d"),
+    "AdaptiveAvgPool2d": QT_TRANSLATE_NOOP("ArchType", "AdaptiveAvgPool2d"),
+    "Linear": QT_TRANSLATE_NOOP("ArchType", "Linear"),
+}
+# Module names whose role is more than their class (a Sequential is a stage or a shortcut).
+ROLE_NAMES = {
+    "downsample": QT_TRANSLATE_NOOP("ArchType", "Sequential (downsample)"),
+    "stem": QT_TRANSLATE_NOOP("ArchType", "Group (stem)"),
+    "head": QT_TRANSLATE_NOOP("ArchType", "Group (head)"),
+}
+STAGE_TYPE = QT_TRANSLATE_NOOP("ArchType", "Sequential (stage)")
+
+
+def type_text(node: Any) -> str:
+    """The Type column: ``node.type_name`` as the interface names that kind of module."""
+    short = node.name.rsplit(".", 1)[-1] if node.name else ""
+    role = ROLE_NAMES.get(short)
+    if role is None and node.type_name == "Sequential" and short.startswith("layer"):
+        role = STAGE_TYPE
+    if role is not None:
+        shown = translate("ArchType", role)
+        return node.type_name if shown == role else shown  # English: the class, as before
+    source = TYPE_NAMES.get(node.type_name)
+    return translate("ArchType", source) if source else node.type_name
 
 
 class ArchRole(IntEnum):
@@ -34,7 +83,7 @@ class ArchRole(IntEnum):
 class ArchTreeModel(QStandardItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self.setHorizontalHeaderLabels([translate("ArchTreeModel", c) for c in COLUMNS])
         self.summary: Any = None  # core.summary.ModelSummary
         self.title = ""
         self.explainable: frozenset[str] | None = None  # None: not known (yet), nothing greyed
@@ -65,7 +114,7 @@ class ArchTreeModel(QStandardItemModel):
         is_root = node is self.summary.root
         texts = (
             self.title if is_root and self.title else node.short_name,
-            node.type_name,
+            type_text(node),
             format_shape(node.output_shape),
             f"{node.params:,}",
             human_count(node.macs) if node.macs else "-",
@@ -87,7 +136,8 @@ class ArchTreeModel(QStandardItemModel):
             if not explainable:
                 item.setForeground(self._grey)
             items.append(item)
-        items[0].setData(f"{node.name} {node.type_name}", ArchRole.SEARCH)
+        # The class and the kind as shown: "Bottleneck" and "瓶颈块" both find it.
+        items[0].setData(f"{node.name} {node.type_name} {texts[1]}", ArchRole.SEARCH)
         for child in node.children:
             items[0].appendRow(self._row(child))
         return items
@@ -100,16 +150,17 @@ class ArchTreeModel(QStandardItemModel):
         """Why Grad-CAM cannot use ``node``: shown as its tooltip."""
         shape = node.output_shape
         if not node.name:
-            why = "choose a stage, block or layer of the network"
+            why = translate("ArchTreeModel", "choose a stage, block or layer of the network")
         elif shape is None or len(shape) != 4:
-            why = "its output is a vector, not a feature map"
+            why = translate("ArchTreeModel", "its output is a vector, not a feature map")
         elif shape[2] * shape[3] <= 1:
-            why = "its output is 1 × 1: no map left to show where"
+            why = translate("ArchTreeModel", "its output is 1 × 1: no map left to show where")
         else:
-            why = "it runs more than once per image (a block reuses it), so it has no single feature map"
-        return QCoreApplication.translate("ArchTreeModel", "No heat-map at this row: {why}.").format(
-            why=QCoreApplication.translate("ArchTreeModel", why)
-        )
+            why = translate(
+                "ArchTreeModel",
+                "it runs more than once per image (a block reuses it), so it has no single feature map",
+            )
+        return arg(translate("ArchTreeModel", "No heat-map at this row: %1."), why)
 
 
 class ArchFilterProxy(QSortFilterProxyModel):

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 
 from core.results import Prediction
+from gui.labels import shown_label
 
 LINE_PADDING = 6
 LABEL_SHARE = 0.38  # of the width, for the label column
@@ -39,9 +40,11 @@ def paint_predictions(
     *,
     selected: bool = False,
     greyed: bool = False,
+    model: str = "",
 ) -> None:
     """Draw ``predictions`` top to bottom in ``rect``, vertically centred; ``greyed`` draws them
-    in the palette's disabled colours (the top-k of an unknown result)."""
+    in the palette's disabled colours (the top-k of an unknown result). ``model`` (the tag of the
+    model that made them) names the classes in the interface language (``gui.labels``)."""
     metrics = painter.fontMetrics()
     step = line_height(metrics)
     pct_width = metrics.horizontalAdvance("100.0 %") + 8
@@ -64,7 +67,8 @@ def paint_predictions(
         if line.top() >= rect.bottom():
             break
         painter.setPen(text)
-        label = metrics.elidedText(prediction.label, Qt.TextElideMode.ElideRight, label_width - 8)
+        name = shown_label(prediction.label, model)
+        label = metrics.elidedText(name, Qt.TextElideMode.ElideRight, label_width - 8)
         painter.drawText(
             QRect(line.left(), line.top(), label_width - 8, step),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.results import ClassificationResult
+from gui.i18n import arg
+from gui.labels import shown_label
 
 DEFAULT_OPACITY = 50  # percent
 
@@ -50,10 +52,11 @@ class CamControls(QWidget):
         super().__init__(parent)
         self.answer: Any = None
         self.classes = QComboBox()
-        top = result.predictions[0].label if result.predictions else ""
-        self.classes.addItem(self.tr("Top-1 ({label})").format(label=top), None)
+        self.model = result.model  # whose class names to show
+        top = shown_label(result.predictions[0].label, self.model) if result.predictions else ""
+        self.classes.addItem(arg(self.tr("Top-1 (%1)"), top), None)
         for prediction in result.predictions[1:]:
-            self.classes.addItem(prediction.label, prediction.label)
+            self.classes.addItem(shown_label(prediction.label, self.model), prediction.label)
         self.classes.setToolTip(self.tr("The class whose evidence the heat-map shows."))
         self.visible = QCheckBox(self.tr("Show the heat-map"), checked=True)
         self.opacity = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=DEFAULT_OPACITY)
@@ -94,16 +97,15 @@ class CamControls(QWidget):
     def show_answer(self, answer: Any) -> None:
         self.layer.setText(answer.layer)
         if answer.error:
-            self.status.setText(self.tr("No heat-map: {error}").format(error=answer.error))
+            self.status.setText(arg(self.tr("No heat-map: %1"), answer.error))
         else:
             self.answer = answer
             cam = answer.result
+            label = shown_label(cam.label, self.model)
             self.status.setText(
-                self.tr("Where the network found evidence for {label} ({probability:.1%}).").format(
-                    label=cam.label, probability=cam.probability
-                )
+                arg(self.tr("Where the network found evidence for %1 (%2)."), label, f"{cam.probability:.1%}")
                 if cam.has_evidence
-                else self.tr("This layer holds no positive evidence for {label}.").format(label=cam.label)
+                else arg(self.tr("This layer holds no positive evidence for %1."), label)
             )
             self.export.setEnabled(True)
         self.changed.emit()

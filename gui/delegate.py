@@ -32,10 +32,14 @@ class PredictionsDelegate(QStyledItemDelegate):
         unknown = index.data(Role.UNKNOWN)
         if result.ok and unknown:
             rest = paint_unknown(painter, rect, unknown, option.palette)
-            paint_predictions(painter, rest, result.predictions, option.palette, greyed=True)
+            paint_predictions(
+                painter, rest, result.predictions, option.palette, greyed=True, model=result.model
+            )
             return
         if result.ok:
-            paint_predictions(painter, rect, result.predictions, option.palette, selected=selected)
+            paint_predictions(
+                painter, rect, result.predictions, option.palette, selected=selected, model=result.model
+            )
             return
         painter.save()
         painter.setPen(error_color(option.palette))

@@ -1,4 +1,8 @@
-"""About and model-card dialogs: read-only text built from plain data."""
+"""About and model-card dialogs: read-only text built from plain data.
+
+Headings, field names and the sentences made here are translated (context ``Dialogs``); the
+card's free-form values (commands, hashes, platform strings) are shown as they are written.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,31 @@ import sys
 from typing import Any
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, QObject, Qt, qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from core import __version__
 from core.architectures import pretty_arch
 from core.sources import weights_label
+from gui.i18n import arg
+from gui.labels import display_categories
 
 LICENCE = "MIT"
-LICENCE_NOTE = (
-    "ResLens is free software under the MIT licence. ImageNet weights are torchvision's "
-    "(BSD-3-Clause code; the weights were trained on ImageNet, whose terms restrict them to "
-    "non-commercial research and education)."
-)
+translate = QCoreApplication.translate
+
+
+class Dialogs(QObject):
+    """The translation context of this module, for its plurals: lupdate reads a plural only from
+    a ``tr()`` call (``Dialogs.tr``); the other strings use ``translate("Dialogs", …)``."""
+
+
+def licence_note() -> str:
+    return translate(
+        "Dialogs",
+        "ResLens is free software under the MIT licence. ImageNet weights are torchvision's "
+        "(BSD-3-Clause code; the weights were trained on ImageNet, whose terms restrict them to "
+        "non-commercial research and education).",
+    )
 
 
 def about_rows(device: str) -> list[tuple[str, str]]:
@@ -27,27 +43,30 @@ def about_rows(device: str) -> list[tuple[str, str]]:
 
     return [
         ("ResLens", __version__),
-        ("Licence", LICENCE),
+        (translate("Dialogs", "Licence"), LICENCE),
         ("torch", _installed("torch")),
         ("torchvision", _installed("torchvision")),
         ("Qt", f"{qVersion()} (PySide6 {PySide6.__version__})"),
         ("Python", platform.python_version()),
-        ("Platform", platform.platform()),
-        ("Device in use", device or "not yet known"),
+        (translate("Dialogs", "Platform"), platform.platform()),
+        (translate("Dialogs", "Device in use"), device or translate("Dialogs", "not yet known")),
     ]
 
 
 def about_html(device: str) -> str:
+    about = translate("Dialogs", "A desktop image classifier built on ResNet, with an architecture explorer.")
     return (
-        "<h2>ResLens</h2><p>A desktop image classifier built on ResNet, with an architecture "
-        f"explorer.</p>{_table(about_rows(device))}<p>{html.escape(LICENCE_NOTE)}</p>"
+        f"<h2>ResLens</h2><p>{html.escape(about)}</p>{_table(about_rows(device))}"
+        f"<p>{html.escape(licence_note())}</p>"
     )
 
 
 def about_dialog(parent: QWidget, device: str) -> QDialog:
     """About: versions and licence, with a button that copies the versions (for a bug report)."""
-    dialog = show_text_dialog(parent, "About ResLens", about_html(device))
-    copy = dialog.buttons.addButton("Copy Versions", QDialogButtonBox.ButtonRole.ActionRole)
+    dialog = show_text_dialog(parent, translate("Dialogs", "About ResLens"), about_html(device))
+    copy = dialog.buttons.addButton(
+        translate("Dialogs", "Copy Versions"), QDialogButtonBox.ButtonRole.ActionRole
+    )
     text = "\n".join(f"{k}: {v}" for k, v in about_rows(device))
     copy.clicked.connect(lambda: QApplication.clipboard().setText(text))
     dialog.copy_text = text  # type: ignore[attr-defined]
@@ -60,25 +79,38 @@ def model_card_html(model: Any) -> str:
     limits, and how to reproduce it."""
     meta, identity = model.meta, model.identity
     card = meta.card or {}
-    shown = meta.categories[:200]
-    more = f" … and {meta.num_classes - len(shown)} more" if meta.num_classes > len(shown) else ""
+    names = display_categories(model)
+    shown = names[:200]
+    listed = translate("Dialogs", ", ").join(shown)
+    if meta.num_classes > len(shown):
+        listed = arg(translate("Dialogs", "%1 … and %2 more"), listed, meta.num_classes - len(shown))
     sections = [
-        ("What it recognises", f"{meta.num_classes} classes: " + ", ".join(shown) + more),
         (
-            "Input",
-            f"RGB images, resized so the shorter side is {meta.resize_size} px ({meta.interpolation}), "
-            f"centre-cropped to {meta.crop_size}×{meta.crop_size}, normalised with the ImageNet mean and "
-            "standard deviation.",
+            translate("Dialogs", "What it recognises"),
+            arg(Dialogs.tr("%n class(es): %1", "", meta.num_classes), listed),
         ),
-        ("Accuracy", _accuracy(card)),
-        ("Intended use and limits", _limits(model)),
-        ("How to reproduce it", _reproduce(card, identity)),
+        (
+            translate("Dialogs", "Input"),
+            arg(
+                translate(
+                    "Dialogs",
+                    "RGB images, resized so the shorter side is %1 px (%2), centre-cropped to %3×%3, "
+                    "normalised with the ImageNet mean and standard deviation.",
+                ),
+                meta.resize_size,
+                meta.interpolation,
+                meta.crop_size,
+            ),
+        ),
+        (translate("Dialogs", "Accuracy"), _accuracy(card)),
+        (translate("Dialogs", "Intended use and limits"), _limits(model)),
+        (translate("Dialogs", "How to reproduce it"), _reproduce(card, identity)),
     ]
     facts = [
-        ("Architecture", pretty_arch(meta.arch)),
-        ("Weights", f"{weights_label(identity.weights)} ({model.description})"),
-        ("Weights hash", identity.weights_hash or "unknown"),
-        ("Device", model.device_name or model.device),
+        (translate("Dialogs", "Architecture"), pretty_arch(meta.arch)),
+        (translate("Dialogs", "Weights"), f"{weights_label(identity.weights)} ({model.description})"),
+        (translate("Dialogs", "Weights hash"), identity.weights_hash or translate("Dialogs", "unknown")),
+        (translate("Dialogs", "Device"), model.device_name or model.device),
     ]
     body = "".join(f"<h3>{html.escape(title)}</h3><p>{html.escape(text)}</p>" for title, text in sections)
     return f"<h2>{html.escape(model.name)}</h2>{_table(facts)}{body}"
@@ -89,39 +121,56 @@ def _accuracy(card: dict[str, Any]) -> str:
     metrics = card.get("metrics")
     metrics = metrics.get("ImageNet-1K") if isinstance(metrics, dict) else None
     if heldout.get("top1") is not None:
-        text = (
-            f"{heldout['top1']:.2%} top-1 on {heldout.get('images', '?')} freshly generated images "
-            f"(seed {heldout.get('seed', '?')}) never used in training"
-        )
+        parts = [
+            arg(
+                translate(
+                    "Dialogs", "%1 top-1 on %2 freshly generated images (seed %3) never used in training"
+                ),
+                f"{heldout['top1']:.2%}",
+                heldout.get("images", "?"),
+                heldout.get("seed", "?"),
+            )
+        ]
         if card.get("val_accuracy") is not None:
-            text += f"; {card['val_accuracy']:.2%} on the validation set"
+            parts.append(arg(translate("Dialogs", "%1 on the validation set"), f"{card['val_accuracy']:.2%}"))
         samples = card.get("samples") or {}
         if samples.get("total"):
-            text += f"; {samples['correct']} of {samples['total']} sample photos right"
-        return text + "."
+            parts.append(
+                arg(
+                    translate("Dialogs", "%1 of %2 sample photos right"), samples["correct"], samples["total"]
+                )
+            )
+        return arg(translate("Dialogs", "%1."), translate("Dialogs", "; ").join(parts))
     if metrics:
-        return (
-            f"{metrics.get('acc@1', '?')} % top-1, {metrics.get('acc@5', '?')} % top-5 on the ImageNet-1K "
-            "validation set (50,000 images), as torchvision reports it."
+        return arg(
+            translate(
+                "Dialogs",
+                "%1 % top-1, %2 % top-5 on the ImageNet-1K validation set (50,000 images), "
+                "as torchvision reports it.",
+            ),
+            metrics.get("acc@1", "?"),
+            metrics.get("acc@5", "?"),
         )
-    return "Not measured: ResLens knows nothing about how well these weights do."
+    return translate("Dialogs", "Not measured: ResLens knows nothing about how well these weights do.")
 
 
 def _limits(model: Any) -> str:
     weights = model.identity.weights
     if weights == "default":
-        return (
+        return translate(
+            "Dialogs",
             "Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or "
             "photographed) and nothing else. Any other picture still gets one of the 12 names, "
-            "often with high confidence. Not for decisions about people or safety."
+            "often with high confidence. Not for decisions about people or safety.",
         )
     if weights.startswith("imagenet"):
-        return (
+        return translate(
+            "Dialogs",
             "General photos of everyday objects and animals (ImageNet's 1,000 classes). It has no "
             "'none of these' answer, reflects the biases of ImageNet's photos and labels, and is "
-            "for research and education, not for decisions about people."
+            "for research and education, not for decisions about people.",
         )
-    return "Your own weights: their limits are what their training data made them."
+    return translate("Dialogs", "Your own weights: their limits are what their training data made them.")
 
 
 def _reproduce(card: dict[str, Any], identity: Any) -> str:
@@ -132,11 +181,18 @@ def _reproduce(card: dict[str, Any], identity: Any) -> str:
             steps.append(fine_tune["command"])
         if card.get("evaluation_command"):
             steps.append(card["evaluation_command"])
-        seed = f" (seed {card['seed']})" if "seed" in card else ""
-        return f"Run, from the source folder{seed}: " + " ; ".join(steps)
+        commands = " ; ".join(steps)
+        if "seed" in card:
+            return arg(
+                translate("Dialogs", "Run, from the source folder (seed %1): %2"), card["seed"], commands
+            )
+        return arg(translate("Dialogs", "Run, from the source folder: %1"), commands)
     if card.get("recipe"):
-        return f"torchvision's training recipe: {card['recipe']}"
-    return f"Keep the weights file; its SHA-256 starts with {identity.weights_hash or '?'}."
+        return arg(translate("Dialogs", "torchvision's training recipe: %1"), card["recipe"])
+    return arg(
+        translate("Dialogs", "Keep the weights file; its SHA-256 starts with %1."),
+        identity.weights_hash or "?",
+    )
 
 
 def show_text_dialog(parent: QWidget, title: str, body: str) -> QDialog:
@@ -175,4 +231,4 @@ def _installed(distribution: str) -> str:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
-        return "not installed"
+        return translate("Dialogs", "not installed")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import arg
 from gui.inputs import MimeInputs, can_accept, read_mime
 
-DROP_HINT = "Drop images or a folder here"
+DROP_HINT = QT_TRANSLATE_NOOP("EmptyState", "Drop images or a folder here")  # shown translated
 
 
 class EmptyState(QWidget):
@@ -40,13 +41,14 @@ class EmptyState(QWidget):
 
     def __init__(self, actions: Sequence[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel(DROP_HINT, alignment=Qt.AlignmentFlag.AlignCenter)
+        title = QLabel(self.tr(DROP_HINT), alignment=Qt.AlignmentFlag.AlignCenter)
         font = QFont(title.font())
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         title.setFont(font)
+        self.title = title
         hint = QLabel(
-            "…or open files, a folder (searched recursively) or paste an image (Ctrl+V).",
+            self.tr("…or open files, a folder (searched recursively) or paste an image (Ctrl+V)."),
             alignment=Qt.AlignmentFlag.AlignCenter,
             wordWrap=True,
         )
@@ -58,7 +60,10 @@ class EmptyState(QWidget):
             button.setAutoRaise(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.model_label = QLabel("Loading the model…", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.hint = hint
+        self.model_label = QLabel(
+            self.tr("Loading the model…"), alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True
+        )
         self.model_label.setTextFormat(Qt.TextFormat.PlainText)
         self.model_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -77,8 +82,8 @@ class EmptyState(QWidget):
 
     def show_model(self, name: str, categories: Sequence[str]) -> None:
         """What the model in use knows: "Model: ResNet-18 · bundled, 12 classes: arrow, …"."""
-        names = ", ".join(categories[:24]) + (" …" if len(categories) > 24 else "")
-        self.set_model_text(f"Model: {name}, {len(categories)} classes: {names}")
+        names = self.tr(", ").join(categories[:24]) + (" …" if len(categories) > 24 else "")
+        self.set_model_text(arg(self.tr("Model: %1, %n class(es): %2", "", len(categories)), name, names))
 
 
 class DropOverlay(QWidget):
@@ -104,7 +109,7 @@ class DropOverlay(QWidget):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(accent)
-        painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, "Drop to classify")
+        painter.drawText(frame, Qt.AlignmentFlag.AlignCenter, self.tr("Drop to classify"))
 
 
 class DropArea(QStackedWidget):

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
+from gui.i18n import arg
 from gui.results_model import Role
 
 DEFAULT_LAYER = "layer4"  # core.cam.DEFAULT_LAYER, without importing torch at start-up
@@ -89,11 +90,9 @@ class CamController(QObject):
         try:
             written, grey = export_cam(dialog.cam.answer, dialog.image, path, dialog.cam.opacity_value)
         except (OSError, ResLensError) as exc:
-            dialog.cam.status.setText(self.tr("Could not export: {error}").format(error=describe(exc)))
+            dialog.cam.status.setText(arg(self.tr("Could not export: %1"), describe(exc)))
             return None
-        dialog.cam.status.setText(
-            self.tr("Saved {overlay} and {grey}.").format(overlay=written.name, grey=grey.name)
-        )
+        dialog.cam.status.setText(arg(self.tr("Saved %1 and %2."), written.name, grey.name))
         return written
 
     def _on_answer(self, answer: Any) -> None:

@@ -5,18 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
 
 from core.results import ClassificationResult
+from gui.i18n import arg
 from gui.message_bar import MessageBar
 from gui.settings import Settings
 
-EXPORT_FILES = "CSV (*.csv);;JSON (*.json)"
+EXPORT_FILES = "CSV (*.csv);;JSON (*.json)"  # names of formats: the same in every language
+translate = QCoreApplication.translate
+
+
+class Exporting(QObject):
+    """The translation context of this module, for its plural (lupdate reads one only from ``tr()``)."""
 
 
 def export_dialog(parent: QWidget, settings: Settings, write: Callable[[Path], int]) -> None:
     start = str(Path(settings.export_dir or Path.home()) / "reslens-results.csv")
-    path, chosen = QFileDialog.getSaveFileName(parent, "Export Results", start, EXPORT_FILES)
+    path, chosen = QFileDialog.getSaveFileName(
+        parent, translate("Exporting", "Export Results"), start, EXPORT_FILES
+    )
     if path:
         if not Path(path).suffix:
             path += ".json" if "json" in chosen.lower() else ".csv"
@@ -34,7 +43,9 @@ def export_to(
     try:
         (write_json if path.suffix.lower() == ".json" else write_csv)(list(shown), path)
     except (OSError, ResLensError) as exc:
-        message.show_message(f"Could not export to {path}: {describe(exc)}", "error")
+        message.show_message(
+            arg(translate("Exporting", "Could not export to %1: %2"), path, describe(exc)), "error"
+        )
         return 0
-    status.showMessage(f"Exported {len(shown)} results to {path}", 5000)
+    status.showMessage(arg(Exporting.tr("Exported %n result(s) to %1", "", len(shown)), path), 5000)
     return len(shown)

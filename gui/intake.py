@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from core.paths import samples_dir
 from gui.engine import InferenceEngine
+from gui.i18n import arg
 from gui.imaging import qimage_to_pil
 from gui.inputs import MimeInputs, read_mime
 from gui.message_bar import MessageBar
@@ -42,14 +43,19 @@ class Intake(QObject):
 
         patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
         files, _ = QFileDialog.getOpenFileNames(
-            self.window, "Open Images", self.settings.image_dir, f"Images ({patterns});;All files (*)"
+            self.window,
+            self.tr("Open Images"),
+            self.settings.image_dir,
+            arg(self.tr("Images (%1);;All files (*)"), patterns),
         )
         if files:
             self.settings.image_dir = str(Path(files[0]).parent)
             self.queue_paths(files)
 
     def open_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, "Open Folder", self.settings.folder_dir)
+        folder = QFileDialog.getExistingDirectory(
+            self.window, self.tr("Open Folder"), self.settings.folder_dir
+        )
         if folder:
             self.settings.folder_dir = folder
             self.queue_paths([folder])
@@ -62,7 +68,7 @@ class Intake(QObject):
         if inputs or inputs.skipped:
             self.queue_mime(inputs)
         else:
-            self.message.show_message("The clipboard holds no image, file or file path.")
+            self.message.show_message(self.tr("The clipboard holds no image, file or file path."))
 
     def queue_mime(self, inputs: MimeInputs) -> None:
         items: list[Any] = list(inputs.paths)
@@ -71,7 +77,7 @@ class Intake(QObject):
         if inputs.skipped:
             shown = ", ".join(inputs.skipped[:3]) + (" …" if len(inputs.skipped) > 3 else "")
             self.message.show_message(
-                f"Only files on this computer can be classified; skipped: {shown}", "warning"
+                arg(self.tr("Only files on this computer can be classified; skipped: %1"), shown), "warning"
             )
         self.queue(items)
 

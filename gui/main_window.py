@@ -30,7 +30,9 @@ from gui.drop_zone import DropArea, EmptyState
 from gui.engine import InferenceEngine
 from gui.explain import CamController, ThumbnailCams
 from gui.exporting import export_dialog, export_to
+from gui.i18n import arg
 from gui.intake import Intake
+from gui.labels import display_categories, register
 from gui.message_bar import MessageBar
 from gui.model_controller import ModelController
 from gui.preview import PreviewDialog
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
         self.empty = EmptyState([f.open_images, f.open_folder, f.open_samples])
         self.drop_area = DropArea(self.empty, self.results_view)
         self.arch_panel = ArchitecturePanel()
-        self.arch_dock = QDockWidget("Architecture", objectName="architecture-dock")
+        self.arch_dock = QDockWidget(self.tr("Architecture"), objectName="architecture-dock")
         self.top_k = QSpinBox(minimum=1, maximum=MAX_TOP_K, value=self.settings.top_k)
         self.threshold = ThresholdControl(self.settings, self)
         self.cams = CamController(self.engine, self)
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         self.model_menu, self.device_menu = act.build_menus(self.menuBar(), self.actions, panel_toggle)
         self.actions.view.model_column.setChecked(self.settings.show_model_column)
         self.actions.view.thumbnail_cams.setChecked(self.settings.thumbnail_cams)
+        act.check(self.actions.view.languages, self.settings.language)
         self.results_view.restore(self.settings.show_model_column, self.settings.any_label)
         self.models.attach_menu(self.model_menu, self.actions.model)
         self.my_models = MyModelsMenu(
@@ -143,12 +146,12 @@ class MainWindow(QMainWindow):
     def _on_queued(self) -> None:
         self._set_running(True)
         if self.model_info is None:
-            self.status.show_progress(0, 0, "Waiting for the model…")
+            self.status.show_progress(0, 0, self.tr("Waiting for the model…"))
 
     def cancel_run(self) -> None:
         if self.engine.busy:
             self.engine.cancel()
-            self.statusBar().showMessage("Cancelling after the current batch…", 3000)
+            self.statusBar().showMessage(self.tr("Cancelling after the current batch…"), 3000)
         else:
             self.models.session.cancel()
 
@@ -196,7 +199,8 @@ class MainWindow(QMainWindow):
     def _on_model_changed(self, model: ModelInUse | None) -> None:
         self.thumbnail_cams.clear()  # the overlays were the previous model's
         if model is not None:
-            self.empty.show_model(model.name, model.meta.categories)
+            register(model)  # its results are shown with its names in the interface language
+            self.empty.show_model(model.name, display_categories(model))
             self.arch_panel.show_architecture(model.arch, model.meta.num_classes, model.meta.crop_size)
             self.threshold.show_model(model)
 
@@ -209,14 +213,14 @@ class MainWindow(QMainWindow):
     def _on_ready(self, info: Any) -> None:
         missing = self.models.drop_missing_device(list(info.devices))
         if missing:
-            self.message.show_message(f"The device {missing} is not available; using Auto.")
+            self.message.show_message(arg(self.tr("The device %1 is not available; using Auto."), missing))
         act.set_devices(self.device_menu, self.actions.model.devices, info.devices, self.settings.device)
 
     def _on_started(self, job: str) -> None:
         if job == PREPARE and self.model_info is None:
             self.status.show_loading()
         elif job == CLASSIFY:
-            self.status.show_progress(0, 0, "Starting…")
+            self.status.show_progress(0, 0, self.tr("Starting…"))
 
     def _on_error(self, problem: Problem) -> None:
         self.message.show_message(problem.message, problem.level)
@@ -247,8 +251,18 @@ class MainWindow(QMainWindow):
     def show_model_card(self) -> Any:
         info = self.model_info
         if info is not None:
-            return show_text_dialog(self, "Model Card", model_card_html(info))
+            return show_text_dialog(self, self.tr("Model Card"), model_card_html(info))
         return None
+
+    def choose_language(self, choice: str) -> None:
+        """View ▸ Language: saved now, used from the next start (widgets translate as they are built)."""
+        if choice == self.settings.language:
+            return
+        self.settings.language = choice
+        self.settings.sync()
+        self.message.show_message(
+            self.tr("The language changes when ResLens is started again (it takes effect on restart).")
+        )
 
     def show_sketch(self) -> SketchPad:
         """View ▸ Sketch: one pad, classified live through the worker."""
@@ -267,7 +281,7 @@ class MainWindow(QMainWindow):
         return show_teach_window(self, lambda path: self.models.choose_weights(str(path)))
 
     def _show_sketch_answer(self, answer: Any) -> None:
-        categories = self.model_info.meta.categories if self.model_info else ()
+        categories = display_categories(self.model_info) if self.model_info else ()
         if self.sketch is not None:
             self.sketch.show_answer(answer, categories, self.threshold.threshold)
 

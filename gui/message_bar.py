@@ -41,7 +41,7 @@ class MessageBar(QFrame):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addStretch(1)
         self._buttons: list[QPushButton] = []
-        close = QToolButton(text="✕", autoRaise=True, toolTip="Dismiss")
+        close = QToolButton(text="✕", autoRaise=True, toolTip=self.tr("Dismiss"))
         close.clicked.connect(self.hide)
         self._grid.addWidget(close, 0, 2, Qt.AlignmentFlag.AlignTop)
         self._place_buttons()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from core.architectures import pretty_arch
@@ -25,19 +25,21 @@ from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
 from core.sources import AUTO_DEVICE, ModelChoice
 from gui import actions as act
 from gui.engine import InferenceEngine
+from gui.i18n import arg
 from gui.message_bar import MessageBar
 from gui.settings import Settings
 from gui.status import StatusPanel
 from gui.worker import WorkerInfo
 
 MB = 1024 * 1024
-WEIGHT_FILES = "Weights (*.safetensors *.pth *.pt);;All files (*)"
-LABEL_FILES = "Label files (*.txt *.json);;All files (*)"
 NUMBERED = re.compile(r"class \d+")
+translate = QCoreApplication.translate
 
 
 def megabytes(done: int, total: int) -> str:
-    return f"{done / MB:.1f} of {total / MB:.1f} MB" if total else f"{done / MB:.1f} MB"
+    if not total:
+        return f"{done / MB:.1f} MB"
+    return arg(translate("ModelController", "%1 of %2 MB"), f"{done / MB:.1f}", f"{total / MB:.1f}")
 
 
 class ModelController(QObject):
@@ -103,8 +105,9 @@ class ModelController(QObject):
         self.fix(Fix.DOWNLOAD)
 
     def load_weights_file(self) -> None:
+        files = self.tr("Weights (*.safetensors *.pth *.pt);;All files (*)")
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Load Weights", self.settings.weights_dir, WEIGHT_FILES
+            self.window, self.tr("Load Weights"), self.settings.weights_dir, files
         )
         if path:
             self.settings.weights_dir = str(Path(path).parent)
@@ -112,7 +115,8 @@ class ModelController(QObject):
 
     def load_labels_file(self) -> None:
         folder = self.settings.weights_dir
-        path, _ = QFileDialog.getOpenFileName(self.window, "Load Labels", folder, LABEL_FILES)
+        files = self.tr("Label files (*.txt *.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Load Labels"), folder, files)
         if path:
             self.choose_labels(path)
 
@@ -177,7 +181,7 @@ class ModelController(QObject):
     def _render_status(self, view: View) -> None:
         model, status = view.model, self.status
         if model is None:
-            status.set_model("loading…" if view.busy else "none loaded")
+            status.set_model(self.tr("loading…") if view.busy else self.tr("none loaded"))
         else:
             tip = f"{model.identity.tag}\n{model.description}"
             status.set_model(model.name, tip)
@@ -185,37 +189,51 @@ class ModelController(QObject):
             status.set_device(device, backend_label(model.backend), model.backend_note)
         if view.state is State.DOWNLOADING:
             status.show_progress(
-                view.done // 1024, view.total // 1024, f"Downloading… {megabytes(view.done, view.total)}"
+                view.done // 1024,
+                view.total // 1024,
+                arg(self.tr("Downloading… %1"), megabytes(view.done, view.total)),
             )
         elif view.state is State.LOADING and view.message:
             status.show_progress(0, 0, view.message)
         elif view.state is State.LOADING and not self.engine.busy:
-            status.show_progress(0, 0, f"Loading {view.requested.describe()}…")
+            status.show_progress(0, 0, arg(self.tr("Loading %1…"), view.requested.describe()))
         elif not self.engine.busy:
             status.hide_progress()
 
     def _render_banner(self, view: View) -> None:
         model = view.model
-        still = f"Still using {model.name}: " if model else "No model is loaded: "
         what = view.requested.describe()
         if view.state is State.DOWNLOADING:
-            tail = f" · still using {model.name}" if model else ""
-            text = f"Downloading {what}: {megabytes(view.done, view.total)}{tail}"
+            size = megabytes(view.done, view.total)
+            text = (
+                arg(self.tr("Downloading %1: %2 · still using %3"), what, size, model.name)
+                if model
+                else arg(self.tr("Downloading %1: %2"), what, size)
+            )
             self._banner(text, "info", view.fixes)
         elif view.state is State.LOADING and Fix.CANCEL in view.fixes:
-            self._banner(f"Downloading {what}: connecting…", "info", view.fixes)
+            self._banner(arg(self.tr("Downloading %1: connecting…"), what), "info", view.fixes)
         elif view.state is State.LOADING and view.message:
             self._banner(view.message, "info", ())
         elif view.state in (State.UNAVAILABLE, State.FAILED):
             level = "warning" if view.state is State.UNAVAILABLE else "error"
-            self._banner(f"{still}{view.message}", level, view.fixes)
+            text = (
+                arg(self.tr("Still using %1: %2"), model.name, view.message)
+                if model
+                else arg(self.tr("No model is loaded: %1"), view.message)
+            )
+            self._banner(text, level, view.fixes)
         elif view.state is State.READY and model is not None and view.notice:
             self._banner(view.notice, "warning" if view.warning else "info", self._labels_fix(model))
         elif view.state is State.READY and model is not None and self._labels_fix(model):
             names = model.meta.categories
             self._banner(
-                f"The classes of {model.name} have no names ({names[0]} … {names[-1]}): "
-                "load a label file to name them.",
+                arg(
+                    self.tr("The classes of %1 have no names (%2 … %3): load a label file to name them."),
+                    model.name,
+                    names[0],
+                    names[-1],
+                ),
                 "info",
                 self._labels_fix(model),
             )
@@ -232,24 +250,24 @@ class ModelController(QObject):
 
     def fix_label(self, fix: Fix) -> str:
         return {
-            Fix.DOWNLOAD: "Download",
+            Fix.DOWNLOAD: self.tr("Download"),
             Fix.KEEP: self._keep_label(),
-            Fix.RETRY: "Retry",
-            Fix.USE_BUNDLED: "Use the bundled model",
-            Fix.LOAD_FILE: "Load Weights File…",
-            Fix.LOAD_LABELS: "Load Labels…",
-            Fix.SWITCH_ARCH: f"Use {pretty_arch(self.view.suggested_arch or '')}",
-            Fix.CANCEL: "Cancel",
+            Fix.RETRY: self.tr("Retry"),
+            Fix.USE_BUNDLED: self.tr("Use the bundled model"),
+            Fix.LOAD_FILE: self.tr("Load Weights File…"),
+            Fix.LOAD_LABELS: self.tr("Load Labels…"),
+            Fix.SWITCH_ARCH: arg(self.tr("Use %1"), pretty_arch(self.view.suggested_arch or "")),
+            Fix.CANCEL: self.tr("Cancel"),
         }[fix]
 
     def _keep_label(self) -> str:
-        """"Keep ResNet-18"; the full name when the request is the same architecture."""
+        """ "Keep ResNet-18"; the full name when the request is the same architecture."""
         model = self.model
         if model is None:
-            return "Keep"
+            return self.tr("Keep")
         if model.choice.is_file or model.arch == self.session.requested.arch:
-            return f"Keep {model.name}"
-        return f"Keep {pretty_arch(model.arch)}"
+            return arg(self.tr("Keep %1"), model.name)
+        return arg(self.tr("Keep %1"), pretty_arch(model.arch))
 
     # -- menus ----------------------------------------------------------------------------
 
@@ -272,5 +290,7 @@ class ModelController(QObject):
             published = entry is None or arch is None or arch in entry.archs
             action.setEnabled(published and not self.engine.busy)
             if entry is not None and not published:
-                action.setToolTip(f"torchvision publishes no {entry.label} weights for {pretty_arch(arch)}")
+                action.setToolTip(
+                    arg(self.tr("torchvision publishes no %1 weights for %2"), entry.label, pretty_arch(arch))
+                )
         m.model_card.setEnabled(model is not None)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from core.results import ClassificationResult
 from gui.bars import bars_height, error_color, paint_predictions
 from gui.cam_view import CamControls, compose
+from gui.i18n import arg
 from gui.results_model import display_name
 from gui.thumbnails import ThumbnailLoader
 
@@ -38,7 +39,9 @@ class PredictionBars(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
-        paint_predictions(painter, self.rect(), self.result.predictions, self.palette())
+        paint_predictions(
+            painter, self.rect(), self.result.predictions, self.palette(), model=self.result.model
+        )
 
 
 class PreviewDialog(QDialog):
@@ -59,7 +62,7 @@ class PreviewDialog(QDialog):
         self.cam = CamControls(result) if result.ok and result.predictions else None
         self.setWindowTitle(f"{display_name(result.source)} — ResLens")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.image_label = QLabel("Loading…", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.image_label = QLabel(self.tr("Loading…"), alignment=Qt.AlignmentFlag.AlignCenter)
         self.image_label.setMinimumSize(PREVIEW_SIZE // 2, PREVIEW_SIZE // 2)
         self._ratio = self.devicePixelRatioF()
         self._loader = ThumbnailLoader(round(PREVIEW_SIZE * self._ratio), self)
@@ -70,17 +73,17 @@ class PreviewDialog(QDialog):
         name = QLabel(f"<b>{html.escape(display_name(result.source))}</b>")
         facts = [result.source]
         if result.width and result.height:
-            facts.append(f"{result.width} × {result.height} px")
+            facts.append(arg(self.tr("%1 × %2 px"), result.width, result.height))
         if result.ok:
-            facts.append(f"classified in {result.elapsed_ms:.0f} ms")
+            facts.append(arg(self.tr("classified in %1 ms"), f"{result.elapsed_ms:.0f}"))
         if result.model:
-            facts.append(f"by {result.model}")
+            facts.append(arg(self.tr("by %1"), result.model))
         details = QLabel("\n".join(facts), wordWrap=True)
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if result.ok:
             outcome: QWidget = PredictionBars(result)
         else:
-            outcome = QLabel(f"Could not classify this file:\n{result.error}", wordWrap=True)
+            outcome = QLabel(arg(self.tr("Could not classify this file:\n%1"), result.error), wordWrap=True)
             outcome.setStyleSheet(f"color: {error_color(self.palette()).name()}")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

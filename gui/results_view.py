@@ -6,7 +6,7 @@ somewhere in its top 5); "Any of top-k" widens it. When nothing matches the tabl
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.results import ClassificationResult
 from gui.bars import bars_height
 from gui.delegate import PredictionsDelegate, ThumbnailDelegate
+from gui.i18n import arg
 from gui.results_model import Column, ResultsModel, ResultsProxy, Role
 from gui.results_table import ResultsTable
 
@@ -31,11 +32,11 @@ PREDICTIONS_MIN_WIDTH = 200  # below this the bars' labels and percentages would
 # Keys a line edit would take for itself (Ctrl+E: end of line) that the window's actions own.
 WINDOW_KEYS = {QKeySequence(k) for k in ("Ctrl+E", "Esc", "Ctrl+I", "Ctrl+Shift+W", "Ctrl+Shift+A")}
 FOCUS_STYLE = "QTableView:focus { border: 2px solid palette(highlight); }"
-# (label, column to sort by or -1 for arrival order, order)
+# (label, translated when shown, column to sort by or -1 for arrival order, order)
 SORTS = (
-    ("Order added", -1, Qt.SortOrder.AscendingOrder),
-    ("Name", Column.IMAGE, Qt.SortOrder.AscendingOrder),
-    ("Confidence", Column.PREDICTIONS, Qt.SortOrder.DescendingOrder),
+    (QT_TRANSLATE_NOOP("ResultsView", "Order added"), -1, Qt.SortOrder.AscendingOrder),
+    (QT_TRANSLATE_NOOP("ResultsView", "Name"), Column.IMAGE, Qt.SortOrder.AscendingOrder),
+    (QT_TRANSLATE_NOOP("ResultsView", "Confidence"), Column.PREDICTIONS, Qt.SortOrder.DescendingOrder),
 )
 
 
@@ -50,8 +51,10 @@ class ResultsView(QWidget):
         self.proxy = ResultsProxy(self)
         self.proxy.setSourceModel(model)
 
-        self.filter_edit = QLineEdit(placeholderText="Filter by label… (Ctrl+F)", clearButtonEnabled=True)
-        self.filter_edit.setToolTip("Show only images whose top label contains this text")
+        self.filter_edit = QLineEdit(
+            placeholderText=self.tr("Filter by label… (Ctrl+F)"), clearButtonEnabled=True
+        )
+        self.filter_edit.setToolTip(self.tr("Show only images whose top label contains this text"))
         self.filter_edit.setAcceptDrops(False)  # a drop of files means "classify these"
         self.filter_edit.setMinimumWidth(120)
         self.filter_edit.installEventFilter(self)  # the window's shortcuts work from here too
@@ -59,15 +62,15 @@ class ResultsView(QWidget):
         find.activated.connect(self.filter_edit.setFocus)
         find.activated.connect(self.filter_edit.selectAll)
         self.filter_edit.textChanged.connect(lambda text: self._filter(text=text))
-        self.any_label = QCheckBox("Any of top-k")
-        self.any_label.setToolTip("Match the text in any of the top-k labels, not only the top one")
+        self.any_label = QCheckBox(self.tr("Any of top-k"))
+        self.any_label.setToolTip(self.tr("Match the text in any of the top-k labels, not only the top one"))
         self.any_label.toggled.connect(lambda on: self._filter(any_label=on))
         self.no_matches = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.no_matches.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.no_matches.hide()
         self.sort_combo = QComboBox()
-        self.sort_combo.addItems([label for label, _, _ in SORTS])
-        self.sort_combo.setToolTip("Order of the results")
+        self.sort_combo.addItems([self.tr(label) for label, _, _ in SORTS])
+        self.sort_combo.setToolTip(self.tr("Order of the results"))
         self.sort_combo.currentIndexChanged.connect(self._sort)
 
         self.table = ResultsTable()
@@ -107,7 +110,7 @@ class ResultsView(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(self.filter_edit, 1)
         controls.addWidget(self.any_label)
-        controls.addWidget(QLabel("Sort by:"))
+        controls.addWidget(QLabel(self.tr("Sort by:")))
         controls.addWidget(self.sort_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -159,10 +162,14 @@ class ResultsView(QWidget):
 
     def _show_no_matches(self, *_args: object) -> None:
         empty = bool(self.proxy.needle) and self.proxy.rowCount() == 0 and self.model.rowCount() > 0
-        where = "any of the top-k labels" if self.proxy.any_label else "the top label"
+        needle = self.filter_edit.text().strip()
         self.no_matches.setText(
-            f"No results match “{self.filter_edit.text().strip()}” in {where}."
-            + ("" if self.proxy.any_label else " Tick “Any of top-k” to search all of them.")
+            arg(self.tr("No results match “%1” in any of the top-k labels."), needle)
+            if self.proxy.any_label
+            else arg(
+                self.tr("No results match “%1” in the top label. Tick “Any of top-k” to search all of them."),
+                needle,
+            )
         )
         self.no_matches.setVisible(empty)
 

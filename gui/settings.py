@@ -18,6 +18,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from core.architectures import ARCH_NAMES
 from core.backends import DEFAULT_BACKEND
 from core.sources import AUTO_DEVICE, DEFAULT, ModelChoice, bundled_arch
+from gui.language import SYSTEM, normalised
 
 DEFAULT_TOP_K = 5
 MAX_TOP_K = 10
@@ -77,6 +78,7 @@ class Settings:
     any_label = _Setting("results/filter_any_label", False, bool)
     thumbnail_cams = _Setting("results/thumbnail_cams", False, bool)  # heat-maps on thumbnails
     _top_k = _Setting("results/top_k", DEFAULT_TOP_K, int)
+    _language = _Setting("ui/language", SYSTEM, str)  # gui.language.CHOICES; takes effect at start
     geometry = _Setting("window/geometry", QByteArray(), QByteArray)
     window_state = _Setting("window/state", QByteArray(), QByteArray)
 
@@ -114,6 +116,15 @@ class Settings:
     @last_good.setter
     def last_good(self, choice: ModelChoice) -> None:
         self._last_arch, self._last_weights, self._last_labels = choice.arch, choice.weights, choice.labels
+
+    @property
+    def language(self) -> str:
+        """View ▸ Language: ``system``, ``en`` or ``zh_CN``; an unknown value reads as ``system``."""
+        return normalised(self._language)
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._language = normalised(value)
 
     @property
     def recent_weights(self) -> list[str]:

@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.results import Prediction
-from core.unknown import is_unknown, unknown_text
+from core.unknown import is_unknown
 from gui.bars import bars_height, paint_predictions
 from gui.cam_view import compose
+from gui.i18n import arg
 from gui.imaging import qimage_to_pil
+from gui.labels import unknown_label
 
 CANVAS_SIDE = 320
 DEBOUNCE_MS = 250
@@ -193,17 +195,11 @@ class SketchPad(QDialog):
             self.predictions = tuple(Prediction(i, categories[i], probabilities[i]) for i in ranked)
             top = self.predictions[0]
             if is_unknown(top.probability, threshold):
-                self.verdict.setText(
-                    self.tr("It looks like none of them: {unknown}.").format(
-                        unknown=unknown_text(len(categories))
-                    )
-                )
+                unknown = unknown_label(len(categories))
+                self.verdict.setText(arg(self.tr("It looks like none of them: %1."), unknown))
             else:
-                self.verdict.setText(
-                    self.tr("It looks like {label} ({probability:.1%}).").format(
-                        label=top.label, probability=top.probability
-                    )
-                )
+                probability = f"{top.probability:.1%}"
+                self.verdict.setText(arg(self.tr("It looks like %1 (%2)."), top.label, probability))
             base = QPixmap.fromImage(self.canvas.image()).scaled(
                 self.cam.size(),
                 Qt.AspectRatioMode.KeepAspectRatio,

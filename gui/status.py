@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
+from gui.i18n import arg
+
 MODEL_LABEL_MAX = 360  # px: a long file name is elided, its full name is in the tooltip
+translate = QCoreApplication.translate
 
 
-class StatusPanel:
-    """Owns the widgets it adds to ``bar``; the window tells it what to show."""
+class StatusPanel(QObject):
+    """Owns the widgets it adds to ``bar``; the window tells it what to show.
+
+    A QObject for its translations: plurals must be ``tr()`` calls for lupdate to see them as
+    plurals (its ``translate(context, text, "", n)`` reading loses them), also in
+    :func:`run_summary` (``StatusPanel.tr``)."""
 
     def __init__(self, bar: QStatusBar) -> None:
+        super().__init__(bar)
         self.progress = QProgressBar(maximumWidth=220, textVisible=True)
         self.progress.hide()
-        self.cancel = QPushButton("Cancel", toolTip="Stop after the current batch (Esc)")
+        self.cancel = QPushButton(
+            translate("StatusPanel", "Cancel"),
+            toolTip=translate("StatusPanel", "Stop after the current batch (Esc)"),
+        )
         self.cancel.hide()
         self.counts = QLabel()
-        self.model = QLabel("Loading model…", maximumWidth=MODEL_LABEL_MAX)
+        self.model = QLabel(translate("StatusPanel", "Loading model…"), maximumWidth=MODEL_LABEL_MAX)
         self.model.setTextFormat(Qt.TextFormat.PlainText)
         self.device = QLabel()
         for widget in (self.progress, self.cancel):
@@ -40,41 +51,47 @@ class StatusPanel:
 
     def set_counts(self, rows: int, errors: int, shown: int) -> None:
         if not rows:
-            self.counts.setText("No images")
+            self.counts.setText(translate("StatusPanel", "No images"))
             return
-        text = f"{rows} image{'s' if rows != 1 else ''}"
+        parts = [self.tr("%n image(s)", "", rows)]
         if errors:
-            text += f" · {errors} failed"
+            parts.append(self.tr("%n failed", "", errors))
         if shown != rows:
-            text += f" · {shown} shown"
-        self.counts.setText(text)
+            parts.append(self.tr("%n shown", "", shown))
+        self.counts.setText(" · ".join(parts))
 
     def set_model(self, text: str, tooltip: str = "") -> None:
-        full = f"Model: {text}"
+        full = arg(translate("StatusPanel", "Model: %1"), text)
         metrics = self.model.fontMetrics()
         self.model.setText(metrics.elidedText(full, Qt.TextElideMode.ElideMiddle, MODEL_LABEL_MAX))
         self.model.setToolTip(tooltip or full)
 
     def show_loading(self) -> None:
-        self.model.setText("Loading model…")
+        self.model.setText(translate("StatusPanel", "Loading model…"))
 
     def set_device(self, text: str, backend: str = "", note: str = "") -> None:
-        """"Device: CPU · ONNX Runtime int8"; the tooltip adds the backend's note (int8's
+        """ "Device: CPU · ONNX Runtime int8"; the tooltip adds the backend's note (int8's
         agreement with fp32) and that Grad-CAM uses the PyTorch model."""
-        self.device.setText(f"Device: {text}" + (f" · {backend}" if backend else ""))
-        tip = self.device.tr("Backend: {0}").format(backend) if backend else ""
+        device = arg(translate("StatusPanel", "Device: %1"), text)
+        self.device.setText(f"{device} · {backend}" if backend else device)
+        tip = arg(translate("StatusPanel", "Backend: %1"), backend) if backend else ""
         if note:
             tip += f"\n{note}"
         if backend and not backend.startswith("PyTorch"):
-            tip += "\n" + self.device.tr("Grad-CAM heat maps use the PyTorch model.")
+            tip += "\n" + translate("StatusPanel", "Grad-CAM heat maps use the PyTorch model.")
         self.device.setToolTip(tip)
 
 
 def run_summary(done: Any) -> str:
     """One line at the end of a run: "Classified 24 images in 3.1 s, 7.7/s; 2 failed"
     (the model that made them is beside it, in the status bar, and on every row)."""
-    verb = "Cancelled after" if done.cancelled else "Classified"
-    count = f"{done.count} image{'s' if done.count != 1 else ''}"
-    failed = f"; {done.failed} failed" if done.failed else ""
-    rate = f", {done.count / done.seconds:.1f}/s" if done.seconds > 0 and done.count > 1 else ""
-    return f"{verb} {count} in {done.seconds:.1f} s{rate}{failed}"
+    seconds = f"{done.seconds:.1f}"
+    if done.cancelled:
+        text = arg(StatusPanel.tr("Cancelled after %n image(s) in %1 s", "", done.count), seconds)
+    else:
+        text = arg(StatusPanel.tr("Classified %n image(s) in %1 s", "", done.count), seconds)
+    if done.seconds > 0 and done.count > 1:
+        text += arg(translate("StatusPanel", ", %1/s"), f"{done.count / done.seconds:.1f}")
+    if done.failed:
+        text += StatusPanel.tr("; %n failed", "", done.failed)
+    return text

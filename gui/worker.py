@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from core import session
 from core.errors import describe
 from core.session import LoadJob, Outcome
+from gui.i18n import arg
 from gui.lazy import HEAVY_IMPORTS, keep_triton_out
 from gui.threads import yield_to_gui
 
@@ -111,7 +112,7 @@ class ClassifierWorker(QObject):
         try:
             self._prepare()
         except Exception as exc:
-            self.error.emit(Problem(f"Could not start the model engine: {describe(exc)}"))
+            self.error.emit(Problem(arg(self.tr("Could not start the model engine: %1"), describe(exc))))
 
     def _prepare(self) -> None:
         if self._info is None:
@@ -166,7 +167,7 @@ class ClassifierWorker(QObject):
     @Slot(object)
     def explain(self, request: CamRequest) -> None:
         """Grad-CAM of one image, computed here (off the GUI thread) on the model's device."""
-        answer = CamAnswer(request.request_id, request.source, request.layer, error="Interrupted.")
+        answer = CamAnswer(request.request_id, request.source, request.layer, error=self.tr("Interrupted."))
         try:
             answer = self._explain(request)
         except Exception as exc:  # a bad file, a class the model lacks: said in the preview
@@ -181,12 +182,16 @@ class ClassifierWorker(QObject):
         from gui.imaging import rgba_to_qimage
 
         if self._cam is None:
-            return CamAnswer(request.request_id, request.source, request.layer, error="No model is loaded.")
+            return CamAnswer(
+                request.request_id, request.source, request.layer, error=self.tr("No model is loaded.")
+            )
         layer = resolve_layer(self._cam.model, request.layer)
         if layer not in self._cam_layers:
-            message = (
-                f"The layer {request.layer} gives no single feature map; "
-                "choose a stage, a block or a convolution."
+            message = arg(
+                self.tr(
+                    "The layer %1 gives no single feature map; choose a stage, a block or a convolution."
+                ),
+                request.layer,
             )
             return CamAnswer(request.request_id, request.source, request.layer, error=message)
         self._cam.layer = layer
@@ -208,7 +213,7 @@ class ClassifierWorker(QObject):
             if request.cancel.is_set():
                 return
             if self._classifier is None:
-                self.error.emit(Problem("No model is loaded, so nothing was classified."))
+                self.error.emit(Problem(self.tr("No model is loaded, so nothing was classified.")))
                 return
             self.started.emit(CLASSIFY)
             warned = len(self._classifier.warnings)
@@ -223,7 +228,7 @@ class ClassifierWorker(QObject):
             for warning in self._classifier.warnings[warned:]:  # e.g. a fallback to the CPU
                 self.error.emit(Problem(warning, level="warning"))
         except Exception as exc:  # core reports bad files as results; this is a real failure
-            self.error.emit(Problem(f"Classification stopped: {describe(exc)}"))
+            self.error.emit(Problem(arg(self.tr("Classification stopped: %1"), describe(exc))))
         finally:
             cancelled = request.cancel.is_set()
             failed = sum(1 for r in done if not r.ok)

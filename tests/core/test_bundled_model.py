@@ -78,3 +78,37 @@ def test_at_least_ten_of_twelve_samples_right(meta: ModelMeta, model: torch.nn.M
     truth = [p.stem for p in files]
     wrong = {t: p for t, p in zip(truth, predicted, strict=True) if t != p}
     assert len(files) - len(wrong) >= 10, f"misclassified: {wrong}"
+
+
+def test_second_label_set_names_the_classes_in_chinese(meta: ModelMeta) -> None:
+    """The interface's Chinese names come with the model (header and card alike), in its order."""
+    zh = (
+        "箭头",
+        "圆",
+        "新月",
+        "十字",
+        "心形",
+        "六边形",
+        "闪电",
+        "五边形",
+        "圆环",
+        "正方形",
+        "五角星",
+        "三角形",
+    )
+    assert meta.categories_in("zh_CN") == zh
+    assert dict(zip(meta.categories, zh, strict=True))["lightning"] == "闪电"
+    assert meta.categories_in("fr") == meta.categories  # no set for a language: the canonical names
+
+
+def test_a_label_set_of_the_wrong_length_is_refused(meta: ModelMeta) -> None:
+    from core.errors import WeightsError
+    from core.validate import check_meta
+
+    data = json.loads(meta.to_json())
+    data["localized_categories"] = {"zh_CN": ["箭头", "圆"]}
+    with pytest.raises(WeightsError, match="2 class names in localized_categories"):
+        check_meta(data, "x.safetensors")
+    data["localized_categories"] = {"zh_CN": "箭头"}
+    with pytest.raises(WeightsError, match="not a list of names"):
+        check_meta(data, "x.safetensors")

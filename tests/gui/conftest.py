@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gui.language import SYSTEM, install_translators, ui_language
 from gui.main_window import MainWindow
 from gui.settings import Settings
 
@@ -18,13 +19,15 @@ RUN_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _settings_sandbox(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Nothing a test does may reach the user's settings, even through a bare ``QSettings()``."""
+def _settings_sandbox(tmp_path_factory: pytest.TempPathFactory, qapp: QApplication) -> None:
+    """Nothing a test does may reach the user's settings, even through a bare ``QSettings()``;
+    the interface speaks English, as ``gui.app.main`` sets it up (with English plural forms)."""
     folder = str(tmp_path_factory.mktemp("qsettings"))
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
     QApplication.setOrganizationName("ResLens-tests")
     QApplication.setApplicationName("ResLens-tests")
+    install_translators(qapp, ui_language(SYSTEM))  # English: tests/conftest.py sets RESLENS_LANG=en
 
 
 @pytest.fixture(autouse=True)

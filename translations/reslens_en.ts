@@ -1,0 +1,89 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>Dialogs</name>
+    <message numerus="yes">
+        <source>%n class(es): %1</source>
+        <translation>
+            <numerusform>%n class: %1</numerusform>
+            <numerusform>%n classes: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EmptyState</name>
+    <message numerus="yes">
+        <source>Model: %1, %n class(es): %2</source>
+        <translation>
+            <numerusform>Model: %1, %n class: %2</numerusform>
+            <numerusform>Model: %1, %n classes: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Exporting</name>
+    <message numerus="yes">
+        <source>Exported %n result(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n result to %1</numerusform>
+            <numerusform>Exported %n results to %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message numerus="yes">
+        <source>unknown (none of the %n classes)</source>
+        <translation>
+            <numerusform>unknown (none of the %n classes)</numerusform>
+            <numerusform>unknown (none of the %n classes)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n image</numerusform>
+            <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shown</source>
+        <translation>
+            <numerusform>%n shown</numerusform>
+            <numerusform>%n shown</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after %n image(s) in %1 s</source>
+        <translation>
+            <numerusform>Cancelled after %n image in %1 s</numerusform>
+            <numerusform>Cancelled after %n images in %1 s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Classified %n image(s) in %1 s</source>
+        <translation>
+            <numerusform>Classified %n image in %1 s</numerusform>
+            <numerusform>Classified %n images in %1 s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n failed</source>
+        <translation>
+            <numerusform>; %n failed</numerusform>
+            <numerusform>; %n failed</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1579 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Actions</name>
+    <message>
+        <source>&amp;Open Images…</source>
+        <translation>打开图片(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Classify image files</source>
+        <translation>对图片文件分类</translation>
+    </message>
+    <message>
+        <source>Open &amp;Folder…</source>
+        <translation>打开文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Classify every image in a folder and its sub-folders</source>
+        <translation>对文件夹及其子文件夹中的所有图片分类</translation>
+    </message>
+    <message>
+        <source>Try the &amp;Sample Images</source>
+        <translation>试试示例图片(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Classify the sample images that come with ResLens</source>
+        <translation>对 ResLens 自带的示例图片分类</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Classify the image, files or file paths on the clipboard</source>
+        <translation>对剪贴板中的图片、文件或文件路径分类</translation>
+    </message>
+    <message>
+        <source>&amp;Export Results…</source>
+        <translation>导出结果(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Save the results shown as CSV or JSON</source>
+        <translation>将显示的结果保存为 CSV 或 JSON</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Results</source>
+        <translation>清除结果(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Remove all results</source>
+        <translation>移除全部结果</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel</source>
+        <translation>取消(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop classifying after the current batch</source>
+        <translation>在当前批次完成后停止分类</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Use a %1</source>
+        <translation>使用 %1</translation>
+    </message>
+    <message>
+        <source>%1 classes, %2×%2 input; downloaded from torchvision once</source>
+        <translation>%1 个类别，%2×%2 输入；从 torchvision 下载一次</translation>
+    </message>
+    <message>
+        <source>%1 classes, %2×%2 input</source>
+        <translation>%1 个类别，%2×%2 输入</translation>
+    </message>
+    <message>
+        <source>Bundled model (%1 shapes)</source>
+        <translation>内置模型（%1 种形状）</translation>
+    </message>
+    <message>
+        <source>&amp;Auto</source>
+        <translation>自动(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The fastest device found (CUDA, then MPS, then the CPU)</source>
+        <translation>找到的最快设备（依次为 CUDA、MPS、CPU）</translation>
+    </message>
+    <message>
+        <source>Load &amp;Weights…</source>
+        <translation>加载权重(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Use weights from a .pth, .pt or .safetensors file</source>
+        <translation>使用 .pth、.pt 或 .safetensors 文件中的权重</translation>
+    </message>
+    <message>
+        <source>Load &amp;Labels…</source>
+        <translation>加载标签(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Name the classes from a text file (one label per line)</source>
+        <translation>用文本文件为类别命名（每行一个标签）</translation>
+    </message>
+    <message>
+        <source>&amp;Download ImageNet Weights</source>
+        <translation>下载 ImageNet 权重(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Download torchvision&apos;s ImageNet weights for the chosen architecture</source>
+        <translation>为所选网络结构下载 torchvision 的 ImageNet 权重</translation>
+    </message>
+    <message>
+        <source>&amp;Model Card</source>
+        <translation>模型卡片(&amp;M)</translation>
+    </message>
+    <message>
+        <source>What the loaded model knows and how it was made</source>
+        <translation>已加载模型能识别什么、它是如何训练出来的</translation>
+    </message>
+    <message>
+        <source>&amp;Train New Model…</source>
+        <translation>训练新模型(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Teach ResLens your own classes from a few images each</source>
+        <translation>每个类别只需几张图片，教 ResLens 识别你自己的类别</translation>
+    </message>
+    <message>
+        <source>&amp;Model Column</source>
+        <translation>模型列(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Show which model classified each image (name and weights hash)</source>
+        <translation>显示每张图片由哪个模型分类（名称和权重哈希）</translation>
+    </message>
+    <message>
+        <source>&amp;About ResLens</source>
+        <translation>关于 ResLens(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Versions and licence</source>
+        <translation>版本与许可证</translation>
+    </message>
+    <message>
+        <source>&amp;Sketch…</source>
+        <translation>手绘(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Draw a shape and watch the model classify it as you draw</source>
+        <translation>画一个形状，边画边看模型如何分类</translation>
+    </message>
+    <message>
+        <source>Show &amp;Heat-maps on Thumbnails</source>
+        <translation>在缩略图上显示热力图(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Lay each result&apos;s top-1 Grad-CAM over its thumbnail (computed for the rows in view)</source>
+        <translation>在每个结果的缩略图上叠加其前 1 类别的热力图 (Grad-CAM)（只计算可见的行）</translation>
+    </message>
+    <message>
+        <source>PyTorch runs the model (the default)</source>
+        <translation>由 PyTorch 运行模型（默认）</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime runs the model in fp32: faster on most CPUs</source>
+        <translation>由 ONNX Runtime 以 fp32 运行模型：在大多数 CPU 上更快</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime runs an int8 model, about twice as fast on a CPU; it is checked against fp32 once and refused below 98 % agreement</source>
+        <translation>由 ONNX Runtime 运行 int8 模型，在 CPU 上约快一倍；会与 fp32 对比检查一次，一致率低于 98 % 时不予使用</translation>
+    </message>
+    <message>
+        <source>Grad-CAM heat maps always use the PyTorch model.</source>
+        <translation>热力图 (Grad-CAM) 始终使用 PyTorch 模型。</translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation>%1。%2</translation>
+    </message>
+    <message>
+        <source>Follow the language of the system</source>
+        <translation>跟随系统语言</translation>
+    </message>
+    <message>
+        <source>Show ResLens in English</source>
+        <translation>以英文显示 ResLens</translation>
+    </message>
+    <message>
+        <source>Show ResLens in Simplified Chinese</source>
+        <translation>以简体中文显示 ResLens</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>网络结构</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>&amp;Device</source>
+        <translation>设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Architecture Panel</source>
+        <translation>网络结构面板(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show the layers of the network</source>
+        <translation>显示网络的各层</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>How many of the most likely classes to show for the images classified next</source>
+        <translation>接下来分类的图片显示几个最可能的类别</translation>
+    </message>
+    <message>
+        <source> Top-k: </source>
+        <translation> 前 k 个: </translation>
+    </message>
+    <message>
+        <source> Unknown below: </source>
+        <translation> 低于此值为未知: </translation>
+    </message>
+    <message>
+        <source>Run the model on %1</source>
+        <translation>在 %1 上运行模型</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>ResLens stopped unexpectedly last time. What it was doing is in %1; please attach that file to a bug report.</source>
+        <translation>ResLens 上次意外退出。退出前的运行情况记录在 %1 中；提交错误报告时请附上该文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ArchTreeModel</name>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Params</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>乘加运算量 (MACs)</translation>
+    </message>
+    <message>
+        <source>choose a stage, block or layer of the network</source>
+        <translation>请选择网络的某个阶段、块或层</translation>
+    </message>
+    <message>
+        <source>its output is a vector, not a feature map</source>
+        <translation>它的输出是向量，而不是特征图</translation>
+    </message>
+    <message>
+        <source>its output is 1 × 1: no map left to show where</source>
+        <translation>它的输出为 1 × 1：已没有可显示位置的特征图</translation>
+    </message>
+    <message>
+        <source>it runs more than once per image (a block reuses it), so it has no single feature map</source>
+        <translation>每张图片会运行它不止一次（被一个块重复使用），因此没有唯一的特征图</translation>
+    </message>
+    <message>
+        <source>No heat-map at this row: %1.</source>
+        <translation>此行没有热力图：%1。</translation>
+    </message>
+</context>
+<context>
+    <name>ArchType</name>
+    <message>
+        <source>ResNet</source>
+        <translation>残差网络 (ResNet)</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>模块组 (Group)</translation>
+    </message>
+    <message>
+        <source>BasicBlock</source>
+        <translation>基本残差块 (BasicBlock)</translation>
+    </message>
+    <message>
+        <source>Bottleneck</source>
+        <translation>瓶颈块 (Bottleneck)</translation>
+    </message>
+    <message>
+        <source>Conv2d</source>
+        <translation>卷积层 (Conv2d)</translation>
+    </message>
+    <message>
+        <source>BatchNorm2d</source>
+        <translation>批归一化 (BatchNorm2d)</translation>
+    </message>
+    <message>
+        <source>ReLU</source>
+        <translation>激活函数 (ReLU)</translation>
+    </message>
+    <message>
+        <source>MaxPool2d</source>
+        <translation>最大池化 (MaxPool2d)</translation>
+    </message>
+    <message>
+        <source>AdaptiveAvgPool2d</source>
+        <translation>全局平均池化 (AdaptiveAvgPool2d)</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>全连接层 (Linear)</translation>
+    </message>
+    <message>
+        <source>Sequential (downsample)</source>
+        <translation>下采样捷径 (Sequential)</translation>
+    </message>
+    <message>
+        <source>Group (stem)</source>
+        <translation>主干输入层 (stem)</translation>
+    </message>
+    <message>
+        <source>Group (head)</source>
+        <translation>分类头 (head)</translation>
+    </message>
+    <message>
+        <source>Sequential (stage)</source>
+        <translation>阶段 (Sequential)</translation>
+    </message>
+</context>
+<context>
+    <name>CamController</name>
+    <message>
+        <source>Export Heat-map</source>
+        <translation>导出热力图</translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
+    <message>
+        <source>Saved %1 and %2.</source>
+        <translation>已保存 %1 和 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>CamControls</name>
+    <message>
+        <source>Top-1 (%1)</source>
+        <translation>前 1 个（%1）</translation>
+    </message>
+    <message>
+        <source>The class whose evidence the heat-map shows.</source>
+        <translation>热力图显示其证据的类别。</translation>
+    </message>
+    <message>
+        <source>Show the heat-map</source>
+        <translation>显示热力图</translation>
+    </message>
+    <message>
+        <source>How strongly the heat-map covers the picture.</source>
+        <translation>热力图覆盖图片的浓淡程度。</translation>
+    </message>
+    <message>
+        <source>Computing the heat-map…</source>
+        <translation>正在计算热力图…</translation>
+    </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <source>Save the overlay as a PNG, and the raw map beside it as a 16-bit grey PNG.</source>
+        <translation>将叠加图保存为 PNG，并在旁边另存原始热力图为 16 位灰度 PNG。</translation>
+    </message>
+    <message>
+        <source>Explain:</source>
+        <translation>解释：</translation>
+    </message>
+    <message>
+        <source>Layer:</source>
+        <translation>层：</translation>
+    </message>
+    <message>
+        <source>Heat-map:</source>
+        <translation>热力图：</translation>
+    </message>
+    <message>
+        <source>No heat-map: %1</source>
+        <translation>没有热力图：%1</translation>
+    </message>
+    <message>
+        <source>Where the network found evidence for %1 (%2).</source>
+        <translation>网络在这些位置找到了“%1”的证据（%2）。</translation>
+    </message>
+    <message>
+        <source>This layer holds no positive evidence for %1.</source>
+        <translation>这一层没有“%1”的正向证据。</translation>
+    </message>
+</context>
+<context>
+    <name>ClassCard</name>
+    <message>
+        <source>Class name</source>
+        <translation>类别名称</translation>
+    </message>
+    <message>
+        <source>Drop images or a folder here</source>
+        <translation>将图片或文件夹拖放到这里</translation>
+    </message>
+    <message>
+        <source>Add Images…</source>
+        <translation>添加图片…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Add the image or files on the clipboard (Ctrl+V)</source>
+        <translation>添加剪贴板中的图片或文件 (Ctrl+V)</translation>
+    </message>
+    <message>
+        <source>Remove this class</source>
+        <translation>移除此类别</translation>
+    </message>
+    <message>
+        <source>Add Images to {name}</source>
+        <translation>向 {name} 添加图片</translation>
+    </message>
+    <message>
+        <source>1 image</source>
+        <translation>1 张图片</translation>
+    </message>
+    <message>
+        <source>{n} images</source>
+        <translation>{n} 张图片</translation>
+    </message>
+    <message>
+        <source>, {n} unreadable (skipped)</source>
+        <translation>，{n} 张无法读取（已跳过）</translation>
+    </message>
+</context>
+<context>
+    <name>ClassesPanel</name>
+    <message>
+        <source>Choose Folder…</source>
+        <translation>选择文件夹…</translation>
+    </message>
+    <message>
+        <source>A folder with one sub-folder of images per class</source>
+        <translation>每个类别一个图片子文件夹的文件夹</translation>
+    </message>
+    <message>
+        <source>Add Class</source>
+        <translation>添加类别</translation>
+    </message>
+    <message>
+        <source>Add at least two classes, with a few images each.</source>
+        <translation>至少添加两个类别，每个类别几张图片。</translation>
+    </message>
+    <message>
+        <source>Class {n}</source>
+        <translation>类别 {n}</translation>
+    </message>
+    <message>
+        <source>Choose a Folder of Classes</source>
+        <translation>选择类别文件夹</translation>
+    </message>
+    <message>
+        <source>Add at least two classes.</source>
+        <translation>至少添加两个类别。</translation>
+    </message>
+    <message>
+        <source>Every class needs a name.</source>
+        <translation>每个类别都需要名称。</translation>
+    </message>
+    <message>
+        <source>Two classes are called {name}.</source>
+        <translation>有两个类别都叫 {name}。</translation>
+    </message>
+    <message>
+        <source>{name} has no images yet.</source>
+        <translation>{name} 还没有图片。</translation>
+    </message>
+    <message>
+        <source>Looking at the images…</source>
+        <translation>正在查看图片…</translation>
+    </message>
+    <message>
+        <source>Looking at the images… {done} of {total}</source>
+        <translation>正在查看图片… {done} / {total}</translation>
+    </message>
+    <message>
+        <source>{classes} classes, {images} images</source>
+        <translation>{classes} 个类别，{images} 张图片</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifierWorker</name>
+    <message>
+        <source>Could not start the model engine: %1</source>
+        <translation>无法启动模型引擎：%1</translation>
+    </message>
+    <message>
+        <source>Interrupted.</source>
+        <translation>已中断。</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <source>The layer %1 gives no single feature map; choose a stage, a block or a convolution.</source>
+        <translation>层 %1 没有唯一的特征图；请选择一个阶段、一个块或一个卷积层。</translation>
+    </message>
+    <message>
+        <source>No model is loaded, so nothing was classified.</source>
+        <translation>尚未加载模型，因此没有进行分类。</translation>
+    </message>
+    <message>
+        <source>Classification stopped: %1</source>
+        <translation>分类已停止：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <source>ResLens is free software under the MIT licence. ImageNet weights are torchvision&apos;s (BSD-3-Clause code; the weights were trained on ImageNet, whose terms restrict them to non-commercial research and education).</source>
+        <translation>ResLens 是采用 MIT 许可证的自由软件。ImageNet 权重来自 torchvision（代码采用 BSD-3-Clause 许可证；这些权重在 ImageNet 上训练，其条款将其限制于非商业的研究与教育用途）。</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <source>Device in use</source>
+        <translation>使用的设备</translation>
+    </message>
+    <message>
+        <source>not yet known</source>
+        <translation>尚不确定</translation>
+    </message>
+    <message>
+        <source>A desktop image classifier built on ResNet, with an architecture explorer.</source>
+        <translation>基于 ResNet 的桌面图片分类器，附带网络结构浏览器。</translation>
+    </message>
+    <message>
+        <source>About ResLens</source>
+        <translation>关于 ResLens</translation>
+    </message>
+    <message>
+        <source>Copy Versions</source>
+        <translation>复制版本信息</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>%1 … and %2 more</source>
+        <translation>%1 … 等，另有 %2 个</translation>
+    </message>
+    <message>
+        <source>What it recognises</source>
+        <translation>能识别什么</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es): %1</source>
+        <translation>
+            <numerusform>%n 个类别：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>RGB images, resized so the shorter side is %1 px (%2), centre-cropped to %3×%3, normalised with the ImageNet mean and standard deviation.</source>
+        <translation>RGB 图片，缩放至短边 %1 px（%2），中心裁剪为 %3×%3，再用 ImageNet 的均值和标准差归一化。</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Intended use and limits</source>
+        <translation>预期用途与局限</translation>
+    </message>
+    <message>
+        <source>How to reproduce it</source>
+        <translation>如何复现</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>网络结构</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Weights hash</source>
+        <translation>权重哈希</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>%1 top-1 on %2 freshly generated images (seed %3) never used in training</source>
+        <translation>在 %2 张从未用于训练的新生成图片（种子 %3）上前 1 准确率为 %1</translation>
+    </message>
+    <message>
+        <source>%1 on the validation set</source>
+        <translation>验证集上为 %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 sample photos right</source>
+        <translation>%2 张示例照片中 %1 张正确</translation>
+    </message>
+    <message>
+        <source>%1.</source>
+        <translation>%1。</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>%1 % top-1, %2 % top-5 on the ImageNet-1K validation set (50,000 images), as torchvision reports it.</source>
+        <translation>据 torchvision 报告，在 ImageNet-1K 验证集（50,000 张图片）上前 1 准确率 %1 %，前 5 准确率 %2 %。</translation>
+    </message>
+    <message>
+        <source>Not measured: ResLens knows nothing about how well these weights do.</source>
+        <translation>未测量：ResLens 不知道这些权重的效果如何。</translation>
+    </message>
+    <message>
+        <source>Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or photographed) and nothing else. Any other picture still gets one of the 12 names, often with high confidence. Not for decisions about people or safety.</source>
+        <translation>用于演示 ResNet 如何分类：它只认识 12 种简单符号（手绘、印刷或拍摄的），别的一概不认识。任何其他图片也会得到这 12 个名称之一，而且置信度常常很高。不可用于涉及人或安全的决策。</translation>
+    </message>
+    <message>
+        <source>General photos of everyday objects and animals (ImageNet&apos;s 1,000 classes). It has no &apos;none of these&apos; answer, reflects the biases of ImageNet&apos;s photos and labels, and is for research and education, not for decisions about people.</source>
+        <translation>日常物品和动物的普通照片（ImageNet 的 1,000 个类别）。它没有“都不是”这一答案，会反映 ImageNet 照片和标签中的偏差，仅供研究与教育使用，不可用于涉及人的决策。</translation>
+    </message>
+    <message>
+        <source>Your own weights: their limits are what their training data made them.</source>
+        <translation>你自己的权重：其局限取决于训练数据。</translation>
+    </message>
+    <message>
+        <source>Run, from the source folder (seed %1): %2</source>
+        <translation>在源代码文件夹中运行（种子 %1）：%2</translation>
+    </message>
+    <message>
+        <source>Run, from the source folder: %1</source>
+        <translation>在源代码文件夹中运行：%1</translation>
+    </message>
+    <message>
+        <source>torchvision&apos;s training recipe: %1</source>
+        <translation>torchvision 的训练方案：%1</translation>
+    </message>
+    <message>
+        <source>Keep the weights file; its SHA-256 starts with %1.</source>
+        <translation>请保留权重文件；其 SHA-256 以 %1 开头。</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+</context>
+<context>
+    <name>DropOverlay</name>
+    <message>
+        <source>Drop to classify</source>
+        <translation>松开即可分类</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyState</name>
+    <message>
+        <source>Drop images or a folder here</source>
+        <translation>将图片或文件夹拖放到这里</translation>
+    </message>
+    <message>
+        <source>…or open files, a folder (searched recursively) or paste an image (Ctrl+V).</source>
+        <translation>…或打开文件、文件夹（包括子文件夹），或粘贴图片 (Ctrl+V)。</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message numerus="yes">
+        <source>Model: %1, %n class(es): %2</source>
+        <translation>
+            <numerusform>模型：%1，%n 个类别：%2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Exporting</name>
+    <message>
+        <source>Export Results</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>Could not export to %1: %2</source>
+        <translation>无法导出到 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n result(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 条结果导出到 %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Intake</name>
+    <message>
+        <source>Open Images</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <source>Images (%1);;All files (*)</source>
+        <translation>图片 (%1);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open Folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image, file or file path.</source>
+        <translation>剪贴板中没有图片、文件或文件路径。</translation>
+    </message>
+    <message>
+        <source>Only files on this computer can be classified; skipped: %1</source>
+        <translation>只能对本机上的文件分类；已跳过：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message numerus="yes">
+        <source>unknown (none of the %n classes)</source>
+        <translation>
+            <numerusform>未知（不属于这 %n 个类别）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>&amp;System Language</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Architecture</source>
+        <translation>网络结构</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>正在等待模型…</translation>
+    </message>
+    <message>
+        <source>Cancelling after the current batch…</source>
+        <translation>将在当前批次完成后取消…</translation>
+    </message>
+    <message>
+        <source>The device %1 is not available; using Auto.</source>
+        <translation>设备 %1 不可用；改用自动。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Model Card</source>
+        <translation>模型卡片</translation>
+    </message>
+    <message>
+        <source>The language changes when ResLens is started again (it takes effect on restart).</source>
+        <translation>界面语言将在 ResLens 下次启动时更改（重启后生效）。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ModelController</name>
+    <message>
+        <source>%1 of %2 MB</source>
+        <translation>%1 MB（共 %2 MB）</translation>
+    </message>
+    <message>
+        <source>Weights (*.safetensors *.pth *.pt);;All files (*)</source>
+        <translation>权重 (*.safetensors *.pth *.pt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Load Weights</source>
+        <translation>加载权重</translation>
+    </message>
+    <message>
+        <source>Label files (*.txt *.json);;All files (*)</source>
+        <translation>标签文件 (*.txt *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Load Labels</source>
+        <translation>加载标签</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>none loaded</source>
+        <translation>未加载</translation>
+    </message>
+    <message>
+        <source>Downloading… %1</source>
+        <translation>正在下载… %1</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>Downloading %1: %2 · still using %3</source>
+        <translation>正在下载 %1：%2 · 仍在使用 %3</translation>
+    </message>
+    <message>
+        <source>Downloading %1: %2</source>
+        <translation>正在下载 %1：%2</translation>
+    </message>
+    <message>
+        <source>Downloading %1: connecting…</source>
+        <translation>正在下载 %1：正在连接…</translation>
+    </message>
+    <message>
+        <source>Still using %1: %2</source>
+        <translation>仍在使用 %1：%2</translation>
+    </message>
+    <message>
+        <source>No model is loaded: %1</source>
+        <translation>尚未加载模型：%1</translation>
+    </message>
+    <message>
+        <source>The classes of %1 have no names (%2 … %3): load a label file to name them.</source>
+        <translation>%1 的类别没有名称（%2 … %3）：请加载标签文件为它们命名。</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Use the bundled model</source>
+        <translation>使用内置模型</translation>
+    </message>
+    <message>
+        <source>Load Weights File…</source>
+        <translation>加载权重文件…</translation>
+    </message>
+    <message>
+        <source>Load Labels…</source>
+        <translation>加载标签…</translation>
+    </message>
+    <message>
+        <source>Use %1</source>
+        <translation>使用 %1</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Keep %1</source>
+        <translation>保留 %1</translation>
+    </message>
+    <message>
+        <source>torchvision publishes no %1 weights for %2</source>
+        <translation>torchvision 没有为 %2 发布 %1 权重</translation>
+    </message>
+</context>
+<context>
+    <name>MyModelsMenu</name>
+    <message>
+        <source>My &amp;Models</source>
+        <translation>我的模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Use</source>
+        <translation>使用(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation>重命名(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>No models yet: Model ▸ Train New Model…</source>
+        <translation>还没有模型：模型 ▸ 训练新模型…</translation>
+    </message>
+    <message>
+        <source>Open the Models &amp;Folder</source>
+        <translation>打开模型文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Rename Model</source>
+        <translation>重命名模型</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <source>Delete Model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <source>{name} is the model in use. Choose another model first.</source>
+        <translation>{name} 是正在使用的模型。请先选择其他模型。</translation>
+    </message>
+    <message>
+        <source>Delete the model {name}? Its files are removed from the models folder.</source>
+        <translation>删除模型 {name}？其文件将从模型文件夹中移除。</translation>
+    </message>
+    <message>
+        <source>Export Model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Weights (*.safetensors)</source>
+        <translation>权重 (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>My Models</source>
+        <translation>我的模型</translation>
+    </message>
+</context>
+<context>
+    <name>PlanPanel</name>
+    <message>
+        <source>The bundled model (offline)</source>
+        <translation>内置模型（离线）</translation>
+    </message>
+    <message>
+        <source>ImageNet V1 (downloaded once)</source>
+        <translation>ImageNet V1（下载一次）</translation>
+    </message>
+    <message>
+        <source>ImageNet V2 (downloaded once)</source>
+        <translation>ImageNet V2（下载一次）</translation>
+    </message>
+    <message>
+        <source>Nothing: train from scratch</source>
+        <translation>无：从头训练</translation>
+    </message>
+    <message>
+        <source>A weights file…</source>
+        <translation>权重文件…</translation>
+    </message>
+    <message>
+        <source>The network whose features the new model starts from</source>
+        <translation>新模型以哪个网络的特征为起点</translation>
+    </message>
+    <message>
+        <source>The plan appears once there are classes to train on.</source>
+        <translation>有了可训练的类别后，这里会显示训练计划。</translation>
+    </message>
+    <message>
+        <source>Advanced: override the plan</source>
+        <translation>高级：覆盖训练计划</translation>
+    </message>
+    <message>
+        <source>Mirror images left-right</source>
+        <translation>左右镜像图片</translation>
+    </message>
+    <message>
+        <source>the whole network</source>
+        <translation>整个网络</translation>
+    </message>
+    <message>
+        <source>{stage} on (earlier layers frozen)</source>
+        <translation>{stage} 及之后（之前的层冻结）</translation>
+    </message>
+    <message>
+        <source>Epochs (at most)</source>
+        <translation>轮数 (epoch，最多)</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Smallest crop (share of the image)</source>
+        <translation>最小裁剪（占图片的比例）</translation>
+    </message>
+    <message>
+        <source>Flips</source>
+        <translation>翻转</translation>
+    </message>
+    <message>
+        <source>Input size (pixels)</source>
+        <translation>输入尺寸（像素）</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>网络结构</translation>
+    </message>
+    <message>
+        <source>Fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>Start from</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <source>Weights (*.safetensors *.pth *.pt);;All files (*)</source>
+        <translation>权重 (*.safetensors *.pth *.pt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Start from Weights</source>
+        <translation>从权重开始</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>%1 × %2 px</source>
+        <translation>%1 × %2 px</translation>
+    </message>
+    <message>
+        <source>classified in %1 ms</source>
+        <translation>分类用时 %1 ms</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>Could not classify this file:
+%1</source>
+        <translation>无法对此文件分类：
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressPanel</name>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>尚未开始</translation>
+    </message>
+    <message>
+        <source>epoch (the new head&apos;s fit is the first)</source>
+        <translation>轮 (epoch)（第一轮为拟合新的分类头）</translation>
+    </message>
+    <message>
+        <source>{elapsed} elapsed · about {eta} left</source>
+        <translation>已用 {elapsed} · 约剩 {eta}</translation>
+    </message>
+    <message>
+        <source>Computing features</source>
+        <translation>正在计算特征</translation>
+    </message>
+    <message>
+        <source>Training the new head</source>
+        <translation>正在训练新的分类头</translation>
+    </message>
+    <message>
+        <source>Fine-tuning</source>
+        <translation>正在微调</translation>
+    </message>
+    <message>
+        <source>{stage}: batch {step} of {steps}</source>
+        <translation>{stage}：第 {step} / {steps} 批</translation>
+    </message>
+    <message>
+        <source>{stage}: epoch {epoch} of {epochs}, batch {step} of {steps}</source>
+        <translation>{stage}：第 {epoch} / {epochs} 轮，第 {step} / {steps} 批</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Top predictions</source>
+        <translation>最可能的类别</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>%1 × %2 px</source>
+        <translation>%1 × %2 px</translation>
+    </message>
+    <message>
+        <source>The model that classified this image (name · weights hash)</source>
+        <translation>对这张图片分类的模型（名称 · 权重哈希）</translation>
+    </message>
+    <message>
+        <source>Time spent on this image (its share of decoding and of its batch)</source>
+        <translation>这张图片所用的时间（它在解码和所在批次中所占的份额）</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message>
+        <source>Train a model to see how well it tells the classes apart.</source>
+        <translation>训练一个模型，看看它区分各类别的效果如何。</translation>
+    </message>
+    <message>
+        <source>Use This Model</source>
+        <translation>使用此模型</translation>
+    </message>
+    <message>
+        <source>Classify with this model from now on</source>
+        <translation>从现在起用此模型分类</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Confusion matrix: rows are the true classes, columns what the model said. Click a cell to see its images.</source>
+        <translation>混淆矩阵：行是真实类别，列是模型的判断。点击单元格可查看其中的图片。</translation>
+    </message>
+    <message>
+        <source>Per class</source>
+        <translation>各类别</translation>
+    </message>
+    <message>
+        <source>Stopped before the first epoch ended: no model was saved.</source>
+        <translation>在第一轮结束前停止：未保存模型。</translation>
+    </message>
+    <message>
+        <source> (stopped early: the best model so far was kept)</source>
+        <translation>（提前停止：保留了目前最好的模型）</translation>
+    </message>
+    <message>
+        <source>Saved as {name}{stopped}.</source>
+        <translation>已保存为 {name}{stopped}。</translation>
+    </message>
+    <message>
+        <source>{name}: {acc:.0%} of the validation images right{stopped}.</source>
+        <translation>{name}：验证图片中 {acc:.0%} 正确{stopped}。</translation>
+    </message>
+    <message>
+        <source>{count} {true} taken for {pred}: click to see them</source>
+        <translation>{count} 张 {true} 被误认为 {pred}：点击查看</translation>
+    </message>
+    <message>
+        <source>{true} taken for {pred}</source>
+        <translation>{true} 被误认为 {pred}</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsView</name>
+    <message>
+        <source>Order added</source>
+        <translation>添加顺序</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Filter by label… (Ctrl+F)</source>
+        <translation>按标签筛选… (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Show only images whose top label contains this text</source>
+        <translation>只显示首位标签包含此文字的图片</translation>
+    </message>
+    <message>
+        <source>Any of top-k</source>
+        <translation>前 k 个中任一</translation>
+    </message>
+    <message>
+        <source>Match the text in any of the top-k labels, not only the top one</source>
+        <translation>在前 k 个标签中任意一个里匹配此文字，而不只是首位标签</translation>
+    </message>
+    <message>
+        <source>Order of the results</source>
+        <translation>结果的排列顺序</translation>
+    </message>
+    <message>
+        <source>Sort by:</source>
+        <translation>排序：</translation>
+    </message>
+    <message>
+        <source>No results match “%1” in any of the top-k labels.</source>
+        <translation>前 k 个标签中没有与“%1”匹配的结果。</translation>
+    </message>
+    <message>
+        <source>No results match “%1” in the top label. Tick “Any of top-k” to search all of them.</source>
+        <translation>首位标签中没有与“%1”匹配的结果。勾选“前 k 个中任一”可在全部前 k 个标签中查找。</translation>
+    </message>
+</context>
+<context>
+    <name>SketchPad</name>
+    <message>
+        <source>Sketch — ResLens</source>
+        <translation>手绘 — ResLens</translation>
+    </message>
+    <message>
+        <source>Where the network found evidence for its top class (Grad-CAM).</source>
+        <translation>网络在哪里找到了首位类别的证据（热力图 (Grad-CAM)）。</translation>
+    </message>
+    <message>
+        <source>Draw one of the model&apos;s classes.</source>
+        <translation>画出模型能识别的某个类别。</translation>
+    </message>
+    <message>
+        <source>The width of the pen for the next strokes.</source>
+        <translation>接下来笔画的画笔宽度。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Add to Results</source>
+        <translation>添加到结果</translation>
+    </message>
+    <message>
+        <source>Classify the drawing as a row of the results table.</source>
+        <translation>将这幅画分类，作为结果表中的一行。</translation>
+    </message>
+    <message>
+        <source>Pen:</source>
+        <translation>画笔：</translation>
+    </message>
+    <message>
+        <source>It looks like none of them: %1.</source>
+        <translation>看起来都不像：%1。</translation>
+    </message>
+    <message>
+        <source>It looks like %1 (%2).</source>
+        <translation>看起来像“%1”（%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop after the current batch (Esc)</source>
+        <translation>在当前批次完成后停止 (Esc)</translation>
+    </message>
+    <message>
+        <source>Loading model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>No images</source>
+        <translation>没有图片</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n 张失败</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shown</source>
+        <translation>
+            <numerusform>显示 %n 张</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>设备：%1</translation>
+    </message>
+    <message>
+        <source>Backend: %1</source>
+        <translation>后端：%1</translation>
+    </message>
+    <message>
+        <source>Grad-CAM heat maps use the PyTorch model.</source>
+        <translation>热力图 (Grad-CAM) 使用 PyTorch 模型。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after %n image(s) in %1 s</source>
+        <translation>
+            <numerusform>已取消：%1 s 内完成 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Classified %n image(s) in %1 s</source>
+        <translation>
+            <numerusform>已在 %1 s 内分类 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, %1/s</source>
+        <translation>，%1 张/s</translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n failed</source>
+        <translation>
+            <numerusform>；%n 张失败</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TeachWindow</name>
+    <message>
+        <source>Train New Model</source>
+        <translation>训练新模型</translation>
+    </message>
+    <message>
+        <source>My model</source>
+        <translation>我的模型</translation>
+    </message>
+    <message>
+        <source>The name under Model ▸ My Models</source>
+        <translation>在 模型 ▸ 我的模型 中显示的名称</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop after this batch and keep the best model so far</source>
+        <translation>在本批次后停止，并保留目前最好的模型</translation>
+    </message>
+    <message>
+        <source>1 · Classes</source>
+        <translation>1 · 类别</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>2 · Plan</source>
+        <translation>2 · 计划</translation>
+    </message>
+    <message>
+        <source>3 · Progress</source>
+        <translation>3 · 进度</translation>
+    </message>
+    <message>
+        <source>4 · Results</source>
+        <translation>4 · 结果</translation>
+    </message>
+    <message>
+        <source>The plan appears once there are classes to train on.</source>
+        <translation>有了可训练的类别后，这里会显示训练计划。</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>正在规划…</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Stopping after this batch…</source>
+        <translation>将在本批次后停止…</translation>
+    </message>
+    <message>
+        <source>Stopped before the first epoch ended: nothing was saved.</source>
+        <translation>在第一轮结束前停止：未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Stopped: kept the best model so far</source>
+        <translation>已停止：保留了目前最好的模型</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>{done} · saved as {name}</source>
+        <translation>{done} · 已保存为 {name}</translation>
+    </message>
+    <message>
+        <source>Training failed: {message}</source>
+        <translation>训练失败：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdControl</name>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Results whose top probability is below this threshold are shown as unknown (none of the model&apos;s classes). Off shows every result as its top class.</source>
+        <translation>首位概率低于此阈值的结果显示为未知（不属于模型的任何类别）。关闭时每个结果都显示为其首位类别。</translation>
+    </message>
+</context>
+<context>
+    <name>plot</name>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+</context>
+</TS>
