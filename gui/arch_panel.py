@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.architectures import pretty_arch as arch_label
-from gui.arch_model import ArchFilterProxy, ArchRole, ArchTreeModel
+from gui.arch_model import ArchFilterProxy, ArchRole, ArchTreeModel, type_text
 from gui.i18n import arg
 from gui.summary_worker import ArchKey, SummaryWorker
 from gui.threads import start_in_thread, stop_thread
@@ -221,7 +221,7 @@ class ArchitecturePanel(QWidget):
         share = node.params / root.params if root.params else 0.0
         rows = [
             (self.tr("Name"), node.name or arch_label(self.shown_key.arch if self.shown_key else "")),
-            (self.tr("Type"), node.type_name),
+            (self.tr("Type"), type_text(node)),
             (self.tr("Output shape"), format_shape(node.output_shape)),
             (
                 self.tr("Parameters"),

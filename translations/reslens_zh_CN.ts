@@ -402,6 +402,127 @@
     </message>
 </context>
 <context>
+    <name>ArchitecturePanel</name>
+    <message>
+        <source>The whole network: stem, four stages of residual blocks, then the classifier head.</source>
+        <translation>整个网络：主干输入层、四个由残差块组成的阶段，最后是分类头。</translation>
+    </message>
+    <message>
+        <source>A group of the network&apos;s top-level modules, as the ResNet paper&apos;s Table 1 reads.</source>
+        <translation>网络顶层模块的一个分组，与 ResNet 论文表 1 的划分一致。</translation>
+    </message>
+    <message>
+        <source>A stage: residual blocks at one resolution; its first block may downsample.</source>
+        <translation>一个阶段：同一分辨率下的若干残差块；第一个残差块可能进行下采样。</translation>
+    </message>
+    <message>
+        <source>A residual block: two 3×3 convolutions and a shortcut, out = relu(F(x) + shortcut(x)); the shortcut is the identity mapping unless the block downsamples.</source>
+        <translation>基本残差块：两个 3×3 卷积加一条捷径，out = relu(F(x) + shortcut(x))；除非该块进行下采样，捷径就是恒等映射。</translation>
+    </message>
+    <message>
+        <source>A bottleneck block: 1×1 (reduce) → 3×3 → 1×1 (expand ×4) convolutions and a shortcut, out = relu(F(x) + shortcut(x)).</source>
+        <translation>瓶颈块（瓶颈结构）：1×1（降维）→ 3×3 → 1×1（升维 ×4）三个卷积加一条捷径，out = relu(F(x) + shortcut(x))。</translation>
+    </message>
+    <message>
+        <source>A convolution: learned filters slid over the feature map.</source>
+        <translation>卷积：用学习得到的滤波器在特征图上滑动。</translation>
+    </message>
+    <message>
+        <source>Normalises each channel, then scales and shifts it (2 parameters a channel).</source>
+        <translation>批归一化：对每个通道做归一化，再缩放和平移（每个通道 2 个参数）。</translation>
+    </message>
+    <message>
+        <source>max(0, x), element by element; no parameters.</source>
+        <translation>逐元素计算 max(0, x)；没有参数。</translation>
+    </message>
+    <message>
+        <source>Keeps the largest value of each window, halving the resolution.</source>
+        <translation>最大池化：保留每个窗口中的最大值，分辨率减半。</translation>
+    </message>
+    <message>
+        <source>Global average pooling: averages each channel over the whole map, for any input size.</source>
+        <translation>全局平均池化：在整张特征图上对每个通道取平均，适用于任意输入尺寸。</translation>
+    </message>
+    <message>
+        <source>The classifier: one score (logit) per class.</source>
+        <translation>分类器：每个类别输出一个分数（logit）。</translation>
+    </message>
+    <message>
+        <source>Downsample: the projection shortcut, a strided 1×1 convolution and BatchNorm, so x matches F(x) in size and channels where the block changes them.</source>
+        <translation>下采样：投影捷径，即带步幅的 1×1 卷积加批归一化，使 x 在该块改变尺寸和通道数时与 F(x) 对齐。</translation>
+    </message>
+    <message>
+        <source>Search layers (name or type)…</source>
+        <translation>搜索层（名称或类型）…</translation>
+    </message>
+    <message>
+        <source>Select a layer to see its details.</source>
+        <translation>选择一层以查看详情。</translation>
+    </message>
+    <message>
+        <source>Measuring %1…</source>
+        <translation>正在测量 %1…</translation>
+    </message>
+    <message>
+        <source>Could not measure %1: %2</source>
+        <translation>无法测量 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 parameters · %2MACs (%3FLOPs) per image</source>
+        <translation>参数量 %1 · 每张图片 %2MACs 乘加运算（%3FLOPs）</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>%1 (%2 of the network)</source>
+        <translation>%1（占整个网络的 %2）</translation>
+    </message>
+    <message>
+        <source>Its own parameters</source>
+        <translation>自身参数量</translation>
+    </message>
+    <message>
+        <source>Trainable</source>
+        <translation>可训练参数量</translation>
+    </message>
+    <message>
+        <source>MACs</source>
+        <translation>乘加运算量 (MACs)</translation>
+    </message>
+    <message>
+        <source>%1 (%2, FLOPs = 2 × MACs)</source>
+        <translation>%1（%2，浮点运算量 FLOPs = 2 × MACs）</translation>
+    </message>
+    <message>
+        <source>Children</source>
+        <translation>子模块数</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n 个类别</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 · %2 · input %3×%3</source>
+        <translation>%1 · %2 · 输入 %3×%3</translation>
+    </message>
+</context>
+<context>
     <name>CamController</name>
     <message>
         <source>Export Heat-map</source>
