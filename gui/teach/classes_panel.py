@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -64,6 +64,7 @@ class ClassCard(QFrame):
         self.items: list[Path] = []  # files and folders, in the order given
         self.name_edit = QLineEdit(name, placeholderText=self.tr("Class name"))
         self.name_edit.textChanged.connect(self.changed)
+        self.name_edit.installEventFilter(self)  # Ctrl+V with a picture goes to the class
         # A name stays readable when the panel is narrow: the buttons give way, not the name.
         self.name_edit.setMinimumWidth(self.name_edit.fontMetrics().horizontalAdvance("Class 00") + 12)
         self.count_label = QLabel(self.tr("Drop images or a folder here"))
@@ -110,10 +111,23 @@ class ClassCard(QFrame):
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add Images to {name}").format(name=self.name))
         self.add_paths([Path(f) for f in files])
 
-    def paste(self) -> None:
+    def paste(self) -> bool:
+        """Add the clipboard's images or files; False when it holds none (or while training)."""
         if not self.acceptDrops():  # locked while training
-            return
-        self.take_mime(QApplication.clipboard().mimeData())
+            return False
+        return self.take_mime(QApplication.clipboard().mimeData())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+V in the name field: a person pasting a picture means it for this class; only a
+        clipboard of plain text (no picture, no file) is pasted into the name."""
+        if (
+            watched is self.name_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+        ):
+            return self.paste()
+        return super().eventFilter(watched, event)
 
     def take_mime(self, mime: Any) -> bool:
         inputs = read_mime(mime)
