@@ -153,7 +153,7 @@ def test_stop_keeps_the_best_model_so_far(
     assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
 
 
-def test_closing_mid_run_stops_the_thread_and_leaves_no_file(
+def test_closing_mid_run_stops_the_process_and_leaves_no_file(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
     window = teach
@@ -164,11 +164,13 @@ def test_closing_mid_run_stops_the_thread_and_leaves_no_file(
         lambda: window.progress.stage_label.text().startswith("Fine-tuning"),
         timeout=TRAIN_TIMEOUT_MS,
     )
-    thread = window.trainer._thread
+    process = window.trainer.process
+    reader = window.trainer._thread
     jobs_thread = window.jobs._thread
-    assert thread.isRunning()
+    assert process.is_alive() and reader.isRunning()
     window.close()
-    assert not thread.isRunning() and not jobs_thread.isRunning()
+    assert not process.is_alive() and process.exitcode == 0  # it ended by itself, asked to
+    assert not reader.isRunning() and not jobs_thread.isRunning()
     assert window.outcome is None
     models = data_dir / "models"
     assert list(models.iterdir()) == []  # no model, no card, no temporary file
