@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import arg
 from gui.teach.classes_panel import ClassesPanel
 from gui.teach.jobs import JobRunner
 from gui.teach.plan_panel import PlanPanel
@@ -166,12 +167,15 @@ class TeachWindow(QMainWindow):
         self.outcome = outcome
         self._update_buttons()
         if outcome.weights is None:
-            self.progress.finish(self.tr("Stopped before the first epoch ended: nothing was saved."))
+            self.progress.finish(self.tr("Stopped before any model was trained: nothing was saved."))
         else:
-            done = self.tr("Stopped: kept the best model so far") if outcome.stopped else self.tr("Done")
-            self.progress.finish(
-                self.tr("{done} · saved as {name}").format(done=done, name=outcome.weights.stem)
-            )
+            if not outcome.stopped:
+                done = self.tr("Done · saved as %1")
+            elif outcome.card.get("head_only"):
+                done = self.tr("Stopped: kept the head-only model (not fine-tuned) · saved as %1")
+            else:
+                done = self.tr("Stopped: kept the best model so far · saved as %1")
+            self.progress.finish(arg(done, outcome.weights.stem))
             self.modelSaved.emit(outcome.weights)
         self.results.show_outcome(outcome)
         if outcome.evaluation is not None:
@@ -179,7 +183,7 @@ class TeachWindow(QMainWindow):
 
     def _on_failed(self, message: str) -> None:
         self._update_buttons()
-        self.progress.finish(self.tr("Training failed: {message}").format(message=message))
+        self.progress.finish(arg(self.tr("Training failed: %1"), message))
 
     # -- closing -----------------------------------------------------------------------------
 

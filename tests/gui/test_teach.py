@@ -153,6 +153,51 @@ def test_stop_keeps_the_best_model_so_far(
     assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
 
 
+def test_stop_during_the_head_fit_keeps_the_head_only_model(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window, epochs=30)
+    window.plan = window.plan.with_overrides(head_epochs=20_000)  # seconds of head steps to stop in
+    heads: list[Any] = []
+
+    def stop_at_the_first_head_step(p: Any) -> None:
+        if p.stage == "head" and not heads:
+            heads.append(p)
+            qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
+
+    window.trainer.progress.connect(stop_at_the_first_head_step)
+    outcome = train(qtbot, window)
+    assert heads and outcome.stopped and outcome.weights is not None and outcome.weights.is_file()
+    card = outcome.card
+    assert card["head_only"] is True and card["best_stage"] == "head"
+    assert 1 <= card["best_epoch"] < 20_000 and card["epochs_run"] == 0  # stopped within the head fit
+    (kept,) = ModelStore(data_dir / "models").list()
+    assert kept.path == outcome.weights
+    assert "head-only" in window.progress.stage_label.text()
+    assert "head-only model" in window.results.summary.text()
+    assert window.results.use_button.isEnabled()
+    assert window.results.matrix.rowCount() == 3  # evaluated, like any kept model
+
+
+def test_stop_before_anything_was_trained_says_so(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window)
+    window.trainer.status.connect(
+        lambda text: text.startswith("Loading") and window.stop_button.click()  # while the model loads
+    )
+    outcome = train(qtbot, window)
+    assert outcome.stopped and outcome.weights is None
+    assert window.progress.stage_label.text() == "Stopped before any model was trained: nothing was saved."
+    assert window.results.summary.text() == window.progress.stage_label.text()
+    assert not window.results.use_button.isEnabled()
+    assert not (data_dir / "models").exists() or list((data_dir / "models").iterdir()) == []
+
+
 def test_closing_mid_run_stops_the_process_and_leaves_no_file(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
