@@ -7,6 +7,7 @@ learn it), trained through the window's own buttons; the data folder is a tempor
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from core.model_store import ModelStore
 from gui.teach.storage import DATA_ENV
 from gui.teach.window import TeachWindow
 from tests.gui.conftest import drop_paths, wait_idle
+from tests.weights_server import WeightsServer, resnet18_file
 
 COLOURS = {"blue": (30, 60, 220), "green": (40, 190, 60), "red": (220, 40, 40)}
 PER_CLASS = 8
@@ -220,6 +222,53 @@ def test_closing_mid_run_stops_the_process_and_leaves_no_file(
     models = data_dir / "models"
     assert list(models.iterdir()) == []  # no model, no card, no temporary file
     assert not any(class_folder.rglob("*.tmp"))
+
+
+def point_imagenet_at(url: str) -> None:
+    """Run in the training process (``Trainer.setup``): every ImageNet source downloads ``url``."""
+    import dataclasses
+
+    from core import weights
+
+    real = weights.imagenet_weights
+    weights.imagenet_weights = lambda a, s: dataclasses.replace(real(a, s), url=url)
+
+
+def test_the_window_trains_from_imagenet_v1_downloaded_through_the_download_flow(
+    qtbot,
+    teach: TeachWindow,
+    data_dir: Path,
+    class_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hub = tmp_path / "torch-home"
+    monkeypatch.setenv("TORCH_HOME", str(hub))  # the training process inherits it
+    data, name = resnet18_file(tmp_path)  # a ResNet-18 with 1000 outputs, as torchvision names it
+    server = WeightsServer(data)
+    try:
+        window = teach
+        window.trainer.setup = functools.partial(point_imagenet_at, server.url(name))
+        window.classes.use_folder(class_folder)
+        window.plan_panel.set_start("imagenet-v1")
+        plan = plan_for(qtbot, window)
+        assert (plan.config.start, plan.config.arch) == ("imagenet-v1", "resnet18")
+        statuses: list[str] = []
+        window.trainer.status.connect(statuses.append)
+        outcome = train(qtbot, window)
+    finally:
+        server.close()
+    assert not outcome.stopped and outcome.weights is not None and outcome.weights.is_file()
+    assert (
+        hub / "hub" / "checkpoints" / name
+    ).read_bytes() == data  # downloaded once, into torch.hub's cache
+    downloads = [s for s in statuses if s.startswith("Downloading ImageNet V1 weights for resnet18")]
+    assert downloads and downloads[-1].endswith("100%")
+    card = outcome.card
+    assert card["start"]["from"] == "imagenet-v1" and "ImageNet" in card["start"]["init"]
+    assert card["architecture"] == "resnet18" and card["classes"] == ["blue", "green", "red"]
+    assert "--from imagenet-v1" in card["command"]
+    assert window.results.matrix.rowCount() == 3
 
 
 def test_class_builder_builds_the_folder_s_dataset(
