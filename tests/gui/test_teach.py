@@ -102,7 +102,9 @@ def test_the_window_trains_to_the_end_and_plots_the_run(
     window.classes.use_folder(class_folder)
     plan = plan_for(qtbot, window)
     assert [card.name for card in window.classes.cards] == ["blue", "green", "red"]
-    assert [card.count_label.text() for card in window.classes.cards] == ["8 images"] * 3
+    eight = window.classes.cards[0].tr("%n image(s)", "", 8)  # "8 images" with the English plurals
+    assert eight.startswith("8 image")
+    assert [card.count_label.text() for card in window.classes.cards] == [eight] * 3
     assert window.plan_panel.reasons.text().startswith("• ")
     assert plan.config.hflip is False  # the data-driven plan, shown unchanged in the fields
     outcome = train(qtbot, window)
@@ -298,7 +300,9 @@ def test_class_builder_builds_the_folder_s_dataset(
     assert named(built) == named(scanned)
     assert len(built.samples) == 3 * PER_CLASS
     assert [p.resolve() for p, _ in built.unreadable] == [bad.resolve()]
-    assert panel.cards[0].count_label.text() == "8 images, 1 unreadable (skipped)"
+    label = panel.cards[0].count_label.text()
+    assert label == panel.cards[0].tr("%n image(s), %1 unreadable (skipped)", "", 8).replace("%1", "1")
+    assert label.startswith("8 image") and label.endswith(", 1 unreadable (skipped)")
     warnings = [panel.warning_list.item(i).text() for i in range(panel.warning_list.count())]
     assert any(str(bad) in line for line in warnings)
     qtbot.waitUntil(lambda: panel.cards[0].thumbs.count() > 1)  # thumbnails beside the count
