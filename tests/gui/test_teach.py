@@ -273,6 +273,27 @@ def test_the_window_trains_from_imagenet_v1_downloaded_through_the_download_flow
     assert window.results.matrix.rowCount() == 3
 
 
+def test_a_training_process_that_dies_is_reported_and_the_window_recovers(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window, epochs=30)
+    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.progress.stage_label.text().startswith("Fine-tuning"), timeout=TRAIN_TIMEOUT_MS
+    )
+    window.trainer.process.kill()  # as the out-of-memory killer would
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=TRAIN_TIMEOUT_MS)
+    assert window.outcome is None
+    assert (
+        window.progress.stage_label.text()
+        == "Training failed: the training process ended unexpectedly (exit code -9)"
+    )
+    assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
+    assert not (data_dir / "models").exists() or list((data_dir / "models").iterdir()) == []
+
+
 def test_class_builder_builds_the_folder_s_dataset(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
