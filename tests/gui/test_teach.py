@@ -95,6 +95,16 @@ def train(qtbot, window: TeachWindow) -> Any:
     return window.outcome
 
 
+def fine_tuning(qtbot, window: TeachWindow, class_folder: Path) -> None:
+    """Start a long run (30 epochs) on ``class_folder`` and wait until it is fine-tuning."""
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window, epochs=30)
+    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.progress.stage_label.text().startswith("Fine-tuning"), timeout=TRAIN_TIMEOUT_MS
+    )
+
+
 def test_the_window_trains_to_the_end_and_plots_the_run(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
@@ -206,13 +216,7 @@ def test_closing_mid_run_stops_the_process_and_leaves_no_file(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
     window = teach
-    window.classes.use_folder(class_folder)
-    plan_for(qtbot, window, epochs=30)
-    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: window.progress.stage_label.text().startswith("Fine-tuning"),
-        timeout=TRAIN_TIMEOUT_MS,
-    )
+    fine_tuning(qtbot, window, class_folder)
     process = window.trainer.process
     reader = window.trainer._thread
     jobs_thread = window.jobs._thread
@@ -277,12 +281,7 @@ def test_a_training_process_that_dies_is_reported_and_the_window_recovers(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
     window = teach
-    window.classes.use_folder(class_folder)
-    plan_for(qtbot, window, epochs=30)
-    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: window.progress.stage_label.text().startswith("Fine-tuning"), timeout=TRAIN_TIMEOUT_MS
-    )
+    fine_tuning(qtbot, window, class_folder)
     window.trainer.process.kill()  # as the out-of-memory killer would
     qtbot.waitUntil(lambda: not window.trainer.running, timeout=TRAIN_TIMEOUT_MS)
     assert window.outcome is None
