@@ -13,8 +13,8 @@ weights):
    mirror images unless asked (text and arrows change meaning), a seeded stratified validation
    split, enough epochs with early stopping.
 2. **Features, then head.** The start model's frozen backbone turns every picture into a
-   feature vector once (kept in memory for the next run on the same files); a new linear head is
-   fitted on them in a second or two. That alone is often a usable model.
+   feature vector once (kept in memory for the next run on the same files in the same
+   process); a new linear head is fitted on them in a second or two. That alone is often a usable model.
 3. **Fine-tune.** The whole network then trains from that head (not from a random one, which
    would wreck the pretrained features in the first steps), with augmentation, AdamW, warm-up
    and cosine decay, keeping the epoch with the best validation result.

@@ -2,7 +2,7 @@
 
 A non-modal window of its own (a child of the main window, so it closes with it). It holds no
 training logic: the classes panel says what the data is, the plan panel what the run will do
-(``core.train.plan_training``), the trainer runs ``core.train.train_model`` off the GUI thread,
+(``core.train.plan_training``), the trainer runs ``core.train.train_model`` in a process of its own,
 and the model lands in the store (``core.model_store``). "Use This Model" hands the file to the
 main window, whose model controller makes it the model in use.
 """
