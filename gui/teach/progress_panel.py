@@ -144,7 +144,8 @@ class ProgressPanel(QWidget):
         )
         if unit:
             plot.setLabel("left", unit)
-        plot.showGrid(x=True, y=True, alpha=0.2)
+        # No grid: pyqtgraph draws it with its axes, translucent across the whole plot, and every
+        # new point repaints it: 25-40 ms a repaint with it, 12-13 ms without (offscreen, 720x560).
         plot.setMouseEnabled(x=False, y=False)
         plot.setMinimumSize(220, 160)
         return plot
