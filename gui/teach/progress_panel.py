@@ -84,7 +84,7 @@ class Curves:
             [], [], pen=TRAIN_PEN, name=translate(QT_TRANSLATE_NOOP("ProgressPanel", "train"))
         )
         self.val = plot.plot(
-            [], [], pen=VAL_PEN, symbol="o", symbolSize=5, symbolBrush="#e53935",
+            [], [], pen=VAL_PEN,  # no point markers: a scatter item doubles the cost of a repaint
             name=translate(QT_TRANSLATE_NOOP("ProgressPanel", "validation")),
         )  # fmt: skip
         self.train_points: tuple[list[float], list[float]] = ([], [])
@@ -150,8 +150,9 @@ class ProgressPanel(QWidget):
         plot.setMinimumSize(220, 160)
         return plot
 
-    def reset(self) -> None:
-        """Empty curves for a new run."""
+    def reset(self, epochs: int = 0) -> None:
+        """Empty curves for a new run of up to ``epochs`` fine-tuning epochs (the x axis is laid
+        out for them, after the new head's one, from the start)."""
         self.loss.clear()
         self.accuracy.clear()
         for plot, marker in self._markers:
@@ -160,6 +161,10 @@ class ProgressPanel(QWidget):
         self._stage = ""
         self._offset = 0.0  # where this stage starts on the x axis
         self._stage_width = 0.0  # how much of the axis the stage takes
+        self._x_end = 0.0  # where the x axis ends
+        for plot in (self.loss_plot, self.acc_plot):
+            plot.enableAutoRange(x=True)
+        self._show_x_up_to(1 + epochs if epochs else 0)
         self.bar.setValue(0)
         self.stage_label.setText(self.tr("Not started"))
         self.eta_label.clear()
@@ -182,6 +187,7 @@ class ProgressPanel(QWidget):
         # The head's many quick full-batch steps fill one epoch's width of the axis; the
         # feature pass has no curve.
         self._stage_width = {"features": 0, "head": 1}.get(p.stage, p.epochs)
+        self._show_x_up_to(self._offset + self._stage_width)
         self.stage_label.setText(self._describe(p))
         self.eta_label.setText(
             arg(self.tr("%1 elapsed · about %2 left"), format_duration(p.elapsed_s), format_duration(p.eta_s))
@@ -209,6 +215,15 @@ class ProgressPanel(QWidget):
         if p.stage == "features":
             return arg(self.tr("%1: batch %2 of %3"), stage, p.step, p.steps)
         return arg(self.tr("%1: epoch %2 of %3, batch %4 of %5"), stage, p.epoch, p.epochs, p.step, p.steps)
+
+    def _show_x_up_to(self, end: float) -> None:
+        """The x axis spans the planned run (or, unplanned, the stages seen so far) from the start,
+        not stretched point by point, so the axes are not laid out and drawn anew with every point
+        (pyqtgraph does that in Python, on the GUI thread, each time a range changes)."""
+        if end > self._x_end:
+            self._x_end = end
+            for plot in (self.loss_plot, self.acc_plot):
+                plot.setXRange(0, end, padding=0.02)
 
     def _mark_stage(self, x: float) -> None:
         for plot in (self.loss_plot, self.acc_plot):

@@ -6,8 +6,8 @@ many small steps, copying state dicts), and a thread doing that holds the GIL th
 of the window needs too. Measured in one process (``bench/teach_stall.py``): gaps of 100 to
 220 ms in the window's event loop, while torchvision was imported, while the head was fitted and
 while a batch was augmented, whenever the live plot repainted at the same time. A process of its
-own shares no GIL with the window; it runs at a lower priority, so on a two-core machine the
-window's thread still gets a core when it needs one.
+own shares no GIL with the window; it runs at a lower priority (:func:`lower_priority`), so on
+a two-core machine the window's thread still gets a core when it needs one.
 
 Messages go to the window over a one-way pipe as ``(kind, value)`` pairs: ``("status", text)``,
 ``("progress", TrainProgress)`` (at most one per ``THROTTLE_S``, plus every change of stage, every
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 THROTTLE_S = 0.1
-BACKGROUND_NICE = 5
+BACKGROUND_NICE = 10  # a background job: the window's thread gets ~90 % of a core it shares with it
 
 
 class ReportThrottle:
@@ -69,10 +69,12 @@ class _Flag:
         return self._event.is_set()
 
 
-def lower_priority() -> None:
-    """Run below the window's priority (the whole process: torch's threads inherit it)."""
-    with contextlib.suppress(AttributeError, OSError):  # Windows has no nice(); or not permitted
-        os.nice(BACKGROUND_NICE)
+def lower_priority(pid: int) -> None:
+    """Put process ``pid`` below the caller's priority, called by the window right after it
+    started the process: before the process imports anything (its start imports the app's main
+    module), and inherited by every thread it starts (torch's too). Windows has no nice values."""
+    with contextlib.suppress(AttributeError, OSError):  # no setpriority(), or not permitted
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICE)
 
 
 def run_training(
@@ -88,7 +90,6 @@ def run_training(
 
     ``setup`` runs first, in this process (a test points ImageNet downloads at a local server).
     """
-    lower_priority()
     throttle = ReportThrottle()
 
     def progress(p: Any) -> None:

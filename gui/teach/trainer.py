@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gui.i18n import arg
-from gui.teach.train_process import run_training
+from gui.teach.train_process import lower_priority, run_training
 from gui.threads import start_in_thread, stop_thread
 
 ABANDON_WAIT_S = 10.0
@@ -36,8 +37,10 @@ class PipeReader(QObject):
     message = Signal(str, object)
     ended = Signal()
 
-    @Slot(object)
-    def read(self, conn: Any) -> None:
+    @Slot(object, object)
+    def read(self, conn: Any, process: Any) -> None:
+        """Until the pipe closes; then wait here, not in the GUI thread, for the process to end
+        (an interpreter with torch loaded takes tens of milliseconds to exit)."""
         try:
             while True:
                 kind, value = conn.recv()
@@ -46,6 +49,9 @@ class PipeReader(QObject):
             pass
         finally:
             conn.close()
+        # Its sentinel, not join(): only the GUI thread reaps the process (two threads calling
+        # waitpid() on one process race, and the loser would believe it still runs).
+        wait([process.sentinel], EXIT_WAIT_S)
         self.ended.emit()
 
 
@@ -61,7 +67,7 @@ class Trainer(QObject):
     finished = Signal(object)  # core.train.TrainOutcome
     failed = Signal(str)
 
-    _read = Signal(object)
+    _read = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +101,7 @@ class Trainer(QObject):
             daemon=True,  # never outlives the app
         )
         process.start()
+        lower_priority(process.pid)
         send.close()  # the process holds the only writing end: its exit ends the reader
         self._process, self._out, self._answered, self.running = process, out, False, True
         reader = self._reader = PipeReader()  # no Qt parent: kept here; deleted with its thread
@@ -103,7 +110,7 @@ class Trainer(QObject):
         self._read.connect(reader.read)
         self._thread = start_in_thread(reader, "teach-train-pipe", self)
         self._receive = receive  # the reader closes it; held here until it has it
-        self._read.emit(receive)
+        self._read.emit(receive, process)
         self._read.disconnect(reader.read)
 
     def stop(self) -> None:
@@ -147,9 +154,9 @@ class Trainer(QObject):
             self._answer(self.failed, value)
 
     def _on_ended(self) -> None:
-        """The pipe closed: after the answer, or because the process died without one."""
+        """The pipe closed and the process ended: after its answer, or died without one."""
         if self._process is not None:
-            self._process.join(EXIT_WAIT_S)
+            self._process.join(EXIT_WAIT_S)  # it has ended (or is ending): at once
         if not self._answered:
             code = self._process.exitcode if self._process is not None else None
             message = self.tr("the training process ended unexpectedly (exit code %1)")

@@ -150,7 +150,7 @@ class TeachWindow(QMainWindow):
             return
         out = self.store.new_path(self.name_edit.text())
         self.outcome = None
-        self.progress.reset()
+        self.progress.reset(self.plan.config.epochs)
         self.results.clear()
         self.tabs.setCurrentWidget(self.progress)
         self.progress.show_status(self.tr("Starting…"))
