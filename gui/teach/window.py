@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -152,10 +152,12 @@ class TeachWindow(QMainWindow):
         self.outcome = None
         self.progress.reset(self.plan.config.epochs)
         self.results.clear()
-        self.tabs.setCurrentWidget(self.progress)
         self.progress.show_status(self.tr("Starting…"))
         self.trainer.start(self.classes.training_set, self.plan, out)
         self._update_buttons()
+        # The progress tab's first paint (its plots' axes, 20-30 ms) in a turn of the event loop
+        # of its own, not on top of this click's work: input is answered in between.
+        QTimer.singleShot(0, self, lambda: self.tabs.setCurrentWidget(self.progress))
 
     def stop_training(self) -> None:
         if self.trainer.running:
