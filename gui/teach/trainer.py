@@ -26,7 +26,10 @@ from gui.i18n import arg
 from gui.teach.train_process import lower_priority, run_training
 from gui.threads import start_in_thread, stop_thread
 
-ABANDON_WAIT_S = 10.0
+# Closing the window waits this long for the run to end by itself (after its batch), then ends
+# the process: it keeps nothing either way, and a window must close promptly even while the
+# process is still importing torch or computing a large batch.
+ABANDON_WAIT_S = 2.0
 EXIT_WAIT_S = 5.0
 
 
@@ -126,8 +129,9 @@ class Trainer(QObject):
         self._discard.set()
         self._stop.set()
         self._process.join(ABANDON_WAIT_S)
-        if self._process.is_alive():  # stuck where it does not look at ``stop`` (a download)
+        if self._process.is_alive():  # importing, downloading, or in a long batch
             self._process.kill()
+            self._process.join()
         self._finish_process()
         if was_running and self._out is not None:
             remove_model_files(self._out)
