@@ -71,6 +71,12 @@ def teach(qtbot, data_dir: Path) -> Iterator[TeachWindow]:
         window.close()
 
 
+def no_models(data_dir: Path) -> bool:
+    """Nothing in the models folder: no model, no card, no temporary file."""
+    models = data_dir / "models"
+    return not models.exists() or list(models.iterdir()) == []
+
+
 def plan_for(qtbot, window: TeachWindow, epochs: int = 2) -> Any:
     """Wait for the plan, then set a tiny run through the Advanced section (32 px, ``epochs``)."""
     qtbot.waitUntil(lambda: window.plan is not None, timeout=TRAIN_TIMEOUT_MS)
@@ -211,7 +217,7 @@ def test_stop_before_anything_was_trained_says_so(
     assert window.progress.stage_label.text() == "Stopped before any model was trained: nothing was saved."
     assert window.results.summary.text() == window.progress.stage_label.text()
     assert not window.results.use_button.isEnabled()
-    assert not (data_dir / "models").exists() or list((data_dir / "models").iterdir()) == []
+    assert no_models(data_dir)
 
 
 def test_closing_mid_run_stops_the_process_and_leaves_no_file(
@@ -292,7 +298,7 @@ def test_a_training_process_that_dies_is_reported_and_the_window_recovers(
         == "Training failed: the training process ended unexpectedly (exit code -9)"
     )
     assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
-    assert not (data_dir / "models").exists() or list((data_dir / "models").iterdir()) == []
+    assert no_models(data_dir)
 
 
 def test_closing_while_the_process_starts_ends_it_promptly_and_leaves_no_file(
@@ -307,7 +313,7 @@ def test_closing_while_the_process_starts_ends_it_promptly_and_leaves_no_file(
     window.close()  # the process is still importing torch: it does not look at Stop yet
     assert time.monotonic() - started < ABANDON_WAIT_S + 3
     assert not process.is_alive()
-    assert not (data_dir / "models").exists() or list((data_dir / "models").iterdir()) == []
+    assert no_models(data_dir)
 
 
 def test_class_builder_builds_the_folder_s_dataset(
