@@ -30,9 +30,10 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="teach-stall-"))
     os.environ["RESLENS_DATA"] = str(work / "data")
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication([])
+    from gui.app import create_application
+
+    app, _ = create_application([])  # the app's own settings (switch interval, OpenMP's waiting)
     from bench.teach_screenshots import render
     from gui.teach.window import TeachWindow
 

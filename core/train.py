@@ -13,8 +13,8 @@ weights):
    mirror images unless asked (text and arrows change meaning), a seeded stratified validation
    split, enough epochs with early stopping.
 2. **Features, then head.** The start model's frozen backbone turns every picture into a
-   feature vector once (kept in memory for the next run on the same files); a new linear head is
-   fitted on them in a second or two. That alone is often a usable model.
+   feature vector once (kept in memory for the next run on the same files in the same
+   process); a new linear head is fitted on them in a second or two. That alone is often a usable model.
 3. **Fine-tune.** The whole network then trains from that head (not from a random one, which
    would wreck the pretrained features in the first steps), with augmentation, AdamW, warm-up
    and cosine decay, keeping the epoch with the best validation result.
@@ -901,36 +901,45 @@ class _Run:
         optimizer = torch.optim.AdamW(head.parameters(), lr=config.head_lr, weight_decay=config.weight_decay)
         schedule = make_schedule(optimizer, 0, config.head_epochs)
         criterion = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
-        best_state, best_score = None, (-math.inf, 0.0)
-        for epoch in range(1, config.head_epochs + 1):
-            head.train()
-            logits = head(train_x)
-            loss = criterion(logits, train_y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            train_acc = (logits.argmax(1) == train_y).float().mean().item()
-            with torch.no_grad():
-                val_loss, val_acc = self._val_scores(head(val_x), val_y, criterion)
-            score = _score(val_loss, val_acc)
-            if best_state is None or score > best_score:
-                best_score, best_state = score, copy.deepcopy(head.state_dict())
-            self.report(
-                stage="head", epoch=epoch, epochs=config.head_epochs, step=1, steps=1,
-                train_loss=loss.item(), train_acc=train_acc, val_loss=val_loss, val_acc=val_acc,
-            )  # fmt: skip
-            self.check_stop()
+        best_state, best_score, best_epoch = None, (-math.inf, 0.0), 0
+        try:
+            for epoch in range(1, config.head_epochs + 1):
+                head.train()
+                logits = head(train_x)
+                loss = criterion(logits, train_y)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                schedule.step()
+                train_acc = (logits.argmax(1) == train_y).float().mean().item()
+                with torch.no_grad():
+                    val_loss, val_acc = self._val_scores(head(val_x), val_y, criterion)
+                score = _score(val_loss, val_acc)
+                if best_state is None or score > best_score:
+                    best_score, best_state, best_epoch = score, copy.deepcopy(head.state_dict()), epoch
+                self.report(
+                    stage="head", epoch=epoch, epochs=config.head_epochs, step=1, steps=1,
+                    train_loss=loss.item(), train_acc=train_acc, val_loss=val_loss, val_acc=val_acc,
+                )  # fmt: skip
+                self.check_stop()
+        except _Stopped:  # the best head so far is the best model so far: Stop keeps it
+            if best_state is not None:
+                self._keep_head(head, best_state, best_score, best_epoch)
+            raise
         assert best_state is not None
-        head.load_state_dict(best_state)
+        self._keep_head(head, best_state, best_score, config.head_epochs)
+
+    def _keep_head(
+        self, head: nn.Linear, state: dict[str, Tensor], score: tuple[float, float], epoch: int
+    ) -> None:
+        """Put the fitted head on the network and offer it as the best model so far."""
+        head.load_state_dict(state)
         with torch.no_grad():
             self.model.fc.weight.copy_(head.weight)
             self.model.fc.bias.copy_(head.bias)
-        val_loss, val_acc = -best_score[0], best_score[1]
-        self.history.append(
-            {"stage": "head", "epoch": config.head_epochs, "val_loss": val_loss, "val_acc": val_acc}
-        )
-        self.consider("head", config.head_epochs, val_acc, val_loss)
+        val_loss, val_acc = -score[0], score[1]
+        self.history.append({"stage": "head", "epoch": epoch, "val_loss": val_loss, "val_acc": val_acc})
+        self.consider("head", epoch, val_acc, val_loss)
 
     @staticmethod
     def _val_scores(logits: Tensor, targets: Tensor, criterion: nn.Module) -> tuple[float, float]:
@@ -1108,6 +1117,8 @@ class _Run:
             "val_accuracy": None if math.isnan(best.val_acc) else round(best.val_acc, 5),
             "val_loss": None if math.isnan(best.val_loss) else round(best.val_loss, 5),
             "best_stage": best.stage,
+            # The new head on the frozen start network, not fine-tuned (stopped, or no better).
+            "head_only": best.stage == "head",
             "best_epoch": best.epoch,
             "epochs_run": sum(1 for h in self.history if h["stage"] == "fine-tune"),
             "stopped": "by the user" if stopped else ("early (no improvement)" if early else "planned end"),
@@ -1142,6 +1153,7 @@ class _Run:
         stopped = early = False
         try:
             self.prepare()
+            self.check_stop()  # Stop while the start model loaded: nothing was trained
             if self.do_head:
                 self.fit_head()
             early = self.fine_tune()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import arg
 from gui.inputs import can_accept, read_mime
 from gui.teach.jobs import JobRunner, Scanned, ScanRequest
 from gui.teach.storage import save_pasted
@@ -64,8 +65,10 @@ class ClassCard(QFrame):
         self.items: list[Path] = []  # files and folders, in the order given
         self.name_edit = QLineEdit(name, placeholderText=self.tr("Class name"))
         self.name_edit.textChanged.connect(self.changed)
+        self.name_edit.installEventFilter(self)  # Ctrl+V with a picture goes to the class
         # A name stays readable when the panel is narrow: the buttons give way, not the name.
-        self.name_edit.setMinimumWidth(self.name_edit.fontMetrics().horizontalAdvance("Class 00") + 12)
+        widest = arg(self.tr("Class %1"), "00")
+        self.name_edit.setMinimumWidth(self.name_edit.fontMetrics().horizontalAdvance(widest) + 12)
         self.count_label = QLabel(self.tr("Drop images or a folder here"))
         add = QPushButton(self.tr("Add Images…"))
         add.clicked.connect(self.pick_images)
@@ -107,13 +110,26 @@ class ClassCard(QFrame):
             self.count_label.setText(str(exc))
 
     def pick_images(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add Images to {name}").format(name=self.name))
+        files, _ = QFileDialog.getOpenFileNames(self, arg(self.tr("Add Images to %1"), self.name))
         self.add_paths([Path(f) for f in files])
 
-    def paste(self) -> None:
+    def paste(self) -> bool:
+        """Add the clipboard's images or files; False when it holds none (or while training)."""
         if not self.acceptDrops():  # locked while training
-            return
-        self.take_mime(QApplication.clipboard().mimeData())
+            return False
+        return self.take_mime(QApplication.clipboard().mimeData())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+V in the name field: a person pasting a picture means it for this class; only a
+        clipboard of plain text (no picture, no file) is pasted into the name."""
+        if (
+            watched is self.name_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+        ):
+            return self.paste()
+        return super().eventFilter(watched, event)
 
     def take_mime(self, mime: Any) -> bool:
         inputs = read_mime(mime)
@@ -123,11 +139,12 @@ class ClassCard(QFrame):
         return bool(inputs)
 
     def show_count(self, count: int, unreadable: int) -> None:
-        text = self.tr("1 image") if count == 1 else self.tr("{n} images").format(n=count)
-        if unreadable:
-            text += self.tr(", {n} unreadable (skipped)").format(n=unreadable)
         if not self.items:
             text = self.tr("Drop images or a folder here")
+        elif unreadable:
+            text = arg(self.tr("%n image(s), %1 unreadable (skipped)", "", count), unreadable)
+        else:
+            text = self.tr("%n image(s)", "", count)
         self.count_label.setText(text)
 
     def show_thumbnail(self, index: int, image: QImage) -> None:
@@ -219,7 +236,7 @@ class ClassesPanel(QWidget):
     # -- building ------------------------------------------------------------------------------
 
     def add_class(self, name: str = "", items: list[Path] | None = None) -> ClassCard:
-        card = ClassCard(name or self.tr("Class {n}").format(n=len(self.cards) + 1))
+        card = ClassCard(name or arg(self.tr("Class %1"), len(self.cards) + 1))
         card.items = list(items or [])
         card.changed.connect(self._on_card_changed)
         card.removeRequested.connect(self.remove_class)
@@ -264,10 +281,10 @@ class ClassesPanel(QWidget):
             return self.tr("Every class needs a name.")
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            return self.tr("Two classes are called {name}.").format(name=twice[0])
+            return arg(self.tr("Two classes are called %1."), twice[0])
         empty = [card.name for card in self.cards if not card.items]
         if empty:
-            return self.tr("{name} has no images yet.").format(name=empty[0])
+            return arg(self.tr("%1 has no images yet."), empty[0])
         return ""
 
     def rescan(self) -> None:
@@ -292,9 +309,7 @@ class ClassesPanel(QWidget):
 
     def _on_scan_progress(self, number: int, done: int, total: int) -> None:
         if number == self._scan_number:
-            self.summary.setText(
-                self.tr("Looking at the images… {done} of {total}").format(done=done, total=total)
-            )
+            self.summary.setText(arg(self.tr("Looking at the images… %1 of %2"), done, total))
 
     def _on_failed(self, number: int, kind: str, message: str) -> None:
         if kind == "scan" and number == self._scan_number:
@@ -321,9 +336,7 @@ class ClassesPanel(QWidget):
         if ts is not None:
             counts = ts.counts()
             self.summary.setText(
-                self.tr("{classes} classes, {images} images").format(
-                    classes=len(ts.classes), images=sum(counts.values())
-                )
+                arg(self.tr("%n class(es), %1 images", "", len(ts.classes)), sum(counts.values()))
             )
         self.datasetChanged.emit(ts)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWi
 
 from core.errors import ResLensError
 from core.model_store import StoredModel
+from gui.i18n import arg
 from gui.teach.storage import model_store
 
 
@@ -71,15 +72,13 @@ class MyModelsMenu(QObject):
             QMessageBox.information(
                 self.window,
                 self.tr("Delete Model"),
-                self.tr("{name} is the model in use. Choose another model first.").format(name=model.name),
+                arg(self.tr("%1 is the model in use. Choose another model first."), model.name),
             )
             return False
         answer = QMessageBox.question(
             self.window,
             self.tr("Delete Model"),
-            self.tr("Delete the model {name}? Its files are removed from the models folder.").format(
-                name=model.name
-            ),
+            arg(self.tr("Delete the model %1? Its files are removed from the models folder."), model.name),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False

@@ -17,14 +17,17 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from core.architectures import ARCH_NAMES, pretty_arch
+from gui.i18n import arg
 
 PICK_FILE = "\0file"  # the combo entry that opens the file dialog
 
@@ -51,6 +54,7 @@ class PlanPanel(QWidget):
         self.reasons = QLabel(self.tr("The plan appears once there are classes to train on."))
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.TextFormat.PlainText)
+        self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.advanced = QGroupBox(self.tr("Advanced: override the plan"), checkable=True, checked=False)
         self.advanced.toggled.connect(self._on_advanced)
         self.fields: dict[str, QWidget] = {
@@ -65,7 +69,7 @@ class PlanPanel(QWidget):
         tune = self.fields["fine_tune_from"]
         tune.addItem(self.tr("the whole network"), "all")  # type: ignore[attr-defined]
         for stage in ("layer1", "layer2", "layer3", "layer4"):  # core.train.STAGE_NAMES (torch-free here)
-            tune.addItem(self.tr("{stage} on (earlier layers frozen)").format(stage=stage), stage)  # type: ignore[attr-defined]
+            tune.addItem(arg(self.tr("%1 on (earlier layers frozen)"), stage), stage)  # type: ignore[attr-defined]
         for arch in ARCH_NAMES:
             self.fields["arch"].addItem(pretty_arch(arch), arch)  # type: ignore[attr-defined]
         self._advanced_fields = QWidget()
@@ -93,9 +97,12 @@ class PlanPanel(QWidget):
         start = QFormLayout()
         start.addRow(self.tr("Start from"), self.start_combo)
         layout.addLayout(start)
-        layout.addWidget(self.reasons)
+        # The reasons scroll rather than squeeze: in a short window with Advanced open they are
+        # taller than the room left (seen at 800x500).
+        reasons_scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        reasons_scroll.setWidget(self.reasons)
+        layout.addWidget(reasons_scroll, 1)
         layout.addWidget(self.advanced)
-        layout.addStretch(1)
 
     @staticmethod
     def _on_edit(widget: QWidget, slot: Callable[..., None]) -> None:

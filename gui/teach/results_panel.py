@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import arg
 from gui.thumbnails import ThumbnailLoader
 
 MISTAKE_THUMB = 128
@@ -130,30 +131,48 @@ class ResultsPanel(QWidget):
         """A finished run (``core.train.TrainOutcome``)."""
         self.model = outcome.weights
         self.use_button.setEnabled(outcome.weights is not None)
-        ev = outcome.evaluation
-        self.evaluation = ev
+        self.evaluation = outcome.evaluation
+        self.summary.setText(self.describe(outcome))
+        if outcome.evaluation is not None:
+            self._fill_per_class(outcome.evaluation)
+            self._fill_matrix(outcome.evaluation)
+
+    def describe(self, outcome: Any) -> str:
+        """What the run left, in whole sentences (each one translated as a whole)."""
         if outcome.weights is None:
-            self.summary.setText(self.tr("Stopped before the first epoch ended: no model was saved."))
-            return
-        stopped = self.tr(" (stopped early: the best model so far was kept)") if outcome.stopped else ""
+            return self.tr("Stopped before any model was trained: nothing was saved.")
+        ev, name = outcome.evaluation, outcome.weights.stem
         if ev is None:
-            self.summary.setText(
-                self.tr("Saved as {name}{stopped}.").format(name=outcome.weights.stem, stopped=stopped)
+            text = (
+                arg(self.tr("Saved as %1. Stopped early: the best model so far was kept."), name)
+                if outcome.stopped
+                else arg(self.tr("Saved as %1."), name)
             )
-            return
-        self.summary.setText(
-            self.tr("{name}: {acc:.0%} of the validation images right{stopped}.").format(
-                name=outcome.weights.stem, acc=ev.accuracy, stopped=stopped
+        else:
+            accuracy = percent(ev.accuracy)
+            text = (
+                arg(
+                    self.tr(
+                        "%1: %2 of the validation images right."
+                        " Stopped early: the best model so far was kept."
+                    ),
+                    name,
+                    accuracy,
+                )
+                if outcome.stopped
+                else arg(self.tr("%1: %2 of the validation images right."), name, accuracy)
             )
-        )
-        self._fill_per_class(ev)
-        self._fill_matrix(ev)
+        if outcome.card.get("head_only"):
+            text += "\n" + self.tr(
+                "This is the head-only model: the new head on the unchanged start network, not fine-tuned."
+            )
+        return text
 
     def _fill_per_class(self, ev: Any) -> None:
         self.per_class.setRowCount(len(ev.classes))
         for row, name in enumerate(ev.classes):
             total = sum(ev.confusion[row])
-            cells = [name, f"{ev.precision[row]:.0%}", f"{ev.recall[row]:.0%}", str(total)]
+            cells = [name, percent(ev.precision[row]), percent(ev.recall[row]), str(total)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
@@ -175,11 +194,8 @@ class ResultsPanel(QWidget):
                 colour.setAlphaF(0.12 + 0.6 * count / peak if count else 0.0)
                 item.setBackground(QBrush(colour))
                 if t != p and count:
-                    item.setToolTip(
-                        self.tr("{count} {true} taken for {pred}: click to see them").format(
-                            count=count, true=ev.classes[t], pred=ev.classes[p]
-                        )
-                    )
+                    tip = self.tr("%n image(s) of %1 taken for %2: click to see them", "", count)
+                    item.setToolTip(arg(tip, ev.classes[t], ev.classes[p]))
                 self.matrix.setItem(t, p, item)
 
     def mistakes(self, true: int, predicted: int) -> list[Path]:
@@ -193,7 +209,12 @@ class ResultsPanel(QWidget):
         if not paths:
             return None
         ev = self.evaluation
-        title = self.tr("{true} taken for {pred}").format(true=ev.classes[row], pred=ev.classes[column])
+        title = arg(self.tr("%1 taken for %2"), ev.classes[row], ev.classes[column])
         self.dialog = MistakesDialog(title, paths, self)
         self.dialog.show()
         return self.dialog
+
+
+def percent(value: float) -> str:
+    """A share as a whole percentage, "92 %"-style digits without a translatable word."""
+    return f"{value:.0%}"

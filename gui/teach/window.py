@@ -2,7 +2,7 @@
 
 A non-modal window of its own (a child of the main window, so it closes with it). It holds no
 training logic: the classes panel says what the data is, the plan panel what the run will do
-(``core.train.plan_training``), the trainer runs ``core.train.train_model`` off the GUI thread,
+(``core.train.plan_training``), the trainer runs ``core.train.train_model`` in a process of its own,
 and the model lands in the store (``core.model_store``). "Use This Model" hands the file to the
 main window, whose model controller makes it the model in use.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.i18n import arg
 from gui.teach.classes_panel import ClassesPanel
 from gui.teach.jobs import JobRunner
 from gui.teach.plan_panel import PlanPanel
@@ -149,12 +150,14 @@ class TeachWindow(QMainWindow):
             return
         out = self.store.new_path(self.name_edit.text())
         self.outcome = None
-        self.progress.reset()
+        self.progress.reset(self.plan.config.epochs)
         self.results.clear()
-        self.tabs.setCurrentWidget(self.progress)
         self.progress.show_status(self.tr("Starting…"))
         self.trainer.start(self.classes.training_set, self.plan, out)
         self._update_buttons()
+        # The progress tab's first paint (its plots' axes, 20-30 ms) in a turn of the event loop
+        # of its own, not on top of this click's work: input is answered in between.
+        QTimer.singleShot(0, self, lambda: self.tabs.setCurrentWidget(self.progress))
 
     def stop_training(self) -> None:
         if self.trainer.running:
@@ -166,12 +169,15 @@ class TeachWindow(QMainWindow):
         self.outcome = outcome
         self._update_buttons()
         if outcome.weights is None:
-            self.progress.finish(self.tr("Stopped before the first epoch ended: nothing was saved."))
+            self.progress.finish(self.tr("Stopped before any model was trained: nothing was saved."))
         else:
-            done = self.tr("Stopped: kept the best model so far") if outcome.stopped else self.tr("Done")
-            self.progress.finish(
-                self.tr("{done} · saved as {name}").format(done=done, name=outcome.weights.stem)
-            )
+            if not outcome.stopped:
+                done = self.tr("Done · saved as %1")
+            elif outcome.card.get("head_only"):
+                done = self.tr("Stopped: kept the head-only model (not fine-tuned) · saved as %1")
+            else:
+                done = self.tr("Stopped: kept the best model so far · saved as %1")
+            self.progress.finish(arg(done, outcome.weights.stem))
             self.modelSaved.emit(outcome.weights)
         self.results.show_outcome(outcome)
         if outcome.evaluation is not None:
@@ -179,7 +185,7 @@ class TeachWindow(QMainWindow):
 
     def _on_failed(self, message: str) -> None:
         self._update_buttons()
-        self.progress.finish(self.tr("Training failed: {message}").format(message=message))
+        self.progress.finish(arg(self.tr("Training failed: %1"), message))
 
     # -- closing -----------------------------------------------------------------------------
 

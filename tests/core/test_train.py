@@ -199,6 +199,27 @@ def test_stop_keeps_the_best_model_so_far(ts: TrainingSet, tmp_path: Path) -> No
     assert max(r.epoch for r in reports if r.stage == "fine-tune") == 1
 
 
+def test_stop_during_the_head_fit_keeps_the_best_head_so_far(ts: TrainingSet, tmp_path: Path) -> None:
+    reports: list[TrainProgress] = []
+    out = tmp_path / "head.safetensors"
+
+    def stop() -> bool:  # press Stop after the fifth of the head's 60 steps
+        return sum(r.stage == "head" for r in reports) >= 5
+
+    outcome = train_model(ts, plan_training(ts, **FAST), out, on_progress=reports.append, should_stop=stop)
+    assert outcome.stopped and outcome.weights == out and out.is_file()
+    assert [r.epoch for r in reports if r.stage == "head"] == [1, 2, 3, 4, 5]
+    assert not any(r.stage == "fine-tune" for r in reports)
+    card = outcome.card
+    assert card["best_stage"] == "head" and card["head_only"] is True and card["epochs_run"] == 0
+    assert 1 <= card["best_epoch"] <= 5
+    val_losses = [r.val_loss for r in reports if r.stage == "head"]
+    assert card["val_loss"] == pytest.approx(min(val_losses), abs=2e-3)  # the best of the 5 steps
+    assert outcome.evaluation is not None and sum(map(sum, outcome.evaluation.confusion)) == 6
+    loaded = load_weights_file(out)  # a whole network: the start model with the new head
+    assert loaded.meta.categories == CLASSES
+
+
 def test_discard_on_stop_writes_nothing(ts: TrainingSet, tmp_path: Path) -> None:
     reports: list[TrainProgress] = []
     out = tmp_path / "discarded.safetensors"

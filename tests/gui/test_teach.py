@@ -7,7 +7,9 @@ learn it), trained through the window's own buttons; the data folder is a tempor
 
 from __future__ import annotations
 
+import functools
 import random
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import QApplication
 from core.dataset import scan_class_folder
 from core.model_store import ModelStore
 from gui.teach.storage import DATA_ENV
+from gui.teach.trainer import ABANDON_WAIT_S
 from gui.teach.window import TeachWindow
 from tests.gui.conftest import drop_paths, wait_idle
+from tests.weights_server import WeightsServer, resnet18_file
 
 COLOURS = {"blue": (30, 60, 220), "green": (40, 190, 60), "red": (220, 40, 40)}
 PER_CLASS = 8
@@ -67,6 +71,12 @@ def teach(qtbot, data_dir: Path) -> Iterator[TeachWindow]:
         window.close()
 
 
+def no_models(data_dir: Path) -> bool:
+    """Nothing in the models folder: no model, no card, no temporary file."""
+    models = data_dir / "models"
+    return not models.exists() or list(models.iterdir()) == []
+
+
 def plan_for(qtbot, window: TeachWindow, epochs: int = 2) -> Any:
     """Wait for the plan, then set a tiny run through the Advanced section (32 px, ``epochs``)."""
     qtbot.waitUntil(lambda: window.plan is not None, timeout=TRAIN_TIMEOUT_MS)
@@ -93,6 +103,16 @@ def train(qtbot, window: TeachWindow) -> Any:
     return window.outcome
 
 
+def fine_tuning(qtbot, window: TeachWindow, class_folder: Path) -> None:
+    """Start a long run (30 epochs) on ``class_folder`` and wait until it is fine-tuning."""
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window, epochs=30)
+    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.progress.stage_label.text().startswith("Fine-tuning"), timeout=TRAIN_TIMEOUT_MS
+    )
+
+
 def test_the_window_trains_to_the_end_and_plots_the_run(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
@@ -100,7 +120,9 @@ def test_the_window_trains_to_the_end_and_plots_the_run(
     window.classes.use_folder(class_folder)
     plan = plan_for(qtbot, window)
     assert [card.name for card in window.classes.cards] == ["blue", "green", "red"]
-    assert [card.count_label.text() for card in window.classes.cards] == ["8 images"] * 3
+    eight = window.classes.cards[0].tr("%n image(s)", "", 8)  # "8 images" with the English plurals
+    assert eight.startswith("8 image")
+    assert [card.count_label.text() for card in window.classes.cards] == [eight] * 3
     assert window.plan_panel.reasons.text().startswith("• ")
     assert plan.config.hflip is False  # the data-driven plan, shown unchanged in the fields
     outcome = train(qtbot, window)
@@ -153,26 +175,145 @@ def test_stop_keeps_the_best_model_so_far(
     assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
 
 
-def test_closing_mid_run_stops_the_thread_and_leaves_no_file(
+def test_stop_during_the_head_fit_keeps_the_head_only_model(
     qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
 ) -> None:
     window = teach
     window.classes.use_folder(class_folder)
     plan_for(qtbot, window, epochs=30)
-    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: window.progress.stage_label.text().startswith("Fine-tuning"),
-        timeout=TRAIN_TIMEOUT_MS,
+    window.plan = window.plan.with_overrides(head_epochs=20_000)  # seconds of head steps to stop in
+    heads: list[Any] = []
+
+    def stop_at_the_first_head_step(p: Any) -> None:
+        if p.stage == "head" and not heads:
+            heads.append(p)
+            qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
+
+    window.trainer.progress.connect(stop_at_the_first_head_step)
+    outcome = train(qtbot, window)
+    assert heads and outcome.stopped and outcome.weights is not None and outcome.weights.is_file()
+    card = outcome.card
+    assert card["head_only"] is True and card["best_stage"] == "head"
+    assert 1 <= card["best_epoch"] < 20_000 and card["epochs_run"] == 0  # stopped within the head fit
+    (kept,) = ModelStore(data_dir / "models").list()
+    assert kept.path == outcome.weights
+    assert "head-only" in window.progress.stage_label.text()
+    assert "head-only model" in window.results.summary.text()
+    assert window.results.use_button.isEnabled()
+    assert window.results.matrix.rowCount() == 3  # evaluated, like any kept model
+
+
+def test_stop_before_anything_was_trained_says_so(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window)
+    window.trainer.status.connect(
+        lambda text: text.startswith("Loading") and window.stop_button.click()  # while the model loads
     )
-    thread = window.trainer._thread
+    outcome = train(qtbot, window)
+    assert outcome.stopped and outcome.weights is None
+    assert window.progress.stage_label.text() == "Stopped before any model was trained: nothing was saved."
+    assert window.results.summary.text() == window.progress.stage_label.text()
+    assert not window.results.use_button.isEnabled()
+    assert no_models(data_dir)
+
+
+def test_closing_mid_run_stops_the_process_and_leaves_no_file(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    fine_tuning(qtbot, window, class_folder)
+    process = window.trainer.process
+    reader = window.trainer._thread
     jobs_thread = window.jobs._thread
-    assert thread.isRunning()
+    assert process.is_alive() and reader.isRunning()
     window.close()
-    assert not thread.isRunning() and not jobs_thread.isRunning()
+    assert not process.is_alive()
+    assert not reader.isRunning() and not jobs_thread.isRunning()
     assert window.outcome is None
     models = data_dir / "models"
     assert list(models.iterdir()) == []  # no model, no card, no temporary file
     assert not any(class_folder.rglob("*.tmp"))
+
+
+def point_imagenet_at(url: str) -> None:
+    """Run in the training process (``Trainer.setup``): every ImageNet source downloads ``url``."""
+    import dataclasses
+
+    from core import weights
+
+    real = weights.imagenet_weights
+    weights.imagenet_weights = lambda a, s: dataclasses.replace(real(a, s), url=url)
+
+
+def test_the_window_trains_from_imagenet_v1_downloaded_through_the_download_flow(
+    qtbot,
+    teach: TeachWindow,
+    data_dir: Path,
+    class_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hub = tmp_path / "torch-home"
+    monkeypatch.setenv("TORCH_HOME", str(hub))  # the training process inherits it
+    data, name = resnet18_file(tmp_path)  # a ResNet-18 with 1000 outputs, as torchvision names it
+    server = WeightsServer(data)
+    try:
+        window = teach
+        window.trainer.setup = functools.partial(point_imagenet_at, server.url(name))
+        window.classes.use_folder(class_folder)
+        window.plan_panel.set_start("imagenet-v1")
+        plan = plan_for(qtbot, window)
+        assert (plan.config.start, plan.config.arch) == ("imagenet-v1", "resnet18")
+        statuses: list[str] = []
+        window.trainer.status.connect(statuses.append)
+        outcome = train(qtbot, window)
+    finally:
+        server.close()
+    assert not outcome.stopped and outcome.weights is not None and outcome.weights.is_file()
+    assert (
+        hub / "hub" / "checkpoints" / name
+    ).read_bytes() == data  # downloaded once, into torch.hub's cache
+    downloads = [s for s in statuses if s.startswith("Downloading ImageNet V1 weights for resnet18")]
+    assert downloads and downloads[-1].endswith("100%")
+    card = outcome.card
+    assert card["start"]["from"] == "imagenet-v1" and "ImageNet" in card["start"]["init"]
+    assert card["architecture"] == "resnet18" and card["classes"] == ["blue", "green", "red"]
+    assert "--from imagenet-v1" in card["command"]
+    assert window.results.matrix.rowCount() == 3
+
+
+def test_a_training_process_that_dies_is_reported_and_the_window_recovers(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    fine_tuning(qtbot, window, class_folder)
+    window.trainer.process.kill()  # as the out-of-memory killer would
+    qtbot.waitUntil(lambda: not window.trainer.running, timeout=TRAIN_TIMEOUT_MS)
+    assert window.outcome is None
+    assert (
+        window.progress.stage_label.text()
+        == "Training failed: the training process ended unexpectedly (exit code -9)"
+    )
+    assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
+    assert no_models(data_dir)
+
+
+def test_closing_while_the_process_starts_ends_it_promptly_and_leaves_no_file(
+    qtbot, teach: TeachWindow, data_dir: Path, class_folder: Path
+) -> None:
+    window = teach
+    window.classes.use_folder(class_folder)
+    plan_for(qtbot, window)
+    qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
+    process = window.trainer.process
+    started = time.monotonic()
+    window.close()  # the process is still importing torch: it does not look at Stop yet
+    assert time.monotonic() - started < ABANDON_WAIT_S + 3
+    assert not process.is_alive()
+    assert no_models(data_dir)
 
 
 def test_class_builder_builds_the_folder_s_dataset(
@@ -202,7 +343,9 @@ def test_class_builder_builds_the_folder_s_dataset(
     assert named(built) == named(scanned)
     assert len(built.samples) == 3 * PER_CLASS
     assert [p.resolve() for p, _ in built.unreadable] == [bad.resolve()]
-    assert panel.cards[0].count_label.text() == "8 images, 1 unreadable (skipped)"
+    label = panel.cards[0].count_label.text()
+    assert label == panel.cards[0].tr("%n image(s), %1 unreadable (skipped)", "", 8).replace("%1", "1")
+    assert label.startswith("8 image") and label.endswith(", 1 unreadable (skipped)")
     warnings = [panel.warning_list.item(i).text() for i in range(panel.warning_list.count())]
     assert any(str(bad) in line for line in warnings)
     qtbot.waitUntil(lambda: panel.cards[0].thumbs.count() > 1)  # thumbnails beside the count
