@@ -12,6 +12,33 @@
     </message>
 </context>
 <context>
+    <name>ClassCard</name>
+    <message numerus="yes">
+        <source>%n image(s), %1 unreadable (skipped)</source>
+        <translation>
+            <numerusform>%n image, %1 unreadable (skipped)</numerusform>
+            <numerusform>%n images, %1 unreadable (skipped)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n image</numerusform>
+            <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ClassesPanel</name>
+    <message numerus="yes">
+        <source>%n class(es), %1 images</source>
+        <translation>
+            <numerusform>%n class, %1 images</numerusform>
+            <numerusform>%n classes, %1 images</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message numerus="yes">
         <source>%n class(es): %1</source>
@@ -48,6 +75,16 @@
         <translation>
             <numerusform>unknown (none of the %n classes)</numerusform>
             <numerusform>unknown (none of the %n classes)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message numerus="yes">
+        <source>%n image(s) of %1 taken for %2: click to see them</source>
+        <translation>
+            <numerusform>%n image of %1 taken for %2: click to see them</numerusform>
+            <numerusform>%n images of %1 taken for %2: click to see them</numerusform>
         </translation>
     </message>
 </context>

@@ -599,6 +599,10 @@
         <translation>类别名称</translation>
     </message>
     <message>
+        <source>Class %1</source>
+        <translation>类别 %1</translation>
+    </message>
+    <message>
         <source>Drop images or a folder here</source>
         <translation>将图片或文件夹拖放到这里</translation>
     </message>
@@ -619,20 +623,20 @@
         <translation>移除此类别</translation>
     </message>
     <message>
-        <source>Add Images to {name}</source>
-        <translation>向 {name} 添加图片</translation>
+        <source>Add Images to %1</source>
+        <translation>向 %1 添加图片</translation>
     </message>
-    <message>
-        <source>1 image</source>
-        <translation>1 张图片</translation>
+    <message numerus="yes">
+        <source>%n image(s), %1 unreadable (skipped)</source>
+        <translation>
+            <numerusform>%n 张图片，%1 张无法读取（已跳过）</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} images</source>
-        <translation>{n} 张图片</translation>
-    </message>
-    <message>
-        <source>, {n} unreadable (skipped)</source>
-        <translation>，{n} 张无法读取（已跳过）</translation>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -654,8 +658,26 @@
         <translation>至少添加两个类别，每个类别几张图片。</translation>
     </message>
     <message>
-        <source>Class {n}</source>
-        <translation>类别 {n}</translation>
+        <source>Class %1</source>
+        <translation>类别 %1</translation>
+    </message>
+    <message>
+        <source>Two classes are called %1.</source>
+        <translation>有两个类别都叫 %1。</translation>
+    </message>
+    <message>
+        <source>%1 has no images yet.</source>
+        <translation>%1 还没有图片。</translation>
+    </message>
+    <message>
+        <source>Looking at the images… %1 of %2</source>
+        <translation>正在查看图片… 第 %1 张，共 %2 张</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es), %1 images</source>
+        <translation>
+            <numerusform>%n 个类别，%1 张图片</numerusform>
+        </translation>
     </message>
     <message>
         <source>Choose a Folder of Classes</source>
@@ -670,24 +692,8 @@
         <translation>每个类别都需要名称。</translation>
     </message>
     <message>
-        <source>Two classes are called {name}.</source>
-        <translation>有两个类别都叫 {name}。</translation>
-    </message>
-    <message>
-        <source>{name} has no images yet.</source>
-        <translation>{name} 还没有图片。</translation>
-    </message>
-    <message>
         <source>Looking at the images…</source>
         <translation>正在查看图片…</translation>
-    </message>
-    <message>
-        <source>Looking at the images… {done} of {total}</source>
-        <translation>正在查看图片… {done} / {total}</translation>
-    </message>
-    <message>
-        <source>{classes} classes, {images} images</source>
-        <translation>{classes} 个类别，{images} 张图片</translation>
     </message>
 </context>
 <context>
@@ -1142,12 +1148,12 @@
         <translation>删除模型</translation>
     </message>
     <message>
-        <source>{name} is the model in use. Choose another model first.</source>
-        <translation>{name} 是正在使用的模型。请先选择其他模型。</translation>
+        <source>%1 is the model in use. Choose another model first.</source>
+        <translation>%1 是正在使用的模型。请先选择其他模型。</translation>
     </message>
     <message>
-        <source>Delete the model {name}? Its files are removed from the models folder.</source>
-        <translation>删除模型 {name}？其文件将从模型文件夹中移除。</translation>
+        <source>Delete the model %1? Its files are removed from the models folder.</source>
+        <translation>删除模型 %1？它的文件将从模型文件夹中移除。</translation>
     </message>
     <message>
         <source>Export Model</source>
@@ -1205,8 +1211,8 @@
         <translation>整个网络</translation>
     </message>
     <message>
-        <source>{stage} on (earlier layers frozen)</source>
-        <translation>{stage} 及之后（之前的层冻结）</translation>
+        <source>%1 on (earlier layers frozen)</source>
+        <translation>从 %1 起（之前的层冻结）</translation>
     </message>
     <message>
         <source>Epochs (at most)</source>
@@ -1277,6 +1283,42 @@
 <context>
     <name>ProgressPanel</name>
     <message>
+        <source>Loading the bundled model</source>
+        <translation>正在加载内置模型</translation>
+    </message>
+    <message>
+        <source>Fitting the new head</source>
+        <translation>正在拟合新的分类头</translation>
+    </message>
+    <message>
+        <source>Downloading %1 weights for %2: %3</source>
+        <translation>正在下载 %2 的 %1 权重：%3</translation>
+    </message>
+    <message>
+        <source>Downloading %1 weights for %2</source>
+        <translation>正在下载 %2 的 %1 权重</translation>
+    </message>
+    <message>
+        <source>Loading %1</source>
+        <translation>正在加载 %1</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
@@ -1289,16 +1331,28 @@
         <translation>尚未开始</translation>
     </message>
     <message>
-        <source>epoch (the new head&apos;s fit is the first)</source>
-        <translation>轮 (epoch)（第一轮为拟合新的分类头）</translation>
+        <source>%1: batch %2 of %3</source>
+        <translation>%1：第 %2 批，共 %3 批</translation>
     </message>
     <message>
-        <source>{elapsed} elapsed · about {eta} left</source>
-        <translation>已用 {elapsed} · 约剩 {eta}</translation>
+        <source>%1: epoch %2 of %3, batch %4 of %5</source>
+        <translation>%1：第 %2 轮（共 %3 轮），第 %4 批（共 %5 批）</translation>
     </message>
     <message>
         <source>Computing features</source>
         <translation>正在计算特征</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮 (epoch)</translation>
+    </message>
+    <message>
+        <source>Epochs of the run: the new head&apos;s fit is the first; fine-tuning follows the dashed line</source>
+        <translation>整个训练过程的轮数：第一轮是拟合新的分类头，虚线之后是微调</translation>
+    </message>
+    <message>
+        <source>%1 elapsed · about %2 left</source>
+        <translation>已用 %1 · 约剩 %2</translation>
     </message>
     <message>
         <source>Training the new head</source>
@@ -1307,14 +1361,6 @@
     <message>
         <source>Fine-tuning</source>
         <translation>正在微调</translation>
-    </message>
-    <message>
-        <source>{stage}: batch {step} of {steps}</source>
-        <translation>{stage}：第 {step} / {steps} 批</translation>
-    </message>
-    <message>
-        <source>{stage}: epoch {epoch} of {epochs}, batch {step} of {steps}</source>
-        <translation>{stage}：第 {epoch} / {epochs} 轮，第 {step} / {steps} 批</translation>
     </message>
 </context>
 <context>
@@ -1399,28 +1445,38 @@
         <translation>各类别</translation>
     </message>
     <message>
-        <source>Stopped before the first epoch ended: no model was saved.</source>
-        <translation>在第一轮结束前停止：未保存模型。</translation>
+        <source>Stopped before any model was trained: nothing was saved.</source>
+        <translation>在训练出任何模型之前已停止：没有保存任何内容。</translation>
     </message>
     <message>
-        <source> (stopped early: the best model so far was kept)</source>
-        <translation>（提前停止：保留了目前最好的模型）</translation>
+        <source>Saved as %1. Stopped early: the best model so far was kept.</source>
+        <translation>已保存为 %1。提前停止：保留了目前最好的模型。</translation>
     </message>
     <message>
-        <source>Saved as {name}{stopped}.</source>
-        <translation>已保存为 {name}{stopped}。</translation>
+        <source>Saved as %1.</source>
+        <translation>已保存为 %1。</translation>
     </message>
     <message>
-        <source>{name}: {acc:.0%} of the validation images right{stopped}.</source>
-        <translation>{name}：验证图片中 {acc:.0%} 正确{stopped}。</translation>
+        <source>%1: %2 of the validation images right. Stopped early: the best model so far was kept.</source>
+        <translation>%1：验证图片中 %2 分类正确。提前停止：保留了目前最好的模型。</translation>
     </message>
     <message>
-        <source>{count} {true} taken for {pred}: click to see them</source>
-        <translation>{count} 张 {true} 被误认为 {pred}：点击查看</translation>
+        <source>%1: %2 of the validation images right.</source>
+        <translation>%1：验证图片中 %2 分类正确。</translation>
     </message>
     <message>
-        <source>{true} taken for {pred}</source>
-        <translation>{true} 被误认为 {pred}</translation>
+        <source>This is the head-only model: the new head on the unchanged start network, not fine-tuned.</source>
+        <translation>这是仅含新分类头的模型：起始网络保持不变，只换上新的分类头，未经微调。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) of %1 taken for %2: click to see them</source>
+        <translation>
+            <numerusform>%n 张 %1 图片被认成了 %2：点击查看</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 taken for %2</source>
+        <translation>%1 被认成 %2</translation>
     </message>
 </context>
 <context>
@@ -1655,24 +1711,24 @@
         <translation>将在本批次后停止…</translation>
     </message>
     <message>
-        <source>Stopped before the first epoch ended: nothing was saved.</source>
-        <translation>在第一轮结束前停止：未保存任何内容。</translation>
+        <source>Stopped before any model was trained: nothing was saved.</source>
+        <translation>在训练出任何模型之前已停止：没有保存任何内容。</translation>
     </message>
     <message>
-        <source>Stopped: kept the best model so far</source>
-        <translation>已停止：保留了目前最好的模型</translation>
+        <source>Done · saved as %1</source>
+        <translation>完成 · 已保存为 %1</translation>
     </message>
     <message>
-        <source>Done</source>
-        <translation>完成</translation>
+        <source>Stopped: kept the head-only model (not fine-tuned) · saved as %1</source>
+        <translation>已停止：保留了仅含新分类头的模型（未微调） · 已保存为 %1</translation>
     </message>
     <message>
-        <source>{done} · saved as {name}</source>
-        <translation>{done} · 已保存为 {name}</translation>
+        <source>Stopped: kept the best model so far · saved as %1</source>
+        <translation>已停止：保留了目前最好的模型 · 已保存为 %1</translation>
     </message>
     <message>
-        <source>Training failed: {message}</source>
-        <translation>训练失败：{message}</translation>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
     </message>
 </context>
 <context>
@@ -1687,14 +1743,10 @@
     </message>
 </context>
 <context>
-    <name>plot</name>
+    <name>Trainer</name>
     <message>
-        <source>train</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>validation</source>
-        <translation>验证</translation>
+        <source>the training process ended unexpectedly (exit code %1)</source>
+        <translation>训练进程意外结束（退出码 %1）</translation>
     </message>
 </context>
 </TS>

@@ -1,13 +1,9 @@
-"""The training window in Chinese: ``translations/teach_zh_CN.part.ts`` is complete, up to date
-with ``gui/teach`` and, compiled and installed, turns the window's words (core's status lines
-included) into Chinese with every number in its place."""
+"""The training window in Chinese: the app's catalogue (``translations/reslens_zh_CN.qm``),
+installed, turns the window's words (core's status lines included) into Chinese with every
+number in its place. That every string of ``gui/`` is translated is ``tests/test_translations.py``'s."""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,50 +17,11 @@ from gui.teach.progress_panel import format_duration
 from gui.teach.window import TeachWindow
 
 ROOT = Path(__file__).resolve().parents[2]
-PART = ROOT / "translations" / "teach_zh_CN.part.ts"
-PLACEHOLDER = re.compile(r"%(?:\d|n)")
-
-
-def tool(name: str) -> str:
-    return str(Path(sys.executable).parent / f"pyside6-{name}")
-
-
-def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
-    root = ET.parse(ts).getroot()
-    return {
-        (c.findtext("name") or "", m.findtext("source") or ""): m
-        for c in root.iter("context")
-        for m in c.iter("message")
-    }
-
-
-def test_every_message_is_translated_and_keeps_its_placeholders() -> None:
-    found = messages(PART)
-    assert len(found) > 100
-    for (context, source), message in found.items():
-        translation = message.find("translation")
-        assert translation is not None and translation.get("type") is None, (context, source)
-        texts = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
-        for text in texts:
-            assert text and text != source, (context, source)
-            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(source)), (context, text)
-            assert ("&" in source) == bool(re.search(r"\(&\w\)", text)), (context, text)  # mnemonics kept
-
-
-def test_the_part_file_holds_exactly_the_strings_of_gui_teach(tmp_path: Path) -> None:
-    fresh = tmp_path / "fresh.ts"
-    sources = sorted(str(p) for p in (ROOT / "gui" / "teach").glob("*.py"))
-    subprocess.run(
-        [tool("lupdate"), *sources, "-ts", str(fresh), "-no-obsolete", "-locations", "none"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    assert set(messages(fresh)) == set(messages(PART))
 
 
 @pytest.fixture
-def chinese(tmp_path: Path, qapp: QApplication) -> Iterator[None]:
-    qm = tmp_path / "teach_zh_CN.qm"
-    subprocess.run([tool("lrelease"), str(PART), "-qm", str(qm)], check=True, capture_output=True)
+def chinese(qapp: QApplication) -> Iterator[None]:
+    qm = ROOT / "translations" / "reslens_zh_CN.qm"  # what the app installs
     translator = QTranslator()
     assert translator.load(str(qm))
     qapp.installTranslator(translator)
