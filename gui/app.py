@@ -72,6 +72,10 @@ def create_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("reslens")
     app.setWindowIcon(app_icon())
+    # Every window (the main one, Train New Model, a benchmark's) translates its strings as it is
+    # built, and English needs its catalogue too (plural forms): so the translators go in here,
+    # once the names that locate the settings are set.
+    install_translators(app, ui_language(Settings().language))
     return app, list(argv)  # type: ignore[return-value]
 
 
@@ -116,7 +120,7 @@ def open_main_window(app: QApplication, settings: Settings | None = None) -> Mai
 
     settings = settings if settings is not None else Settings()
     language = ui_language(settings.language)
-    install_translators(app, language)
+    install_translators(app, language)  # again: ``settings`` may not be the default store
     window = MainWindow(settings)
     font_missing = missing_font_message() if language == CHINESE else ""
     if font_missing:

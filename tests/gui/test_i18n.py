@@ -205,3 +205,21 @@ def test_the_language_choice_persists_into_the_next_start(tmp_path: Path) -> Non
     said = _run(CHOOSE, config, SYSTEM)
     assert "重启" in said  # the Chinese window says it in Chinese
     assert json.loads(_run(START, config))["language"] == ENGLISH
+
+
+# A window other than the main one, opened on an app made the way every entry point makes it.
+TEACH_ONLY = """
+import json
+from gui.app import create_application
+from gui.teach.classes_panel import ClassCard
+from PySide6.QtCore import QCoreApplication
+app, _ = create_application([])
+print(json.dumps([QCoreApplication.translate("ClassCard", "%n image(s)", "", n) for n in (1, 14)]))
+"""
+
+
+def test_every_window_of_the_app_gets_the_translators_not_only_the_main_one(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    assert json.loads(_run(TEACH_ONLY, config)) == ["1 image", "14 images"]  # English plural forms
+    _run(CHOOSE, config, CHINESE)
+    assert all("图片" in text for text in json.loads(_run(TEACH_ONLY, config)))
