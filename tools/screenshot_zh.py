@@ -3,8 +3,8 @@
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tools/screenshot_zh.py docs/screenshot-zh.png
     xvfb-run -a -s "-screen 0 800x500x24" .venv/bin/python tools/screenshot_zh.py small.png --fill
 
-The Chinese translators are installed on the application first (as ``gui.app`` does for a
-Chinese system or View ▸ Language ▸ 简体中文); the rest (samples classified, the architecture
+It starts the app with ``$RESLENS_LANG=zh_CN`` (as a Chinese system or View ▸ Language ▸ 简体中文
+would); the rest (samples classified, the architecture
 panel on a block, the capture) is bench/gui_screenshot.py's. Needs a CJK font (Debian:
 fonts-noto-cjk).
 """
@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 def main(argv: list[str]) -> int:
     from bench.gui_screenshot import main as screenshot
     from gui.app import create_application
-    from gui.language import CHINESE, install_translators, missing_font_message
+    from gui.language import CHINESE, LANGUAGE_ENV, missing_font_message
 
-    app, _ = create_application([])
-    install_translators(app, CHINESE)
+    os.environ[LANGUAGE_ENV] = CHINESE  # read by gui.app.create_application, which installs it
+    create_application([])  # the one the screenshot uses (it reuses an existing QApplication)
     if missing_font_message():
         raise SystemExit(missing_font_message())
     out = Path(argv[0]) if argv and not argv[0].startswith("--") else ROOT / "docs" / "screenshot-zh.png"
