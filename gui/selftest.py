@@ -1,9 +1,10 @@
 """``reslens --self-test``: check an installation end to end and print one line of JSON.
 
 Runs :func:`core.selftest.run_selftest` (bundled model on the best device, the bundled samples,
-the architecture tree), then opens and closes the main window, offscreen when there is no
+the architecture tree), teaches a tiny model in a process of its own as Train New Model does
+(:func:`_train_in_a_process`), then opens and closes the main window, offscreen when there is no
 display. Prints ``{"version", "device", "samples_right", "samples_total", "arch_params",
-"seconds", "ok"}`` (plus ``wrong`` and ``errors`` when something failed) and exits 0 only when
+"trained", "seconds", "ok"}`` (plus ``wrong`` and ``errors`` when something failed) and exits 0 only when
 everything worked and every sample was right.
 
 The window uses throw-away settings in a temporary folder: the self-test starts from the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -23,6 +25,8 @@ from typing import Any
 
 RESULT_FILE = "reslens-selftest.json"  # where the line goes when there is no stdout (Windows GUI exe)
 SHOW_TIMEOUT_S = 30.0
+TRAIN_TIMEOUT_S = 180.0  # the longest wait for one word from the training process
+TRAIN_CLASSES = ("circle", "square")  # two of the bundled samples' classes, both of their pictures
 
 
 def _has_display() -> bool:
@@ -64,6 +68,63 @@ def _open_and_close_window(argv: Sequence[str]) -> None:
         raise RuntimeError("the main window refused to close")
 
 
+def _train_in_a_process() -> Path:
+    """Teach a two-class model from the bundled samples in a spawned process, the way the
+    training window does (:mod:`gui.teach.train_process`), and return where it was saved.
+
+    In a PyInstaller bundle this starts the frozen executable again as a multiprocessing child:
+    that works only when ``packaging/entry.py`` calls ``freeze_support()`` first and the training
+    code is in the bundle, which nothing else the self-test does would show.
+    """
+    import multiprocessing
+
+    from core.dataset import from_class_files
+    from core.paths import asset
+    from core.train import plan_training
+    from gui.teach.train_process import run_training
+
+    samples = asset("samples")
+    training_set = from_class_files(
+        {name: [samples / f"{name}.jpg", samples / f"{name}-drawn.jpg"] for name in TRAIN_CLASSES}
+    )
+    plan = plan_training(
+        training_set, input_size=32, resize_size=32, epochs=1, head_epochs=2, batch_size=4, seed=0
+    )
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    out = Path(tempfile.mkdtemp(prefix="reslens-selftest-")) / "selftest.safetensors"
+    stop, discard = context.Event(), context.Event()  # held until the child has its copies
+    process = context.Process(
+        target=run_training,
+        args=(send, training_set, plan, out, stop, discard),
+        name="reslens-train",
+        daemon=True,
+    )
+    process.start()
+    send.close()  # the child holds the only writing end: its exit ends our reading
+    try:
+        while True:
+            if not receive.poll(TRAIN_TIMEOUT_S):
+                raise RuntimeError(f"no word from the training process in {TRAIN_TIMEOUT_S:.0f} s")
+            kind, value = receive.recv()
+            if kind == "failed":
+                raise RuntimeError(value)
+            if kind == "done":
+                break
+    except EOFError:
+        process.join(10)
+        code = process.exitcode
+        raise RuntimeError(f"the training process ended without a result (exit code {code})") from None
+    finally:
+        receive.close()
+        process.join(30)
+        if process.is_alive():
+            process.kill()
+    if value.weights is None or not Path(value.weights).is_file():
+        raise RuntimeError("the training process reported no saved model")
+    return Path(value.weights)
+
+
 def _emit(line: str) -> None:
     """One line on stdout; a windowed Windows executable has none, so a file in %TEMP% then."""
     if sys.stdout is not None:
@@ -82,6 +143,13 @@ def run(argv: Sequence[str] = ()) -> dict[str, Any]:
     from core.selftest import run_selftest
 
     report = run_selftest("auto")
+    trained = False
+    try:
+        weights = _train_in_a_process()
+        trained = True
+        shutil.rmtree(weights.parent, ignore_errors=True)
+    except Exception as exc:  # noqa: BLE001 - reported in the JSON line, exit code 1
+        report.errors.append(f"training: {describe(exc)}")
     try:
         _open_and_close_window(argv)
     except Exception as exc:  # noqa: BLE001 - reported in the JSON line, exit code 1
@@ -90,9 +158,10 @@ def run(argv: Sequence[str] = ()) -> dict[str, Any]:
     summary = {
         key: data[key] for key in ("version", "device", "samples_right", "samples_total", "arch_params")
     }
+    summary["trained"] = trained
     summary["seconds"] = round(time.perf_counter() - start, 2)
-    summary["ok"] = report.ok
-    if not report.ok:
+    summary["ok"] = report.ok and trained
+    if not summary["ok"]:
         summary["wrong"] = data["wrong"]
         summary["errors"] = data["errors"]
     return summary

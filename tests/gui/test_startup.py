@@ -86,3 +86,4 @@ def test_self_test_flag_checks_the_installation(tmp_path: Path) -> None:
     assert summary["ok"] is True
     assert summary["samples_right"] == summary["samples_total"] == len(sample_files())
     assert summary["arch_params"] == 11_182_668  # ResNet-18 with the bundled 12-class head
+    assert summary["trained"] is True  # a model taught in a spawned process, as the training window does
