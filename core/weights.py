@@ -509,7 +509,9 @@ def load_weights_file(
     if meta is None or labels is not None:
         categories = _categories(num_classes, Path(labels) if labels else None, path, extra)
         base = meta or ModelMeta(arch=found, categories=categories, name=path.stem)
-        meta = ModelMeta(**{**base.__dict__, "arch": found, "categories": categories})
+        # Names from a label file replace the model's: its second label sets named the old ones.
+        dropped = {"localized_categories": {}} if labels is not None else {}
+        meta = ModelMeta(**{**base.__dict__, "arch": found, "categories": categories, **dropped})
     if meta.num_classes != num_classes:
         raise WeightsError(f"{path.name}: metadata names {meta.num_classes} classes, fc has {num_classes}")
     description = f"{meta.name or path.stem} ({pretty_arch(found)}, {num_classes} classes)"
@@ -565,7 +567,7 @@ def _with_labels(loaded: LoadedWeights, labels: Path | None) -> LoadedWeights:
         raise WeightsError(
             f"{labels.name} names {len(names)} classes but the weights have {loaded.meta.num_classes} outputs"
         )
-    meta = replace(loaded.meta, categories=names)
+    meta = replace(loaded.meta, categories=names, localized_categories={})  # they named the old ones
     description = f"{loaded.description}, labels from {labels.name}"
     return replace(loaded, meta=meta, description=description, labels=str(labels))
 

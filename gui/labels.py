@@ -28,10 +28,8 @@ def register(model: Any) -> None:
 
 def display_categories(model: Any) -> tuple[str, ...]:
     """``model``'s class names in the interface language, in the model's order."""
-    meta = model.meta
-    if getattr(model.choice, "labels", ""):  # a label file renamed them: its names, as written
-        return meta.categories
-    return meta.categories_in(current_language())
+    # A label file's names replace the second label sets too (core.weights drops them).
+    return model.meta.categories_in(current_language())
 
 
 def shown_label(label: str, model_tag: str) -> str:

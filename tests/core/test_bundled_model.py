@@ -112,3 +112,16 @@ def test_a_label_set_of_the_wrong_length_is_refused(meta: ModelMeta) -> None:
     data["localized_categories"] = {"zh_CN": "箭头"}
     with pytest.raises(WeightsError, match="not a list of names"):
         check_meta(data, "x.safetensors")
+
+
+def test_a_label_file_replaces_the_second_label_set_too(tmp_path: Path) -> None:
+    """Names from Load Labels rename the classes; the Chinese set named the old ones and goes."""
+    from core.weights import load_weights
+
+    names = tmp_path / "mine.txt"
+    names.write_text("".join(f"thing {i}\n" for i in range(12)), encoding="utf-8")
+    bundled = load_weights(None)
+    assert bundled.meta.categories_in("zh_CN")[0] == "箭头"
+    for loaded in (load_weights(None, labels=names), load_weights(None, bundled.path, labels=names)):
+        assert loaded.meta.categories[0] == "thing 0"
+        assert loaded.meta.categories_in("zh_CN") == loaded.meta.categories
