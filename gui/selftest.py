@@ -76,12 +76,10 @@ def _train_in_a_process() -> Path:
     that works only when ``packaging/entry.py`` calls ``freeze_support()`` first and the training
     code is in the bundle, which nothing else the self-test does would show.
     """
-    import multiprocessing
-
     from core.dataset import from_class_files
     from core.paths import asset
     from core.train import plan_training
-    from gui.teach.train_process import run_training
+    from gui.teach.train_process import start_training
 
     samples = asset("samples")
     training_set = from_class_files(
@@ -90,18 +88,9 @@ def _train_in_a_process() -> Path:
     plan = plan_training(
         training_set, input_size=32, resize_size=32, epochs=1, head_epochs=2, batch_size=4, seed=0
     )
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
     out = Path(tempfile.mkdtemp(prefix="reslens-selftest-")) / "selftest.safetensors"
-    stop, discard = context.Event(), context.Event()  # held until the child has its copies
-    process = context.Process(
-        target=run_training,
-        args=(send, training_set, plan, out, stop, discard),
-        name="reslens-train",
-        daemon=True,
-    )
-    process.start()
-    send.close()  # the child holds the only writing end: its exit ends our reading
+    run = start_training(training_set, plan, out)
+    process, receive = run.process, run.receive
     try:
         while True:
             if not receive.poll(TRAIN_TIMEOUT_S):

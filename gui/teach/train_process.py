@@ -24,6 +24,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,37 @@ def run_training(
     finally:
         conn.close()
         sys.stdout.flush()
+
+
+@dataclass
+class TrainingRun:
+    """A started training process and the window's ends of it: the pipe its messages come over
+    (see the module's docstring) and the two events it obeys."""
+
+    process: Any  # multiprocessing.Process
+    receive: Any  # multiprocessing.connection.Connection, read-only
+    stop: Any  # multiprocessing.Event: end after this batch, keep the best model so far
+    discard: Any  # multiprocessing.Event: keep nothing
+
+
+def start_training(
+    training_set: Any, plan: Any, out: Path, setup: Callable[[], Any] | None = None
+) -> TrainingRun:
+    """Start :func:`run_training` in a spawned, lowered process (the training window, and the
+    self-test that proves a frozen bundle can do it). The caller keeps the returned events alive
+    and reads ``receive`` until it closes."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
+    receive, send = context.Pipe(duplex=False)
+    stop, discard = context.Event(), context.Event()
+    process = context.Process(
+        target=run_training,
+        args=(send, training_set, plan, out, stop, discard, setup),
+        name="reslens-train",
+        daemon=True,  # never outlives the app
+    )
+    process.start()
+    lower_priority(process.pid)
+    send.close()  # the process holds the only writing end: its exit ends the reader
+    return TrainingRun(process, receive, stop, discard)

@@ -14,7 +14,6 @@ that a run ending at that moment may still have written.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gui.i18n import arg
-from gui.teach.train_process import lower_priority, run_training
+from gui.teach.train_process import start_training
 from gui.threads import start_in_thread, stop_thread
 
 # Closing the window waits this long for the run to end by itself (after its batch), then ends
@@ -94,18 +93,8 @@ class Trainer(QObject):
         if self.running:
             raise RuntimeError("a training run is already in progress")
         self._finish_process()
-        context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
-        receive, send = context.Pipe(duplex=False)
-        self._stop, self._discard = context.Event(), context.Event()
-        process = context.Process(
-            target=run_training,
-            args=(send, training_set, plan, out, self._stop, self._discard, self.setup),
-            name="reslens-train",
-            daemon=True,  # never outlives the app
-        )
-        process.start()
-        lower_priority(process.pid)
-        send.close()  # the process holds the only writing end: its exit ends the reader
+        run = start_training(training_set, plan, out, self.setup)
+        process, receive, self._stop, self._discard = run.process, run.receive, run.stop, run.discard
         self._process, self._out, self._answered, self.running = process, out, False, True
         reader = self._reader = PipeReader()  # no Qt parent: kept here; deleted with its thread
         reader.message.connect(self._on_message)
