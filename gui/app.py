@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 from core import __version__
 from core.paths import asset
 from gui.i18n import arg
-from gui.language import CHINESE, install_translators, missing_font_message, ui_language
+from gui.language import CHINESE, current_language, install_translators, missing_font_message, ui_language
 from gui.lazy import keep_triton_out
 from gui.settings import Settings
 
@@ -112,17 +112,14 @@ def enable_crash_log(folder: Path | None = None) -> tuple[Path, bool]:
     return path, crashed
 
 
-def open_main_window(app: QApplication, settings: Settings | None = None) -> MainWindow:
-    """The main window in the language chosen (View ▸ Language) or the system's: the translators
-    go in first, since every widget translates its strings as it is built. A Chinese interface
-    without a font for Chinese says what to install."""
+def open_main_window(settings: Settings | None = None) -> MainWindow:
+    """The main window, in the language :func:`create_application` installed (every widget
+    translates its strings as it is built). A Chinese interface without a font for Chinese says
+    what to install."""
     from gui.main_window import MainWindow
 
-    settings = settings if settings is not None else Settings()
-    language = ui_language(settings.language)
-    install_translators(app, language)  # again: ``settings`` may not be the default store
-    window = MainWindow(settings)
-    font_missing = missing_font_message() if language == CHINESE else ""
+    window = MainWindow(settings if settings is not None else Settings())
+    font_missing = missing_font_message() if current_language() == CHINESE else ""
     if font_missing:
         window.message.show_message(font_missing, "warning")
     return window
@@ -138,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(remaining)  # the command line stays English (scripts read it)
     keep_triton_out()  # before torch: see gui.lazy (a segfault with Mesa's LLVM loaded)
     log, crashed = enable_crash_log()
-    window = open_main_window(app)
+    window = open_main_window()
     window.show()
     if crashed:
         text = QCoreApplication.translate(

@@ -153,7 +153,7 @@ CHOOSE = """
 import sys
 from gui.app import create_application, open_main_window
 app, _ = create_application([])
-window = open_main_window(app)
+window = open_main_window()
 action = next(a for a in window.actions.view.languages.actions() if a.data() == sys.argv[1])
 action.trigger()  # View > Language > 简体中文, as a click does
 print(window.message.label.text())
@@ -165,7 +165,7 @@ import json
 from gui.app import create_application, open_main_window
 from gui.language import current_language
 app, _ = create_application([])
-window = open_main_window(app)
+window = open_main_window()
 checked = [a.data() for a in window.actions.view.languages.actions() if a.isChecked()]
 print(json.dumps({"language": current_language(), "saved": window.settings.language, "checked": checked,
                   "menus": [a.text() for a in window.menuBar().actions()]}))
