@@ -8,6 +8,8 @@ exit code so scripts can tell "some files failed" from "ResLens crashed".
 
 from __future__ import annotations
 
+from core.messages import Message, as_message, plain
+
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -16,9 +18,14 @@ EXIT_INTERRUPTED = 130
 
 
 class ResLensError(Exception):
-    """Something a person can fix; ``str()`` is the message to show them."""
+    """Something a person can fix: ``message`` says it as data (rendered in the reader's language),
+    ``str()`` in English."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: Message | str = "") -> None:
+        self.message = as_message(message)
+        super().__init__(self.message)  # the one argument: str() renders it, pickling keeps it
 
 
 class UsageError(ResLensError):
@@ -32,7 +39,7 @@ class OutputError(ResLensError):
 class WeightsError(ResLensError):
     """Weights that cannot be used, with a message for a person and, if known, the right arch."""
 
-    def __init__(self, message: str, suggested_arch: str | None = None) -> None:
+    def __init__(self, message: Message | str, suggested_arch: str | None = None) -> None:
         super().__init__(message)
         self.suggested_arch = suggested_arch
 
@@ -65,3 +72,10 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def describe_message(exc: BaseException) -> Message:
+    """What a person is told about ``exc``, as data: ours as raised, anything else as its text."""
+    if isinstance(exc, ResLensError):
+        return exc.message
+    return plain(describe(exc))

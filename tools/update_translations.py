@@ -5,7 +5,8 @@ workflow.
     python tools/update_translations.py --merge part_zh_CN.ts # first copy a part's translations in
 
 1. ``pyside6-lupdate`` reads every ``tr()``/``translate()``/``QT_TRANSLATE_NOOP`` in ``gui/``
-   (all of it) into ``translations/reslens_zh_CN.ts`` (new strings come in unfinished, strings
+   and ``core/`` (core's messages are marked there: see ``core.messages``) into
+   ``translations/reslens_zh_CN.ts`` (new strings come in unfinished, strings
    gone from the code are dropped) and the plural-only ``translations/reslens_en.ts``.
 2. ``--merge PART.ts``: the finished translations of a part file (another branch's work on some
    of the strings) are copied into the main ``.ts`` where context, source and comment match.
@@ -22,19 +23,20 @@ then run this script again.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from core.messages import english_plural  # noqa: E402 - the CLI's plural rule, one owner
+
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "gui"
+SOURCES = (ROOT / "gui", ROOT / "core")
 FOLDER = ROOT / "translations"
 MAIN_TS = FOLDER / "reslens_zh_CN.ts"
 ENGLISH_TS = FOLDER / "reslens_en.ts"
-OPTIONAL_PLURAL = re.compile(r"(\w)\((e?s)\)")  # image(s), class(es)
 
 
 def tool(name: str) -> str:
@@ -45,11 +47,14 @@ def tool(name: str) -> str:
     raise SystemExit(f"pyside6-{name} not found: install PySide6 (pip install -e .)")
 
 
-def source_files(folder: Path = SOURCES) -> list[str]:
-    return [str(p) for p in sorted(folder.rglob("*.py")) if "__pycache__" not in p.parts]
+def source_files(folders: tuple[Path, ...] = SOURCES) -> list[str]:
+    files = (p for folder in folders for p in sorted(folder.rglob("*.py")))
+    return [str(p) for p in files if "__pycache__" not in p.parts]
 
 
-def lupdate(ts: Path, *, language: str, plural_only: bool = False, sources: Path = SOURCES) -> None:
+def lupdate(
+    ts: Path, *, language: str, plural_only: bool = False, sources: tuple[Path, ...] = SOURCES
+) -> None:
     """Bring ``ts`` up to date with the strings in ``sources`` (created when missing)."""
     ts.parent.mkdir(parents=True, exist_ok=True)
     args = [tool("lupdate"), *source_files(sources), "-ts", str(ts), "-no-obsolete", "-locations", "none"]
@@ -114,8 +119,7 @@ def fill_english_plurals(ts: Path) -> int:
         if message.get("numerus") != "yes" or finished(message):
             continue
         source = message.findtext("source") or ""
-        one = OPTIONAL_PLURAL.sub(r"\1", source)
-        many = OPTIONAL_PLURAL.sub(r"\1\2", source)
+        one, many = english_plural(source, 1), english_plural(source, 2)
         old = message.find("translation")
         if old is not None:
             message.remove(old)
