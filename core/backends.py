@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import UsageError
 from core.export import replace_atomically
+from core.messages import PLURAL, QT_TRANSLATE_NOOP, Message, kind, translate
 from core.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -58,7 +59,43 @@ HOLDOUT_EVERY = 4  # --calibrate DIR: the 4th, 8th, ... image (sorted) checks in
 OPSET = 17
 INSTALL_HINT = "pip install onnxruntime"
 
-StatusCallback = Callable[[str], None]
+StatusCallback = Callable[[Message], None]
+
+BUILDING_FP32 = kind(
+    "backend.building-onnx", QT_TRANSLATE_NOOP("Messages", "Building the ONNX model once (cached in %1)…")
+)
+BUILDING_INT8 = kind(
+    "backend.building-int8",
+    QT_TRANSLATE_NOOP("Messages", "Building the int8 model once, calibrated on %1 (cached in %2)…"),
+)
+INT8_AGREES = kind(
+    "backend.int8-agrees",
+    translate("Messages", "int8: agrees with fp32 on %1 % of %n image(s)", None, PLURAL),
+)
+INT8_AGREES_HELD_OUT = kind(
+    "backend.int8-agrees-held-out",
+    translate(
+        "Messages", "int8: agrees with fp32 on %1 % of %n image(s) held out from %2 (not used to calibrate)",
+        None, PLURAL,
+    ),
+)
+INT8_AGREES_RENDERED = kind(
+    "backend.int8-agrees-rendered",
+    translate(
+        "Messages",
+        "int8: agrees with fp32 on %1 % of %n image(s) rendered shapes "
+        "(%2 has too few images to hold some out)",
+        None, PLURAL,
+    ),
+)
+INT8_UNTRUSTED = kind(
+    "backend.int8-untrusted",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "%1, below the %2% needed to trust it; use the onnx (fp32) backend, or calibrate int8 on "
+        "images like yours (--calibrate FOLDER)",
+    ),
+)
 
 
 def check_backend(name: str) -> str:
@@ -98,11 +135,15 @@ class Int8Check:
     agreement: float
     images: int
     calibration: str
-    holdout: str = ""  # where the held-out images came from, when not rendered shapes
+    holdout: str = ""  # the folder the held-out images came from ("" = rendered shapes)
+    held_out: bool = False  # False with a folder: it had too few images, rendered shapes checked
 
-    def describe(self) -> str:
-        text = f"int8: agrees with fp32 on {self.agreement * 100:.1f} % of {self.images} images"
-        return f"{text} {self.holdout}" if self.holdout else text
+    def describe(self) -> Message:
+        percent = f"{self.agreement * 100:.1f}"
+        if not self.holdout:
+            return INT8_AGREES(percent, n=self.images)
+        held = INT8_AGREES_HELD_OUT if self.held_out else INT8_AGREES_RENDERED
+        return held(percent, self.holdout, n=self.images)
 
 
 class OnnxRunner:
@@ -120,7 +161,7 @@ class OnnxRunner:
         self.session = ort.InferenceSession(str(path), options, providers=providers)
         self.input_name = self.session.get_inputs()[0].name
         self.path, self.name = path, name
-        self.note = ""
+        self.note: Message | str = ""
 
     def __call__(self, batch: torch.Tensor) -> torch.Tensor:
         import torch
@@ -328,7 +369,7 @@ class BackendRequest:
     calibrate: Path | None = None
     on_status: StatusCallback | None = None
 
-    def status(self, message: str) -> None:
+    def status(self, message: Message) -> None:
         if self.on_status is not None:
             self.on_status(message)
 
@@ -349,7 +390,7 @@ def build_runner(request: BackendRequest) -> OnnxRunner:
     )
     fp32_path = folder / "model.onnx"
     if not fp32_path.is_file():
-        request.status(f"building the ONNX model once (cached in {folder})…")
+        request.status(BUILDING_FP32(str(folder)))
         export_onnx(request.model, meta.crop_size, fp32_path)
     fp32 = OnnxRunner(fp32_path, request.device_type, "onnx")
     if request.backend == "onnx":
@@ -375,27 +416,20 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
     check_path = int8_path.with_suffix(".json")
     check = _read_check(check_path) if int8_path.is_file() else None
     if check is None:
-        request.status(f"building the int8 model once, calibrated on {calibration_id} (cached in {folder})…")
+        request.status(BUILDING_INT8(calibration_id, str(folder)))
         if calibration_images is None:
             calibration_images = rendered_images(CALIBRATION_SEED, CALIBRATION_IMAGES, render_size)
         quantize_int8(fp32.path, int8_path, list(transformed_batches(calibration_images, transform)))
         int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
-        where = ""
-        if holdout_images:
-            where = f"held out from {request.calibrate} (not used to calibrate)"
-        elif request.calibrate is not None:
-            where = f"rendered shapes ({request.calibrate} has too few images to hold some out)"
+        where = str(request.calibrate) if request.calibrate is not None else ""
         holdout = holdout_images or rendered_images(HOLDOUT_SEED, HOLDOUT_IMAGES, render_size)
         same, total = measure_agreement(fp32, int8, transformed_batches(holdout, transform, 32))
-        check = Int8Check(same / total, total, calibration_id, where)
+        check = Int8Check(same / total, total, calibration_id, where, bool(holdout_images))
         _write_atomically(check_path, lambda tmp: tmp.write_text(json.dumps(asdict(check)) + "\n"))
     else:
         int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
     if check.agreement < MIN_INT8_AGREEMENT:
-        raise UsageError(
-            f"{check.describe()}, below the {MIN_INT8_AGREEMENT:.0%} needed to trust it; use the "
-            "onnx (fp32) backend, or calibrate int8 on images like yours (--calibrate FOLDER)"
-        )
+        raise UsageError(INT8_UNTRUSTED(check.describe(), f"{MIN_INT8_AGREEMENT * 100:.0f}"))
     int8.note = check.describe()
     return int8
 
@@ -403,7 +437,11 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
 def _read_check(path: Path) -> Int8Check | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        holdout = str(data.get("holdout", ""))
-        return Int8Check(float(data["agreement"]), int(data["images"]), str(data["calibration"]), holdout)
+        holdout, held_out = str(data.get("holdout", "")), bool(data.get("held_out", False))
+        if holdout and "held_out" not in data:  # written as a sentence by an older version: measure again
+            return None
+        return Int8Check(
+            float(data["agreement"]), int(data["images"]), str(data["calibration"]), holdout, held_out
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -13,6 +13,7 @@ import sys
 from core.architectures import ARCH_NAMES
 from core.backends import BACKENDS, DEFAULT_BACKEND
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, ResLensError
+from core.messages import Message, english
 
 SHOWN_FAILURES = 10
 
@@ -106,5 +107,5 @@ def _options_for(cls, args: argparse.Namespace) -> dict:
     return {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)}
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+def _say(message: Message | str) -> None:
+    print(english(message), file=sys.stderr)

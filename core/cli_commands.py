@@ -13,6 +13,7 @@ from core.architectures import ARCH_NAMES
 from core.backends import BACKENDS, DEFAULT_BACKEND
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
 from core.export import printable
+from core.messages import english
 from core.results import ClassificationResult
 from core.sources import DEFAULT, cli_weights_help
 from core.unknown import unknown_text
@@ -102,7 +103,7 @@ def run_classify(args: argparse.Namespace) -> int:
         precision=args.precision,
         exact_decode=args.exact_decode,
         calibrate=calibrate,
-        on_status=lambda message: print(printable(message), file=sys.stderr),
+        on_status=lambda message: print(printable(english(message)), file=sys.stderr),
     )
     if classifier.backend_note:
         print(classifier.backend_note, file=sys.stderr)

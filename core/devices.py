@@ -8,10 +8,14 @@ from dataclasses import dataclass
 import torch
 
 from core.errors import UsageError
+from core.messages import PLURAL, QT_TRANSLATE_NOOP, Message, kind, translate
 
 log = logging.getLogger(__name__)
 
 AUTO = "auto"
+CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, PLURAL))
+MPS_NAME = "Apple Metal (MPS)"
+WITH_MEMORY = kind("device.memory", QT_TRANSLATE_NOOP("Messages", "%1 (%2 GiB)"))
 
 
 class DeviceError(UsageError, RuntimeError):
@@ -24,13 +28,13 @@ class DeviceInfo:
 
     key: str
     kind: str
-    name: str
+    name: Message | str  # a GPU's own name, or "CPU (2 threads)" as a message
     memory_bytes: int | None = None
 
     @property
-    def description(self) -> str:
+    def description(self) -> Message | str:
         if self.memory_bytes:
-            return f"{self.name} ({self.memory_bytes / 2**30:.1f} GiB)"
+            return WITH_MEMORY(self.name, f"{self.memory_bytes / 2**30:.1f}")
         return self.name
 
 
@@ -47,8 +51,8 @@ def available_devices() -> list[DeviceInfo]:
             props = torch.cuda.get_device_properties(index)
             devices.append(DeviceInfo(f"cuda:{index}", "cuda", props.name, props.total_memory))
     if _mps_available():
-        devices.append(DeviceInfo("mps", "mps", "Apple Metal (MPS)"))
-    devices.append(DeviceInfo("cpu", "cpu", f"CPU ({torch.get_num_threads()} threads)"))
+        devices.append(DeviceInfo("mps", "mps", MPS_NAME))
+    devices.append(DeviceInfo("cpu", "cpu", CPU_NAME(n=torch.get_num_threads())))
     return devices
 
 

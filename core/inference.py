@@ -30,6 +30,7 @@ from core.backends import DEFAULT_BACKEND, BackendRequest, StatusCallback, build
 from core.devices import is_device_failure
 from core.errors import UsageError
 from core.images import ImageDecodeError, build_transform, decode_for_model, iter_image_files
+from core.messages import Message
 from core.metadata import ModelMeta
 from core.optimize import prepare_for_inference
 from core.results import ClassificationResult, Prediction
@@ -186,7 +187,7 @@ class Classifier:
         self.decode_workers = decode_workers or max(2, min(8, _usable_cpus()))
 
     @property
-    def backend_note(self) -> str:
+    def backend_note(self) -> Message | str:
         """What a user should know about the backend (int8: its agreement with fp32), or ""."""
         return self.runner.note if self.runner is not None else ""
 

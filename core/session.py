@@ -25,7 +25,8 @@ from enum import Enum
 from typing import Any
 
 from core.backends import DEFAULT_BACKEND, backend_label
-from core.errors import Cancelled, describe
+from core.errors import Cancelled, describe_message
+from core.messages import JOINED, QT_TRANSLATE_NOOP, Message, kind
 from core.sources import AUTO_DEVICE, ModelChoice, ModelIdentity
 
 
@@ -52,8 +53,23 @@ class Fix(Enum):
 
 NOT_DOWNLOADED, CANCELLED, BROKEN = "not-downloaded", "cancelled", "failed"
 
+# What the session says; the window renders these in its language, the CLI in English.
+IS_NOT_DOWNLOADED = kind("session.not-downloaded", QT_TRANSLATE_NOOP("Messages", "%1 is not downloaded"))
+DOWNLOAD_CANCELLED = kind(
+    "session.download-cancelled", QT_TRANSLATE_NOOP("Messages", "the download of %1 was cancelled")
+)
+LOAD_CANCELLED = kind("session.cancelled", QT_TRANSLATE_NOOP("Messages", "cancelled"))
+COULD_NOT_LOAD = kind("session.could-not-load", QT_TRANSLATE_NOOP("Messages", "%1 could not be loaded: %2"))
+SWITCHED_ARCH = kind(
+    "session.switched-arch", QT_TRANSLATE_NOOP("Messages", "This file holds a %1: switched to %1.")
+)
+RUNS_ON = kind("session.runs-on", QT_TRANSLATE_NOOP("Messages", "%1 runs on %2: %3."))
+BACKEND_GAVE_WAY = kind(
+    "session.backend-gave-way",
+    QT_TRANSLATE_NOOP("Messages", "%1 could not be used, so %2 classifies: %3"),
+)
 
-StatusCallback = Callable[[str], None]
+StatusCallback = Callable[[Message], None]
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,8 @@ class LoadJob:
     """Try ``attempts`` in order until one loads; only the first may download.
 
     ``on_status`` hears one-off messages while the backend is built ("building the ONNX model
-    once…"); it is called in the host's worker thread, so a host hands it on to its own thread.
+    once…", as a :class:`Message`); it is called in the host's worker thread, so a host hands it
+    on to its own thread.
     """
 
     job_id: int
@@ -75,7 +92,7 @@ class LoadJob:
 class Problem:
     choice: ModelChoice
     kind: str  # NOT_DOWNLOADED, CANCELLED or BROKEN
-    message: str
+    message: Message
     suggested_arch: str | None = None
 
 
@@ -88,8 +105,8 @@ class ModelInUse:
     meta: Any  # core.metadata.ModelMeta: classes and input size
     description: str
     device: str = "cpu"
-    device_name: str = ""
-    backend_note: str = ""  # int8: its agreement with fp32
+    device_name: Message | str = ""  # "CPU (2 threads)" is a message; a GPU's name is a name
+    backend_note: Message | str = ""  # int8: its agreement with fp32
 
     @property
     def name(self) -> str:
@@ -110,21 +127,24 @@ class Outcome:
     job_id: int
     loaded: ModelInUse | None
     problems: tuple[Problem, ...] = ()
-    backend_problem: str = ""  # why the backend asked for gave way to torch
+    backend_problem: Message | None = None  # why the backend asked for gave way to torch
 
 
 @dataclass(frozen=True)
 class View:
-    """Everything a window shows about the model, in one immutable snapshot."""
+    """Everything a window shows about the model, in one immutable snapshot.
+
+    ``message`` and ``notice`` are data (:class:`core.messages.Message`), rendered by the window
+    in its language; None when there is nothing to say."""
 
     state: State
     requested: ModelChoice
     model: ModelInUse | None
-    message: str = ""
+    message: Message | None = None
     fixes: tuple[Fix, ...] = ()
     done: int = 0  # bytes downloaded
     total: int = 0
-    notice: str = ""  # a one-off note about the last load (a file of another architecture...)
+    notice: Message | None = None  # a one-off note about the last load (another architecture...)
     suggested_arch: str | None = None
     warning: bool = False  # the notice says something asked for was not had (a backend gave way)
 
@@ -246,7 +266,7 @@ class ModelSession:
         if self.job is not None and job_id == self.job.job_id:
             self._set(State.DOWNLOADING, done=done, total=total, fixes=(Fix.CANCEL,))
 
-    def building(self, job_id: int, message: str) -> None:
+    def building(self, job_id: int, message: Message) -> None:
         """The job's backend is being built (minutes for int8 on a slow machine): say so."""
         if self.job is not None and job_id == self.job.job_id:
             self._set(State.LOADING, message=message)
@@ -291,35 +311,32 @@ class ModelSession:
             and (self.model.choice.device, self.model.choice.backend) == (choice.device, choice.backend)
         )
 
-    def _loaded_as_asked(self, loaded: ModelInUse | None, backend_problem: str = "") -> None:
-        notice = ""
+    def _loaded_as_asked(self, loaded: ModelInUse | None, backend_problem: Message | None = None) -> None:
+        notice: Message | None = None
         if loaded is not None and self.requested.is_file and loaded.choice.arch != self.requested.arch:
             from core.architectures import pretty_arch
 
-            arch = pretty_arch(loaded.choice.arch)
-            notice = f"This file holds a {arch}: switched to {arch}."
+            notice = SWITCHED_ARCH(pretty_arch(loaded.choice.arch))
         if loaded is not None and (backend_problem or loaded.backend_note):
-            backend_notice = (
-                backend_problem
-                or f"{loaded.name} runs on {backend_label(loaded.backend)}: {loaded.backend_note}."
+            backend_notice = backend_problem or RUNS_ON(
+                loaded.identity.title, backend_label(loaded.backend), loaded.backend_note
             )
-            notice = f"{notice} {backend_notice}".strip()
+            notice = JOINED(notice, backend_notice) if notice else backend_notice
         if loaded is not None:
             self.requested = loaded.choice.with_device(self.requested.device)
         self._set(State.READY, notice=notice, warning=bool(backend_problem))
 
     def _not_had(self, problem: Problem) -> None:
         """The request did not load: say why, with the fixes, and keep (or fall back to) a model."""
-        what = self.requested.describe()
+        what = self.requested.title
+        message: Message
         if problem.kind == NOT_DOWNLOADED:
-            state, message, fixes = State.UNAVAILABLE, f"{what} is not downloaded", (Fix.DOWNLOAD, Fix.KEEP)
+            state, message, fixes = State.UNAVAILABLE, IS_NOT_DOWNLOADED(what), (Fix.DOWNLOAD, Fix.KEEP)
         elif problem.kind == CANCELLED:
-            state, message, fixes = State.UNAVAILABLE, f"the download of {what} was cancelled", (
-                Fix.DOWNLOAD,
-                Fix.KEEP,
-            )
+            state, message = State.UNAVAILABLE, DOWNLOAD_CANCELLED(what)
+            fixes = (Fix.DOWNLOAD, Fix.KEEP)
         else:
-            state, message = State.FAILED, f"{what} could not be loaded: {problem.message}"
+            state, message = State.FAILED, COULD_NOT_LOAD(what, problem.message)
             fixes = (Fix.SWITCH_ARCH,) if problem.suggested_arch else ()
             fixes += (Fix.RETRY, Fix.KEEP) if self.requested.needs_download else (Fix.LOAD_FILE, Fix.KEEP)
             if not any(_same_model(self.bundled, c.choice) for c in (self.model,) if c is not None):
@@ -331,11 +348,11 @@ class ModelSession:
     def _set(
         self,
         state: State,
-        message: str = "",
+        message: Message | None = None,
         fixes: tuple[Fix, ...] = (),
         done: int = 0,
         total: int = 0,
-        notice: str = "",
+        notice: Message | None = None,
         suggested_arch: str | None = None,
         keep_text: bool = False,
         warning: bool = False,
@@ -357,7 +374,7 @@ class ModelSession:
 def execute(
     job: LoadJob,
     on_progress: Callable[[int, int], None] | None = None,
-    device_names: dict[str, str] | None = None,
+    device_names: dict[str, Message | str] | None = None,
 ) -> tuple[Outcome, Any]:
     """Run ``job``: the :class:`Outcome` and the loaded ``core.weights.LoadedWeights`` (or None).
 
@@ -370,11 +387,11 @@ def execute(
     problems: list[Problem] = []
     for index, choice in enumerate(job.attempts):
         if job.cancel.is_set():
-            problems.append(Problem(choice, CANCELLED, "cancelled"))
+            problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         download = job.allow_download and index == 0
         if choice.needs_download and not download and not weights.is_cached(choice.arch, choice.weights):
-            problems.append(Problem(choice, NOT_DOWNLOADED, f"{choice.describe()} is not downloaded"))
+            problems.append(Problem(choice, NOT_DOWNLOADED, IS_NOT_DOWNLOADED(choice.title)))
             continue
         try:
             device = resolve_device(choice.device if choice.device in names or not names else "auto")
@@ -387,16 +404,17 @@ def execute(
                 cancel=job.cancel,
             )
         except Cancelled:
-            problems.append(Problem(choice, CANCELLED, "cancelled"))
+            problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message and a fallback
             if job.cancel.is_set():
-                problems.append(Problem(choice, CANCELLED, "cancelled"))
+                problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
                 break
-            problems.append(Problem(choice, BROKEN, describe(exc), getattr(exc, "suggested_arch", None)))
+            suggested = getattr(exc, "suggested_arch", None)
+            problems.append(Problem(choice, BROKEN, describe_message(exc), suggested))
             continue
         if job.cancel.is_set():  # superseded while loading: keep the model in use
-            problems.append(Problem(choice, CANCELLED, "cancelled"))
+            problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         key = str(loaded.device)
         in_use = ModelInUse(
@@ -425,18 +443,16 @@ def run_on_backend(outcome: Outcome, build: Callable[[str], Any]) -> tuple[Outco
     model = outcome.loaded
     if model is None:
         return outcome, None
-    asked, problem = model.backend, ""
+    asked, problem = model.backend, None
     try:
         runner = build(asked)
     except Exception as exc:  # noqa: BLE001 - any backend failure falls back to torch, said once
         if asked == DEFAULT_BACKEND:
             raise
         runner = build(DEFAULT_BACKEND)
-        problem = (
-            f"{backend_label(asked)} could not be used, so {backend_label(DEFAULT_BACKEND)} "
-            f"classifies: {describe(exc)}"
-        )
-    backend = asked if not problem else DEFAULT_BACKEND
-    note = str(getattr(runner, "backend_note", "") or "")
+        fallback = backend_label(DEFAULT_BACKEND)
+        problem = BACKEND_GAVE_WAY(backend_label(asked), fallback, describe_message(exc))
+    backend = asked if problem is None else DEFAULT_BACKEND
+    note = getattr(runner, "backend_note", "") or ""
     in_use = replace(model, choice=model.choice.with_backend(backend), backend_note=note)
     return replace(outcome, loaded=in_use, backend_problem=problem), runner

@@ -15,12 +15,20 @@ from pathlib import Path
 
 from core.architectures import ARCH_NAMES, pretty_arch
 from core.backends import BACKENDS, DEFAULT_BACKEND
+from core.messages import PLURAL, QT_TRANSLATE_NOOP, Message, english, kind, plain, translate
 from core.paths import models_dir
 
 DEFAULT = "default"  # the bundled model's key (0.1.0 settings and scripts use it)
 AUTO_DEVICE = "auto"
 BUNDLED_MODEL_NAME = "reslens-shapes-r18"
 IMAGENET_CLASSES = 1000
+
+BUNDLED_LABEL = kind("source.bundled.label", translate("Messages", "Bundled model (%n shapes)", None, PLURAL))
+BUNDLED_SHORT = kind("source.bundled.short", QT_TRANSLATE_NOOP("Messages", "bundled"))
+# How a model is named: architecture and weights ("ResNet-18 bundled", "ResNet-50 ImageNet V2").
+CHOICE_NAME = kind("model.choice", QT_TRANSLATE_NOOP("Messages", "%1 %2"))
+MODEL_NAME = kind("model.name", QT_TRANSLATE_NOOP("Messages", "%1 · %2"))
+MODEL_NAME_LABELS = kind("model.name.labels", QT_TRANSLATE_NOOP("Messages", "%1 · %2 · labels %3"))
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,8 @@ class WeightSource:
     """
 
     key: str
-    label: str  # the menu's text
-    short: str  # how a model name cites it: "ResNet-18 · bundled"
+    label: Message | str  # the menu's text (a message where it has words to translate)
+    short: Message | str  # how a model name cites it: "ResNet-18 · bundled"
     files: tuple[tuple[str, str], ...]
     classes: int
     crop: int
@@ -120,8 +128,8 @@ def bundled_source() -> WeightSource | None:
         return None
     return WeightSource(
         key=DEFAULT,
-        label=f"Bundled model ({classes} shapes)",
-        short="bundled",
+        label=BUNDLED_LABEL(n=classes),
+        short=BUNDLED_SHORT(),
         files=((arch, f"{BUNDLED_MODEL_NAME}.safetensors"),),
         classes=classes,
         crop=crop,
@@ -155,8 +163,9 @@ def imagenet_for(arch: str) -> WeightSource:
     return next(s for s in reversed(IMAGENET_SOURCES.values()) if arch in s.archs)
 
 
-def weights_label(weights: str) -> str:
-    """How a model name cites its weights: "bundled", "ImageNet V2", or the file's name."""
+def weights_label(weights: str) -> Message | str:
+    """How a model name cites its weights: "bundled" (a message), "ImageNet V2", or the file's
+    name; ``str()`` of it is the English."""
     found = source(weights)
     return found.short if found else Path(weights).name
 
@@ -250,11 +259,17 @@ class ModelChoice:
         """The same network and classes (architecture, weights, labels), wherever it runs."""
         return (self.arch, self.weights, self.labels) == (other.arch, other.weights, other.labels)
 
-    def describe(self) -> str:
-        """"ResNet-152 ImageNet V2", "ResNet-18 bundled", "mine.pth" (a file's arch is its own)."""
+    @property
+    def title(self) -> Message:
+        """"ResNet-152 ImageNet V2", "ResNet-18 bundled", "mine.pth" (a file's arch is its own),
+        as a message: a window renders "bundled" in its own language."""
         if self.is_file:
-            return Path(self.weights).name
-        return f"{pretty_arch(self.arch)} {weights_label(self.weights)}"
+            return plain(Path(self.weights).name)
+        return CHOICE_NAME(pretty_arch(self.arch), weights_label(self.weights))
+
+    def describe(self) -> str:
+        """:attr:`title` in English (the CLI, logs and settings keys)."""
+        return english(self.title)
 
 
 # --- the model in use ---
@@ -270,10 +285,17 @@ class ModelIdentity:
     labels: str = ""
 
     @property
+    def title(self) -> Message:
+        """"ResNet-18 · bundled", "ResNet-50 · ImageNet V2", "ResNet-34 · tiny.pth", as a message."""
+        arch, weights = pretty_arch(self.arch), weights_label(self.weights)
+        if self.labels:
+            return MODEL_NAME_LABELS(arch, weights, Path(self.labels).name)
+        return MODEL_NAME(arch, weights)
+
+    @property
     def name(self) -> str:
-        """"ResNet-18 · bundled", "ResNet-50 · ImageNet V2", "ResNet-34 · tiny.pth"."""
-        text = f"{pretty_arch(self.arch)} · {weights_label(self.weights)}"
-        return text + (f" · labels {Path(self.labels).name}" if self.labels else "")
+        """:attr:`title` in English: stamped on results and exports, and a settings key."""
+        return english(self.title)
 
     @property
     def tag(self) -> str:

@@ -23,6 +23,7 @@ import torch
 from torch import Tensor, nn
 
 from core.architectures import STAGE_BLOCKS, pretty_arch
+from core.class_names import numbered
 from core.download import cache_path, download_to_cache
 from core.errors import DownloadCancelled, DownloadError, ImageDecodeError, WeightsError
 from core.export import printable
@@ -447,7 +448,7 @@ def _categories(num_classes: int, labels: Path | None, path: Path, extra: dict[s
                 names = tuple(value)
                 break
     if names is None:
-        return tuple(f"class {i}" for i in range(num_classes))
+        return numbered(num_classes)
     if len(names) != num_classes:
         origin = source.name if source else "the checkpoint"
         raise WeightsError(f"{origin} names {len(names)} classes but the weights have {num_classes} outputs")

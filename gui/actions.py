@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMenuBar
 from core.architectures import ARCH_NAMES, pretty_arch
 from core.backends import BACKEND_LABELS
 from core.paths import asset
-from core.sources import AUTO_DEVICE, DEFAULT, weight_sources
+from core.sources import AUTO_DEVICE, weight_sources
 from gui.i18n import arg
 from gui.language import CHOICES, language_name
+from gui.messages import text
 
 SP = QStyle.StandardPixmap
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -256,12 +257,7 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             else translate("Actions", "%1 classes, %2×%2 input")
         )
         tip = arg(tip, entry.classes, entry.crop)
-        label = (
-            arg(translate("Actions", "Bundled model (%1 shapes)"), entry.classes)
-            if entry.key == DEFAULT
-            else entry.label
-        )
-        new_action(parent, label, checkable=True, data=entry.key, group=weights, tip=tip)
+        new_action(parent, text(entry.label), checkable=True, data=entry.key, group=weights, tip=tip)
     devices = QActionGroup(parent, exclusive=True)
     devices.triggered.connect(lambda a: models.choose_device(a.data()))
     new_action(
@@ -488,7 +484,7 @@ def set_devices(menu: QMenu, group: QActionGroup, devices: Sequence[Any], chosen
     for device in devices:
         action = new_action(
             parent,
-            getattr(device, "description", device.name),  # a GPU's shows its memory
+            text(getattr(device, "description", device.name)),  # a GPU's shows its memory
             checkable=True,
             data=device.key,
             group=group,

@@ -19,6 +19,7 @@ from core.architectures import pretty_arch
 from core.sources import weights_label
 from gui.i18n import arg
 from gui.labels import display_categories
+from gui.messages import text
 
 LICENCE = "MIT"
 translate = QCoreApplication.translate
@@ -67,9 +68,9 @@ def about_dialog(parent: QWidget, device: str) -> QDialog:
     copy = dialog.buttons.addButton(
         translate("Dialogs", "Copy Versions"), QDialogButtonBox.ButtonRole.ActionRole
     )
-    text = "\n".join(f"{k}: {v}" for k, v in about_rows(device))
-    copy.clicked.connect(lambda: QApplication.clipboard().setText(text))
-    dialog.copy_text = text  # type: ignore[attr-defined]
+    versions = "\n".join(f"{k}: {v}" for k, v in about_rows(device))
+    copy.clicked.connect(lambda: QApplication.clipboard().setText(versions))
+    dialog.copy_text = versions  # type: ignore[attr-defined]
     return dialog
 
 
@@ -108,12 +109,12 @@ def model_card_html(model: Any) -> str:
     ]
     facts = [
         (translate("Dialogs", "Architecture"), pretty_arch(meta.arch)),
-        (translate("Dialogs", "Weights"), f"{weights_label(identity.weights)} ({model.description})"),
+        (translate("Dialogs", "Weights"), f"{text(weights_label(identity.weights))} ({model.description})"),
         (translate("Dialogs", "Weights hash"), identity.weights_hash or translate("Dialogs", "unknown")),
-        (translate("Dialogs", "Device"), model.device_name or model.device),
+        (translate("Dialogs", "Device"), text(model.device_name or model.device)),
     ]
     body = "".join(f"<h3>{html.escape(title)}</h3><p>{html.escape(text)}</p>" for title, text in sections)
-    return f"<h2>{html.escape(model.name)}</h2>{_table(facts)}{body}"
+    return f"<h2>{html.escape(text(model.identity.title))}</h2>{_table(facts)}{body}"
 
 
 def _accuracy(card: dict[str, Any]) -> str:

@@ -34,6 +34,7 @@ from gui.i18n import arg
 from gui.intake import Intake
 from gui.labels import display_categories, register
 from gui.message_bar import MessageBar
+from gui.messages import text
 from gui.model_controller import ModelController
 from gui.preview import PreviewDialog
 from gui.results_model import ResultsModel
@@ -200,7 +201,7 @@ class MainWindow(QMainWindow):
         self.thumbnail_cams.clear()  # the overlays were the previous model's
         if model is not None:
             register(model)  # its results are shown with its names in the interface language
-            self.empty.show_model(model.name, display_categories(model))
+            self.empty.show_model(text(model.identity.title), display_categories(model))
             self.arch_panel.show_architecture(model.arch, model.meta.num_classes, model.meta.crop_size)
             self.threshold.show_model(model)
 
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
     # -- dialogs ------------------------------------------------------------------------------
 
     def show_about(self) -> Any:
-        return about_dialog(self, self.model_info.device_name if self.model_info else "")
+        return about_dialog(self, text(self.model_info.device_name) if self.model_info else "")
 
     def show_model_card(self) -> Any:
         info = self.model_info

@@ -11,7 +11,6 @@ through a queued signal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,18 +20,20 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from core.architectures import pretty_arch
 from core.backends import backend_label
+from core.class_names import are_numbered
+from core.messages import Message
 from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
 from core.sources import AUTO_DEVICE, ModelChoice
 from gui import actions as act
 from gui.engine import InferenceEngine
 from gui.i18n import arg
 from gui.message_bar import MessageBar
+from gui.messages import text
 from gui.settings import Settings
 from gui.status import StatusPanel
 from gui.worker import WorkerInfo
 
 MB = 1024 * 1024
-NUMBERED = re.compile(r"class \d+")
 translate = QCoreApplication.translate
 
 
@@ -47,7 +48,7 @@ class ModelController(QObject):
 
     changed = Signal(object)  # View
     modelChanged = Signal(object)  # ModelInUse: another model is in use
-    _building = Signal(int, str)  # job id, message: emitted in the worker's thread, queued here
+    _building = Signal(int, object)  # job id, Message: emitted in the worker's thread, queued here
 
     def __init__(
         self,
@@ -154,9 +155,9 @@ class ModelController(QObject):
     def _on_ready(self, info: WorkerInfo) -> None:
         self.worker_info = info
 
-    @Slot(int, str)
-    def _on_building(self, job_id: int, message: str) -> None:
-        self.session.building(job_id, message[:1].upper() + message[1:])
+    @Slot(int, object)
+    def _on_building(self, job_id: int, message: Message) -> None:
+        self.session.building(job_id, message)
 
     def drop_missing_device(self, devices: list[Any]) -> str | None:
         """A saved device this machine lacks becomes Auto; returns its name to tell the user."""
@@ -184,9 +185,9 @@ class ModelController(QObject):
             status.set_model(self.tr("loading…") if view.busy else self.tr("none loaded"))
         else:
             tip = f"{model.identity.tag}\n{model.description}"
-            status.set_model(model.name, tip)
-            device = model.device_name or model.device
-            status.set_device(device, backend_label(model.backend), model.backend_note)
+            status.set_model(text(model.identity.title), tip)
+            device = text(model.device_name or model.device)
+            status.set_device(device, backend_label(model.backend), text(model.backend_note))
         if view.state is State.DOWNLOADING:
             status.show_progress(
                 view.done // 1024,
@@ -194,43 +195,45 @@ class ModelController(QObject):
                 arg(self.tr("Downloading… %1"), megabytes(view.done, view.total)),
             )
         elif view.state is State.LOADING and view.message:
-            status.show_progress(0, 0, view.message)
+            status.show_progress(0, 0, text(view.message))
         elif view.state is State.LOADING and not self.engine.busy:
-            status.show_progress(0, 0, arg(self.tr("Loading %1…"), view.requested.describe()))
+            status.show_progress(0, 0, arg(self.tr("Loading %1…"), text(view.requested.title)))
         elif not self.engine.busy:
             status.hide_progress()
 
     def _render_banner(self, view: View) -> None:
         model = view.model
-        what = view.requested.describe()
+        what = text(view.requested.title)
+        name = text(model.identity.title) if model else ""
         if view.state is State.DOWNLOADING:
             size = megabytes(view.done, view.total)
-            text = (
-                arg(self.tr("Downloading %1: %2 · still using %3"), what, size, model.name)
+            line = (
+                arg(self.tr("Downloading %1: %2 · still using %3"), what, size, name)
                 if model
                 else arg(self.tr("Downloading %1: %2"), what, size)
             )
-            self._banner(text, "info", view.fixes)
+            self._banner(line, "info", view.fixes)
         elif view.state is State.LOADING and Fix.CANCEL in view.fixes:
             self._banner(arg(self.tr("Downloading %1: connecting…"), what), "info", view.fixes)
         elif view.state is State.LOADING and view.message:
-            self._banner(view.message, "info", ())
+            self._banner(text(view.message), "info", ())
         elif view.state in (State.UNAVAILABLE, State.FAILED):
             level = "warning" if view.state is State.UNAVAILABLE else "error"
-            text = (
-                arg(self.tr("Still using %1: %2"), model.name, view.message)
+            why = text(view.message or "")
+            line = (
+                arg(self.tr("Still using %1: %2"), name, why)
                 if model
-                else arg(self.tr("No model is loaded: %1"), view.message)
+                else arg(self.tr("No model is loaded: %1"), why)
             )
-            self._banner(text, level, view.fixes)
+            self._banner(line, level, view.fixes)
         elif view.state is State.READY and model is not None and view.notice:
-            self._banner(view.notice, "warning" if view.warning else "info", self._labels_fix(model))
+            self._banner(text(view.notice), "warning" if view.warning else "info", self._labels_fix(model))
         elif view.state is State.READY and model is not None and self._labels_fix(model):
             names = model.meta.categories
             self._banner(
                 arg(
                     self.tr("The classes of %1 have no names (%2 … %3): load a label file to name them."),
-                    model.name,
+                    name,
                     names[0],
                     names[-1],
                 ),
@@ -241,12 +244,12 @@ class ModelController(QObject):
             self.banner.dismiss("model")
 
     def _labels_fix(self, model: ModelInUse) -> tuple[Fix, ...]:
-        unnamed = all(NUMBERED.fullmatch(name) for name in model.meta.categories)
+        unnamed = are_numbered(model.meta.categories)
         return (Fix.LOAD_LABELS,) if unnamed and not model.choice.labels else ()
 
-    def _banner(self, text: str, level: str, fixes: tuple[Fix, ...]) -> None:
+    def _banner(self, line: str, level: str, fixes: tuple[Fix, ...]) -> None:
         buttons = [(self.fix_label(fix), lambda _checked=False, f=fix: self.fix(f)) for fix in fixes]
-        self.banner.show_message(text, level, buttons, topic="model")
+        self.banner.show_message(line, level, buttons, topic="model")
 
     def fix_label(self, fix: Fix) -> str:
         return {
@@ -266,7 +269,7 @@ class ModelController(QObject):
         if model is None:
             return self.tr("Keep")
         if model.choice.is_file or model.arch == self.session.requested.arch:
-            return arg(self.tr("Keep %1"), model.name)
+            return arg(self.tr("Keep %1"), text(model.identity.title))
         return arg(self.tr("Keep %1"), pretty_arch(model.arch))
 
     # -- menus ----------------------------------------------------------------------------
@@ -291,6 +294,10 @@ class ModelController(QObject):
             action.setEnabled(published and not self.engine.busy)
             if entry is not None and not published:
                 action.setToolTip(
-                    arg(self.tr("torchvision publishes no %1 weights for %2"), entry.label, pretty_arch(arch))
+                    arg(
+                        self.tr("torchvision publishes no %1 weights for %2"),
+                        text(entry.label),
+                        pretty_arch(arch),
+                    )
                 )
         m.model_card.setEnabled(model is not None)

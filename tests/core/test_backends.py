@@ -14,6 +14,7 @@ from core.cli import main
 from core.errors import UsageError
 from core.export import read_csv
 from core.inference import Classifier
+from core.messages import english
 from core.paths import samples_dir
 from core.resnet import resnet18
 from core.weights import load_weights
@@ -53,7 +54,7 @@ def test_onnx_fp32_gives_torch_top1_on_every_sample(cache, bundled, torch_tops) 
     results = classifier.classify(samples_dir(), top_k=3, batch_size=5)
     assert _tops(results) == torch_tops
     assert all(r.backend == "onnx" and r.model for r in results)
-    assert messages and "building the ONNX model once" in messages[0]
+    assert messages and "Building the ONNX model once" in english(messages[0])
 
 
 def test_onnx_probabilities_match_torch(cache, bundled) -> None:
@@ -72,8 +73,8 @@ def test_int8_agrees_with_torch_and_reports_its_check(cache, bundled, torch_tops
     same = sum(a == b for a, b in zip(_tops(results), torch_tops, strict=True))
     assert same >= 23
     assert all(r.backend == "onnx-int8" for r in results)
-    assert classifier.backend_note.startswith("int8: agrees with fp32 on ")
-    assert classifier.backend_note.endswith(" % of 500 images")
+    assert english(classifier.backend_note).startswith("int8: agrees with fp32 on ")
+    assert english(classifier.backend_note).endswith(" % of 500 images")
     folder = model_folder(bundled.meta.arch, bundled.weights_hash, bundled.meta.crop_size, _ort_version())
     check = json.loads((folder / "model-int8-shapes.json").read_text())
     assert check["images"] == 500 and check["agreement"] >= 0.98
@@ -91,7 +92,7 @@ def test_cache_is_reused_and_keyed_by_the_weights(cache, bundled) -> None:
     other = resnet18(num_classes=bundled.meta.num_classes)  # other weights: another hash, a new model
     fresh: list[str] = []
     classifier = Classifier(other, bundled.meta, backend="onnx", on_status=fresh.append)
-    assert fresh and "building" in fresh[0]
+    assert fresh and "Building" in english(fresh[0])
     assert classifier.runner.path.parent != folder
     expected = Classifier(other, bundled.meta).classify(samples_dir(), top_k=1)
     assert _tops(classifier.classify(samples_dir(), top_k=1)) == _tops(expected)

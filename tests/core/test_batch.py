@@ -164,7 +164,7 @@ def test_local_engine_runs_the_onnx_backend_and_records_it(images, expected, tmp
     out = tmp_path / "out"
     args = ["batch", str(folder), "--out", str(out), "--device", "cpu", "--top-k", "3", "--backend", "onnx"]
     assert main(args) == 1  # broken.png is an error row
-    assert "building the ONNX model once" in capsys.readouterr().err
+    assert "Building the ONNX model once" in capsys.readouterr().err
     rows = read_rows(str(out))
     assert len(rows) == len(sources) and {row["backend"] for row in rows} == {"onnx"}
     for row in rows:

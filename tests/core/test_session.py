@@ -12,7 +12,9 @@ import pytest
 import torch
 import torchvision
 
+from core.backends import BUILDING_FP32
 from core.inference import Classifier
+from core.messages import english, plain
 from core.paths import samples_dir
 from core.session import (
     BROKEN,
@@ -68,7 +70,7 @@ def test_a_request_that_cannot_be_had_at_start_falls_back_to_the_bundled_model()
     view = host.session.view
     assert view.state is State.UNAVAILABLE
     assert view.model is not None and view.model.name == "ResNet-18 · bundled"
-    assert view.message == "ResNet-50 ImageNet V1 is not downloaded"
+    assert english(view.message) == "ResNet-50 ImageNet V1 is not downloaded"
     assert view.fixes == (Fix.DOWNLOAD, Fix.KEEP)
     assert view.requested == ModelChoice("resnet50", "imagenet-v1")  # the request is kept
     assert host.jobs[0].attempts == (ModelChoice("resnet50", "imagenet-v1"), BUNDLED)
@@ -91,7 +93,7 @@ def test_a_broken_last_good_file_still_ends_with_the_bundled_model(tmp_path) -> 
     host = Host()
     host.session.start(ModelChoice("resnet50", str(tmp_path / "gone.pth")), last_good=R152)
     view = host.session.view
-    assert view.state is State.FAILED and "no such file" in view.message
+    assert view.state is State.FAILED and "no such file" in english(view.message)
     assert view.model.name == "ResNet-18 · bundled"
     assert view.fixes == (Fix.LOAD_FILE, Fix.KEEP)  # the bundled model is the one in use already
 
@@ -104,7 +106,7 @@ def test_switching_to_an_unavailable_model_keeps_the_one_in_use_and_keep_accepts
     host.session.request(R152)
     view = host.session.view
     assert view.state is State.UNAVAILABLE and view.model is in_use
-    assert view.message == "ResNet-152 ImageNet V2 is not downloaded"
+    assert english(view.message) == "ResNet-152 ImageNet V2 is not downloaded"
     host.session.keep()
     assert host.session.view.state is State.READY and host.session.requested == in_use.choice
     assert len(host.jobs) == 2  # keeping loaded nothing
@@ -118,7 +120,7 @@ def test_a_file_of_another_architecture_switches_with_a_notice(tmp_path) -> None
     host.session.request(ModelChoice("resnet50", str(mine)))
     view = host.session.view
     assert view.state is State.READY and view.model.choice.arch == "resnet34"
-    assert view.notice == "This file holds a ResNet-34: switched to ResNet-34."
+    assert english(view.notice) == "This file holds a ResNet-34: switched to ResNet-34."
     assert view.requested.arch == "resnet34"
 
 
@@ -154,7 +156,7 @@ def test_labels_rename_the_bundled_model_and_files(tmp_path) -> None:
     assert view.state is State.READY and view.model.meta.categories[0] == "name0"
     assert view.model.name == "ResNet-18 · bundled · labels labels12.txt"
     host.session.request(BUNDLED.with_labels(str(_labels(tmp_path, 5))))
-    assert host.session.view.state is State.FAILED and "names 5 classes" in host.session.view.message
+    assert host.session.view.state is State.FAILED and "names 5 classes" in english(host.session.view.message)
     assert host.session.model.meta.categories[0] == "name0"
 
 
@@ -213,7 +215,7 @@ def test_cancel_stops_a_stalled_download_within_a_second(monkeypatch, hub_cache,
         runner.join(5)
         assert time.monotonic() - started < 1.0 and not runner.is_alive()
         view = host.session.view
-        assert view.state is State.UNAVAILABLE and "cancelled" in view.message
+        assert view.state is State.UNAVAILABLE and "cancelled" in english(view.message)
         assert view.model.name == "ResNet-18 · bundled" and view.fixes == (Fix.DOWNLOAD, Fix.KEEP)
     finally:
         server.close()
@@ -261,7 +263,7 @@ def test_a_saved_device_this_machine_lacks_keeps_the_request_and_its_banner() ->
     host.session.finished(outcome)
     view = host.session.view
     assert view.state is State.UNAVAILABLE
-    assert view.message == "ResNet-152 ImageNet V2 is not downloaded"
+    assert english(view.message) == "ResNet-152 ImageNet V2 is not downloaded"
     assert view.requested == ModelChoice("resnet152", "imagenet-v2", device="auto")
     assert view.model is not None and view.model.name == "ResNet-18 · bundled"
 
@@ -294,7 +296,8 @@ def test_a_backend_change_reloads_and_an_unavailable_backend_gives_way_to_torch(
     assert built == ["torch", "onnx", "onnx-int8", "torch"]
     assert view.state is State.READY and view.warning
     assert view.model.backend == "torch" and view.requested.backend == "torch"
-    assert view.notice.startswith("ONNX Runtime int8 could not be used, so PyTorch classifies: int8: agrees")
+    notice = english(view.notice)
+    assert notice.startswith("ONNX Runtime int8 could not be used, so PyTorch classifies: int8: agrees")
 
     host.session.request(host.session.requested.with_backend("torch"))  # already in use: no job
     assert len(host.jobs) == 3
@@ -314,10 +317,11 @@ def test_build_messages_reach_the_session_for_the_job_in_flight() -> None:
     host.hold = True
     host.session.start(BUNDLED.with_backend("onnx"))
     job = host.jobs[0]
-    job.on_status("building the ONNX model once…")
-    assert heard == [(job.job_id, "building the ONNX model once…")]
-    host.session.building(job.job_id, "Building the ONNX model once…")
+    building = BUILDING_FP32("/cache/onnx")
+    job.on_status(building)
+    assert heard == [(job.job_id, building)]
+    host.session.building(job.job_id, building)
     assert host.session.view.state is State.LOADING
-    assert host.session.view.message == "Building the ONNX model once…"
-    host.session.building(job.job_id + 7, "an old job")  # not the job in flight: ignored
-    assert host.session.view.message == "Building the ONNX model once…"
+    assert english(host.session.view.message) == "Building the ONNX model once (cached in /cache/onnx)…"
+    host.session.building(job.job_id + 7, plain("an old job"))  # not the job in flight: ignored
+    assert english(host.session.view.message) == "Building the ONNX model once (cached in /cache/onnx)…"

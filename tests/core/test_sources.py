@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from core.architectures import ARCH_NAMES
+from core.messages import english
 from core.sources import (
     DEFAULT,
     IMAGENET_SOURCES,
@@ -90,7 +91,7 @@ def test_the_backend_travels_with_every_change_of_model() -> None:
 
 
 def test_names_and_tags() -> None:
-    assert weights_label(DEFAULT) == "bundled" and weights_label("/a/b/tiny.pth") == "tiny.pth"
+    assert english(weights_label(DEFAULT)) == "bundled" and weights_label("/a/b/tiny.pth") == "tiny.pth"
     identity = ModelIdentity("resnet18", DEFAULT, "3f2a9c1b")
     assert identity.tag == "ResNet-18 · bundled · 3f2a9c1b"
     assert ModelChoice("resnet152", "imagenet-v2").describe() == "ResNet-152 ImageNet V2"

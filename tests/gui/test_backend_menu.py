@@ -12,6 +12,7 @@ import pytest
 
 from core.backends import BACKEND_LABELS, model_folder
 from core.paths import CACHE_ENV
+from gui.messages import text as rendered
 from tests.gui.conftest import make_settings, open_window, sample_files, wait_idle
 
 LOAD_TIMEOUT_MS = 240_000  # int8: export, calibrate and check against fp32 on two shared cores
@@ -64,7 +65,7 @@ def test_the_backend_chosen_in_the_menu_classifies_and_is_recorded(qtbot, settin
     assert {r.backend for r in torch_results.values()} == {"torch"}
 
     said: list[str] = []
-    window.models.changed.connect(lambda view: said.append(view.message))
+    window.models.changed.connect(lambda view: said.append(rendered(view.message or "")))
     choose_backend(window, backend)
     wait_for_backend(qtbot, window, backend)
     assert any(text.startswith("Building the ") for text in said)  # the first build says so
