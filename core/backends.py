@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import UsageError
 from core.export import replace_atomically
-from core.messages import PLURAL, QT_TRANSLATE_NOOP, Message, kind, translate
+from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
 from core.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -70,13 +70,15 @@ BUILDING_INT8 = kind(
 )
 INT8_AGREES = kind(
     "backend.int8-agrees",
-    translate("Messages", "int8: agrees with fp32 on %1 % of %n image(s)", None, PLURAL),
+    translate("Messages", "int8: agrees with fp32 on %1 % of %n image(s)", None, 0),
 )
 INT8_AGREES_HELD_OUT = kind(
     "backend.int8-agrees-held-out",
     translate(
-        "Messages", "int8: agrees with fp32 on %1 % of %n image(s) held out from %2 (not used to calibrate)",
-        None, PLURAL,
+        "Messages",
+        "int8: agrees with fp32 on %1 % of %n image(s) held out from %2 (not used to calibrate)",
+        None,
+        0,
     ),
 )
 INT8_AGREES_RENDERED = kind(
@@ -85,7 +87,8 @@ INT8_AGREES_RENDERED = kind(
         "Messages",
         "int8: agrees with fp32 on %1 % of %n image(s) rendered shapes "
         "(%2 has too few images to hold some out)",
-        None, PLURAL,
+        None,
+        0,
     ),
 )
 INT8_UNTRUSTED = kind(

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import torch
 
 from core.errors import UsageError
-from core.messages import PLURAL, QT_TRANSLATE_NOOP, Message, kind, translate
+from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
 
 log = logging.getLogger(__name__)
 
 AUTO = "auto"
-CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, PLURAL))
+CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, 0))
 MPS_NAME = "Apple Metal (MPS)"
 WITH_MEMORY = kind("device.memory", QT_TRANSLATE_NOOP("Messages", "%1 (%2 GiB)"))
 

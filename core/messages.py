@@ -7,7 +7,7 @@ render it: the CLI in English with :func:`english`, the window through Qt's tran
 Each kind is defined once, next to the code that says it::
 
     NOT_DOWNLOADED = kind("session.not-downloaded", QT_TRANSLATE_NOOP("Messages", "%1 is not downloaded"))
-    IMAGES = kind("count.images", translate("Messages", "%n image(s)", None, PLURAL))
+    IMAGES = kind("count.images", translate("Messages", "%n image(s)", None, 0))
 
     raise WeightsError(NOT_DOWNLOADED(source_label))
 
@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 CONTEXT = "Messages"  # the one Qt translation context of core's messages
-PLURAL = 0  # the count lupdate sees in translate(): any int marks the text numerus
 _PLACEHOLDER = re.compile(r"%([1-9n])")
 OPTIONAL_PLURAL = re.compile(r"(\w)\((e?s)\)")  # image(s), class(es): the English plural spelling
 
@@ -40,7 +39,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name 
     return text
 
 
-def translate(context: str, text: str, disambiguation: str | None = None, n: int = PLURAL) -> str:
+def translate(context: str, text: str, disambiguation: str | None = None, n: int = 0) -> str:
     """Mark a plural ``text`` (with ``%n``) for Qt Linguist; returns it unchanged.
 
     lupdate takes a four-argument ``translate(context, text, comment, n)`` as a numerus message,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from core.architectures import ARCH_NAMES, pretty_arch
 from core.backends import BACKENDS, DEFAULT_BACKEND
-from core.messages import PLURAL, QT_TRANSLATE_NOOP, Message, english, kind, plain, translate
+from core.messages import QT_TRANSLATE_NOOP, Message, english, kind, plain, translate
 from core.paths import models_dir
 
 DEFAULT = "default"  # the bundled model's key (0.1.0 settings and scripts use it)
@@ -23,7 +23,7 @@ AUTO_DEVICE = "auto"
 BUNDLED_MODEL_NAME = "reslens-shapes-r18"
 IMAGENET_CLASSES = 1000
 
-BUNDLED_LABEL = kind("source.bundled.label", translate("Messages", "Bundled model (%n shapes)", None, PLURAL))
+BUNDLED_LABEL = kind("source.bundled.label", translate("Messages", "Bundled model (%n shapes)", None, 0))
 BUNDLED_SHORT = kind("source.bundled.short", QT_TRANSLATE_NOOP("Messages", "bundled"))
 # How a model is named: architecture and weights ("ResNet-18 bundled", "ResNet-50 ImageNet V2").
 CHOICE_NAME = kind("model.choice", QT_TRANSLATE_NOOP("Messages", "%1 %2"))

@@ -32,7 +32,7 @@ FILE_PATTERN = re.compile(r"\*(?:\.\w+)?")
 # Left as written in every language: names, units, formats (the glossary's list).
 NAMES = re.compile(
     r"ResNet|ResLens|Grad-CAM|PyTorch|ONNX Runtime|ImageNet|torchvision|CUDA|CPU|MPS|int8|fp32|"
-    r"MB|ms|px|CSV|JSON|PNG|SHA-256|MIT|Esc|Ctrl\+\w|Top-k|\d+"
+    r"GiB|MB|ms|px|CSV|JSON|PNG|SHA-256|MIT|Esc|Ctrl\+\w|Top-k|\d+"
 )
 
 try:
@@ -200,3 +200,31 @@ def test_the_deb_recommends_a_cjk_font() -> None:
     control = (ROOT / "packaging" / "linux" / "control.in").read_text(encoding="utf-8")
     recommends = next(line for line in control.splitlines() if line.startswith("Recommends:"))
     assert "fonts-noto-cjk" in recommends
+
+
+def _all_core_kinds() -> dict[str, object]:
+    """Every message kind core defines: each core module imported, so each ``kind()`` has run."""
+    import importlib
+    import pkgutil
+
+    import core
+    from core.messages import KINDS
+
+    for module in pkgutil.walk_packages(core.__path__, "core."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    return {code: k for code, k in KINDS.items() if not code.startswith("test.")}
+
+
+def test_every_core_message_is_in_the_catalogue_and_its_plurals_are_numerus(committed) -> None:
+    """A kind's template is the key of its translation: it must be there, finished, and a template
+    with %n must be a numerus message (lupdate reads ``translate(ctx, text, None, 0)`` so only
+    with a literal count)."""
+    kinds = _all_core_kinds()
+    assert len(kinds) > 10
+    by_source = {source: m for (context, source, _), m in committed.items() if context == "Messages"}
+    for code, kind in kinds.items():
+        message = by_source.get(kind.template)
+        assert message is not None, f"{code}: {kind.template!r} is not in {ut.MAIN_TS.name}"
+        assert (message.get("numerus") == "yes") == kind.plural, f"{code}: numerus should be {kind.plural}"
+        assert all(_texts(message)), f"{code}: not translated"

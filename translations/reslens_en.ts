@@ -79,6 +79,44 @@
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message numerus="yes">
+        <source>int8: agrees with fp32 on %1 % of %n image(s)</source>
+        <translation>
+            <numerusform>int8: agrees with fp32 on %1 % of %n image</numerusform>
+            <numerusform>int8: agrees with fp32 on %1 % of %n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>int8: agrees with fp32 on %1 % of %n image(s) held out from %2 (not used to calibrate)</source>
+        <translation>
+            <numerusform>int8: agrees with fp32 on %1 % of %n image held out from %2 (not used to calibrate)</numerusform>
+            <numerusform>int8: agrees with fp32 on %1 % of %n images held out from %2 (not used to calibrate)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>int8: agrees with fp32 on %1 % of %n image(s) rendered shapes (%2 has too few images to hold some out)</source>
+        <translation>
+            <numerusform>int8: agrees with fp32 on %1 % of %n image rendered shapes (%2 has too few images to hold some out)</numerusform>
+            <numerusform>int8: agrees with fp32 on %1 % of %n images rendered shapes (%2 has too few images to hold some out)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>CPU (%n thread(s))</source>
+        <translation>
+            <numerusform>CPU (%n thread)</numerusform>
+            <numerusform>CPU (%n threads)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Bundled model (%n shapes)</source>
+        <translation>
+            <numerusform>Bundled model (%n shapes)</numerusform>
+            <numerusform>Bundled model (%n shapes)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ResultsPanel</name>
     <message numerus="yes">
         <source>%n image(s) of %1 taken for %2: click to see them</source>

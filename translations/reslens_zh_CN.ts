@@ -104,10 +104,6 @@
         <translation>%1 个类别，%2×%2 输入</translation>
     </message>
     <message>
-        <source>Bundled model (%1 shapes)</source>
-        <translation>内置模型（%1 种形状）</translation>
-    </message>
-    <message>
         <source>&amp;Auto</source>
         <translation>自动(&amp;A)</translation>
     </message>
@@ -1000,6 +996,107 @@
     <message>
         <source>Dismiss</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Building the ONNX model once (cached in %1)…</source>
+        <translation>正在构建 ONNX 模型（仅此一次，缓存在 %1）…</translation>
+    </message>
+    <message>
+        <source>Building the int8 model once, calibrated on %1 (cached in %2)…</source>
+        <translation>正在构建 int8 模型（仅此一次，用 %1 校准，缓存在 %2）…</translation>
+    </message>
+    <message numerus="yes">
+        <source>int8: agrees with fp32 on %1 % of %n image(s)</source>
+        <translation>
+            <numerusform>int8：在 %n 张图片中与 fp32 一致的比例为 %1%</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>int8: agrees with fp32 on %1 % of %n image(s) held out from %2 (not used to calibrate)</source>
+        <translation>
+            <numerusform>int8：在取自 %2 的 %n 张留出图片（未用于校准）中与 fp32 一致的比例为 %1%</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>int8: agrees with fp32 on %1 % of %n image(s) rendered shapes (%2 has too few images to hold some out)</source>
+        <translation>
+            <numerusform>int8：在 %n 张渲染的形状图片中与 fp32 一致的比例为 %1%（%2 中的图片太少，无法留出一部分）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1, below the %2% needed to trust it; use the onnx (fp32) backend, or calibrate int8 on images like yours (--calibrate FOLDER)</source>
+        <translation>%1，低于可信所需的 %2%；请使用 onnx (fp32) 后端，或用与你的图片相似的图片校准 int8（--calibrate FOLDER）</translation>
+    </message>
+    <message numerus="yes">
+        <source>CPU (%n thread(s))</source>
+        <translation>
+            <numerusform>CPU（%n 个线程）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (%2 GiB)</source>
+        <translation>%1（%2 GiB）</translation>
+    </message>
+    <message>
+        <source>%1</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not downloaded</source>
+        <translation>%1 尚未下载</translation>
+    </message>
+    <message>
+        <source>the download of %1 was cancelled</source>
+        <translation>%1 的下载已取消</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 could not be loaded: %2</source>
+        <translation>无法加载 %1：%2</translation>
+    </message>
+    <message>
+        <source>This file holds a %1: switched to %1.</source>
+        <translation>此文件包含的是 %1：已切换到 %1。</translation>
+    </message>
+    <message>
+        <source>%1 runs on %2: %3.</source>
+        <translation>%1 在 %2 上运行：%3。</translation>
+    </message>
+    <message>
+        <source>%1 could not be used, so %2 classifies: %3</source>
+        <translation>无法使用 %1，因此由 %2 进行分类：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>Bundled model (%n shapes)</source>
+        <translation>
+            <numerusform>内置模型（%n 种形状）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>bundled</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · labels %3</source>
+        <translation>%1 · %2 · 标签 %3</translation>
     </message>
 </context>
 <context>
