@@ -16,14 +16,19 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from gui.language import current_language
+from gui.messages import text
 
 _names: dict[str, dict[str, str]] = {}  # model tag -> canonical name -> shown name
+_models: dict[str, str] = {}  # model tag -> the tag as the interface reads it ("ResNet-18 · 内置 · …")
 
 
 def register(model: Any) -> None:
     """Remember how ``model`` (``core.session.ModelInUse``) names its classes in the interface
     language; its results are shown with those names."""
-    _names[model.identity.tag] = dict(zip(model.meta.categories, display_categories(model), strict=True))
+    identity = model.identity
+    _names[identity.tag] = dict(zip(model.meta.categories, display_categories(model), strict=True))
+    title = text(identity.title)
+    _models[identity.tag] = f"{title} · {identity.weights_hash}" if identity.weights_hash else title
 
 
 def display_categories(model: Any) -> tuple[str, ...]:
@@ -35,6 +40,12 @@ def display_categories(model: Any) -> tuple[str, ...]:
 def shown_label(label: str, model_tag: str) -> str:
     """How a prediction's ``label`` made by the model ``model_tag`` reads in the interface."""
     return _names.get(model_tag, {}).get(label, label)
+
+
+def shown_model(model_tag: str) -> str:
+    """How the model that made a result (its English tag, as results and exports carry it) reads
+    in the interface: "ResNet-18 · 内置 · e12e3494" in Chinese."""
+    return _models.get(model_tag, model_tag)
 
 
 def shown_labels(labels: Sequence[str], model_tag: str) -> list[str]:

@@ -30,7 +30,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from core.results import ClassificationResult
 from core.unknown import mark_unknown
 from gui.i18n import arg
-from gui.labels import shown_label, unknown_label
+from gui.labels import shown_label, shown_model, unknown_label
 from gui.thumbnails import ThumbnailLoader
 
 Index = QModelIndex | QPersistentModelIndex
@@ -316,12 +316,13 @@ def _text(result: ClassificationResult, column: Column, num_classes: int) -> str
     if column == Column.PREDICTIONS:
         return predictions_text(result, num_classes)
     if column == Column.MODEL:
-        return result.model
+        return shown_model(result.model)
     return arg(translate("ResultsModel", "%1 ms"), f"{result.elapsed_ms:.0f}") if result.ok else ""
 
 
 def _tooltip(result: ClassificationResult, column: Column, num_classes: int) -> str:
-    model = "\n" + arg(translate("ResultsModel", "Model: %1"), result.model) if result.model else ""
+    shown = shown_model(result.model)
+    model = "\n" + arg(translate("ResultsModel", "Model: %1"), shown) if result.model else ""
     if column == Column.IMAGE:
         size = (
             "\n" + arg(translate("ResultsModel", "%1 × %2 px"), result.width, result.height)
