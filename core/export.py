@@ -244,13 +244,17 @@ def _open_in_place(path: Path) -> int:
 def replace_atomically(path: Path, write_to: Callable[[Path], Any]) -> None:
     """``write_to(tmp)`` fills a temporary file beside ``path``, which then replaces ``path``.
 
-    The one atomic-write mechanism of core (exports, heat-map PNGs, cached ONNX models): a reader
-    never sees a half-written file, and a failure (or an interrupt) leaves no temporary file.
+    The one atomic-write mechanism of core (exports, heat-map PNGs, models, cached ONNX models): a
+    reader never sees a half-written file, and a failure (or an interrupt) leaves no temporary
+    file. The result has the replaced file's permissions, or a new file's (``0o666`` less the
+    umask), not ``mkstemp``'s private ``0o600``.
     """
+    mode = _mode_for(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write_to(Path(tmp_name))
+        os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -258,14 +262,11 @@ def replace_atomically(path: Path, write_to: Callable[[Path], Any]) -> None:
 
 
 def _replace_with(path: Path, write: Callable[[TextIO], Any], newline: str | None) -> None:
-    mode = _mode_for(path)
-
     def write_to(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline=newline) as stream:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(tmp, mode)
 
     replace_atomically(path, write_to)
 
