@@ -1098,6 +1098,46 @@
         <source>%1 · %2 · labels %3</source>
         <translation>%1 · %2 · 标签 %3</translation>
     </message>
+    <message>
+        <source>%1 is one of this run&apos;s inputs; choose another output name</source>
+        <translation>%1 是本次运行的输入之一；请换一个输出文件名</translation>
+    </message>
+    <message>
+        <source>%1 is inside the data folder %2; write outputs somewhere else</source>
+        <translation>%1 位于数据文件夹 %2 之内；请把输出写到别处</translation>
+    </message>
+    <message>
+        <source>%1 already exists and is %2, not a file ResLens wrote; choose another name or use --force</source>
+        <translation>%1 已存在，它是%2，不是 ResLens 写入的文件；请换一个名称或使用 --force</translation>
+    </message>
+    <message>
+        <source>%1 is a folder; give a file name</source>
+        <translation>%1 是一个文件夹；请给出文件名</translation>
+    </message>
+    <message>
+        <source>cannot write %1: the folder %2 does not exist</source>
+        <translation>无法写入 %1：文件夹 %2 不存在</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable file name</source>
+        <translation>%1 不是可用的文件名</translation>
+    </message>
+    <message>
+        <source>an image</source>
+        <translation>一张图片</translation>
+    </message>
+    <message>
+        <source>a binary file</source>
+        <translation>一个二进制文件</translation>
+    </message>
+    <message>
+        <source>a file of another kind</source>
+        <translation>另一种类型的文件</translation>
+    </message>
 </context>
 <context>
     <name>ModelController</name>
