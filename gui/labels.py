@@ -10,7 +10,6 @@ the classes: its names are shown as they are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -35,10 +34,6 @@ def display_categories(model: Any) -> tuple[str, ...]:
 def shown_label(label: str, model_tag: str) -> str:
     """How a prediction's ``label`` made by the model ``model_tag`` reads in the interface."""
     return _names.get(model_tag, {}).get(label, label)
-
-
-def shown_labels(labels: Sequence[str], model_tag: str) -> list[str]:
-    return [shown_label(label, model_tag) for label in labels]
 
 
 def unknown_label(num_classes: int) -> str:
