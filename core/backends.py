@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from core.errors import UsageError
 from core.export import replace_atomically
 from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
@@ -123,14 +125,6 @@ def import_onnxruntime() -> Any:
     return onnxruntime
 
 
-def onnx_available() -> bool:
-    try:
-        import_onnxruntime()
-    except UsageError:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class Int8Check:
     """How often the int8 model's top-1 equals the fp32 model's on a held-out set."""
@@ -150,7 +144,11 @@ class Int8Check:
 
 
 class OnnxRunner:
-    """An ONNX Runtime session that maps a float32 NCHW batch to logits (a CPU tensor)."""
+    """An ONNX Runtime session that maps a float32 NCHW batch to logits.
+
+    :meth:`run` takes and gives numpy arrays and needs no torch (what an edition without torch
+    runs); calling the runner takes and gives torch tensors, for the torch pipeline.
+    """
 
     def __init__(self, path: Path, device_type: str = "cpu", name: str = "onnx") -> None:
         ort = import_onnxruntime()
@@ -166,11 +164,15 @@ class OnnxRunner:
         self.path, self.name = path, name
         self.note: Message | str = ""
 
+    def run(self, batch: np.ndarray) -> np.ndarray:
+        """Logits of a float32 ``N x 3 x H x W`` array, as a numpy array."""
+        array = np.ascontiguousarray(batch, dtype=np.float32)
+        return self.session.run(None, {self.input_name: array})[0]
+
     def __call__(self, batch: torch.Tensor) -> torch.Tensor:
         import torch
 
-        array = batch.detach().to("cpu", torch.float32).contiguous().numpy()
-        return torch.from_numpy(self.session.run(None, {self.input_name: array})[0])
+        return torch.from_numpy(self.run(batch.detach().to("cpu", torch.float32).numpy()))
 
 
 # --------------------------------------------------------------------------- the cache
@@ -283,17 +285,18 @@ def folder_images(
     return images, held, f"dir-{digest.hexdigest()[:8]}"
 
 
-def transformed_batches(images: Iterable[Image.Image], transform: Callable, size: int = 16) -> Iterator[Any]:
-    import torch
-
-    chunk: list[torch.Tensor] = []
+def transformed_batches(
+    images: Iterable[Image.Image], transform: Callable, size: int = 16
+) -> Iterator[np.ndarray]:
+    """``images`` through ``transform`` (numpy arrays or CPU tensors), stacked ``size`` at a time."""
+    chunk: list[Any] = []
     for image in images:
-        chunk.append(transform(image))
+        chunk.append(np.asarray(transform(image), dtype=np.float32))
         if len(chunk) == size:
-            yield torch.stack(chunk).numpy()
+            yield np.stack(chunk)
             chunk = []
     if chunk:
-        yield torch.stack(chunk).numpy()
+        yield np.stack(chunk)
 
 
 def quantize_int8(fp32_path: Path, out_path: Path, calibration: list[Any]) -> None:
@@ -347,12 +350,9 @@ def quantize_int8(fp32_path: Path, out_path: Path, calibration: list[Any]) -> No
 
 def measure_agreement(fp32: OnnxRunner, int8: OnnxRunner, batches: Iterable[Any]) -> tuple[int, int]:
     """(equal top-1 count, image count) of two runners over ``batches`` of arrays."""
-    import torch
-
     same = total = 0
     for batch in batches:
-        tensor = torch.from_numpy(batch)
-        same += int((fp32(tensor).argmax(1) == int8(tensor).argmax(1)).sum())
+        same += int((fp32.run(batch).argmax(1) == int8.run(batch).argmax(1)).sum())
         total += len(batch)
     return same, total
 
@@ -402,16 +402,15 @@ def build_runner(request: BackendRequest) -> OnnxRunner:
 
 
 def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> OnnxRunner:
-    from core.images import build_transform
+    from core.preprocess import EvalTransform, decode_side
 
     meta = request.meta
-    transform = build_transform(meta)
+    transform = EvalTransform(meta)  # equal to core.images.build_transform, without torch
     render_size = max(meta.resize_size, meta.crop_size)
     holdout_images: list[Image.Image] = []
     if request.calibrate is not None:
-        min_side = 2 * max(meta.resize_size, meta.crop_size)  # as classify decodes by default
         calibration_images, holdout_images, calibration_id = folder_images(
-            request.calibrate, CALIBRATION_IMAGES, HOLDOUT_IMAGES, min_side
+            request.calibrate, CALIBRATION_IMAGES, HOLDOUT_IMAGES, decode_side(meta)  # as classify
         )
     else:
         calibration_images, calibration_id = None, "shapes"

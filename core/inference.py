@@ -22,6 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import torch
 from PIL import Image
 from torch import Tensor, nn
@@ -29,10 +30,11 @@ from torch import Tensor, nn
 from core.backends import DEFAULT_BACKEND, BackendRequest, StatusCallback, build_runner, check_backend
 from core.devices import is_device_failure
 from core.errors import UsageError
-from core.images import ImageDecodeError, build_transform, decode_for_model, iter_image_files
+from core.images import ImageDecodeError, decode_for_model, iter_image_files
 from core.messages import Message
 from core.metadata import ModelMeta
 from core.optimize import prepare_for_inference
+from core.preprocess import EvalTransform, decode_side
 from core.results import ClassificationResult, Prediction
 
 log = logging.getLogger(__name__)
@@ -49,10 +51,10 @@ ResultCallback = Callable[[ClassificationResult], None]
 
 @dataclass
 class _Decoded:
-    """One input after the pool has worked on it: a tensor, or the reason there is none."""
+    """One input after the pool has worked on it: a float32 CHW array, or the reason there is none."""
 
     source: str
-    tensor: Tensor | None = None
+    tensor: np.ndarray | None = None
     error: str | None = None
     size: tuple[int, int] | None = None
     decode_ms: float = 0.0
@@ -105,7 +107,7 @@ def _file_key(path: Path) -> str:
 def _decode(
     source: str,
     data: Path | Image.Image | None,
-    transform: Callable[[Image.Image], Tensor],
+    transform: Callable[[Image.Image], np.ndarray],
     min_side: int | None = None,
 ) -> _Decoded:
     """Decode and preprocess one input with ``transform`` (in a pool thread); never raises."""
@@ -147,6 +149,10 @@ class Classifier:
     torch under autocast on CUDA. Large photos are decoded at reduced scale, still at least twice
     the resize size, unless ``exact_decode`` (see :func:`core.images.decode_for_model`).
     ``on_status`` hears one-off messages such as "building the ONNX model once".
+
+    Preprocessing is :class:`core.preprocess.EvalTransform` (Pillow + numpy, equal to torchvision's
+    transform), so decoding never waits for torchvision to import. With an ONNX backend the
+    runner is all that runs: no fused torch copy of ``model`` is made, and ``self.model`` is None.
     """
 
     def __init__(
@@ -176,14 +182,16 @@ class Classifier:
             self.warnings.append(f"--precision {precision} applies to the torch backend on CUDA; ran fp32")
         model = model.eval()
         self.runner = None
+        self.model: nn.Module | None = None
         if backend != "torch":
             request = BackendRequest(
                 backend, model, meta, weights_hash, self.device.type, calibrate, on_status
             )
             self.runner = build_runner(request)
-        self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
-        self.transform = build_transform(meta)
-        self.min_side = None if exact_decode else 2 * max(meta.resize_size, meta.crop_size)
+        else:
+            self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
+        self.transform = EvalTransform(meta)
+        self.min_side = None if exact_decode else decode_side(meta)
         self.decode_workers = decode_workers or max(2, min(8, _usable_cpus()))
 
     @property
@@ -273,7 +281,7 @@ class Classifier:
         if good:
             start = time.perf_counter()
             try:
-                probabilities = self._probabilities(torch.stack([d.tensor for d in good]))
+                probabilities = self._probabilities(np.stack([d.tensor for d in good]))
             except Exception as exc:  # noqa: BLE001 - report it on each file, keep the run going
                 log.exception("the model failed on a batch")
                 for d in good:
@@ -314,12 +322,12 @@ class Classifier:
             row += 1
         return results
 
-    def _probabilities(self, batch: Tensor) -> Tensor:
+    def _probabilities(self, batch: np.ndarray) -> Tensor:
         """Softmax over the logits, on the device; falls back to the CPU if the device fails."""
         try:
             return self._forward(batch)
         except RuntimeError as exc:
-            if self.device.type == "cpu" or not is_device_failure(exc):
+            if self.device.type == "cpu" or self.model is None or not is_device_failure(exc):
                 raise
             message = f"{self.device} failed ({str(exc).splitlines()[0]}); continuing on the CPU"
             log.warning(message)
@@ -330,10 +338,12 @@ class Classifier:
                 torch.cuda.empty_cache()
             return self._forward(batch)
 
-    def _forward(self, batch: Tensor) -> Tensor:
+    def _forward(self, array: np.ndarray) -> Tensor:
         with torch.inference_mode():
             if self.runner is not None:
-                return torch.softmax(self.runner(batch).float(), dim=1)
+                return torch.softmax(torch.from_numpy(self.runner.run(array)).float(), dim=1)
+            assert self.model is not None  # one of the two is always set
+            batch = torch.from_numpy(array)
             cuda = self.device.type == "cuda"
             if cuda:
                 batch = batch.pin_memory()  # page-locked, so the copy below really is asynchronous

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import torch
-from torch import Tensor, nn
+if TYPE_CHECKING:
+    from torch import Tensor, nn
 
 # Virtual groups over a ResNet's top-level modules: (group name, member names, description).
 RESNET_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -88,6 +89,8 @@ class ModelSummary:
 
 def _macs(module: nn.Module, output: Tensor) -> int:
     """Multiply-accumulates of one call, for the layers that dominate a CNN's cost."""
+    from torch import nn
+
     if isinstance(module, nn.Conv2d):
         kh, kw = module.kernel_size
         return output.numel() * (module.in_channels // module.groups) * kh * kw
@@ -113,7 +116,11 @@ def summarize(model: nn.Module, input_size: int | Sequence[int] = 224) -> ModelS
     ``input_size`` is a side (224), ``(H, W)`` or a full ``(B, C, H, W)`` shape; MACs are per
     forward pass of that batch (batch 1 by default, matching the published figures). The model's
     train/eval mode is restored and every hook removed, even when the forward pass fails.
+    The only function here that needs torch (imported here): the tree, its totals and the table
+    are plain data, which an edition without torch reads from a model's metadata instead.
     """
+    import torch
+
     input_shape = _as_input_shape(input_size)
     shapes: dict[str, tuple[int, ...]] = {}
     macs: dict[str, int] = {}
@@ -123,7 +130,7 @@ def summarize(model: nn.Module, input_size: int | Sequence[int] = 224) -> ModelS
     def hook(module: nn.Module, _inputs: tuple[Tensor, ...], output: Tensor) -> None:
         name = names[module]
         calls[name] = calls.get(name, 0) + 1
-        if isinstance(output, Tensor):
+        if isinstance(output, torch.Tensor):
             shapes[name] = tuple(output.shape)  # a module called twice keeps its last shape
             macs[name] = macs.get(name, 0) + _macs(module, output)
 

@@ -10,8 +10,6 @@ tells a person what is wrong and what to do.
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -23,18 +21,18 @@ import torch
 from torch import Tensor, nn
 
 from core.architectures import STAGE_BLOCKS, pretty_arch
-from core.class_names import numbered
 from core.download import cache_path, download_to_cache
 from core.errors import DownloadCancelled, DownloadError, ImageDecodeError, WeightsError
 from core.export import printable
 from core.images import open_regular_file
+from core.labels import MAX_LABELS_BYTES as MAX_LABELS_BYTES  # re-exported: label files live there
+from core.labels import NotALabelFile as NotALabelFile
+from core.labels import categories_for, first_line, read_labels
 from core.metadata import ModelMeta, read_safetensors_meta
 from core.paths import models_dir
 from core.resnet import build_resnet
 from core.sources import BUNDLED_MODEL_NAME, DEFAULT, IMAGENET_SOURCES, ModelIdentity, weight_sources
 from core.validate import check_fits, check_state_dict, head_classes
-
-log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 HASH_CHARS = 8
@@ -87,10 +85,6 @@ def bundled_meta() -> ModelMeta:
     if meta is None:
         raise WeightsError(f"the bundled model {path.name} has no ResLens metadata")
     return meta
-
-
-def bundled_default_arch() -> str:
-    return bundled_meta().arch
 
 
 # --- torchvision's ImageNet weights ---
@@ -239,13 +233,9 @@ def _read_torch_file(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
         ) from None
     except Exception as exc:  # noqa: BLE001 - a hostile file can make torch.load raise anything
         raise WeightsError(
-            f"{path.name} is truncated or corrupt, or not a PyTorch weights file ({_first_line(exc)})"
+            f"{path.name} is truncated or corrupt, or not a PyTorch weights file ({first_line(exc)})"
         ) from None
     return _split_checkpoint(obj, path.name)
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
 
 
 def _split_checkpoint(obj: Any, name: str) -> tuple[dict[str, Tensor], dict[str, Any]]:
@@ -295,166 +285,6 @@ def detect_arch(state: Mapping[str, Tensor]) -> str | None:
     return None
 
 
-# --- labels ---
-
-
-MAX_LABELS_BYTES = 16 * 2**20
-
-
-class NotALabelFile(WeightsError):
-    """The file cannot be read as labels at all (unreadable, not JSON, settings rather than names),
-    as opposed to a label file with a mistake in it. Beside the weights, such a file is skipped."""
-
-
-def read_labels(path: str | Path) -> tuple[str, ...]:
-    """Class names from a ``.txt`` (one a line) or ``.json`` (list, index→name map, or card).
-
-    Only a regular file is read (a FIFO or a device is refused at once, never waited on), up to
-    :data:`MAX_LABELS_BYTES`. Every name must be text, and an index→name map must number the
-    classes 0, 1, 2… without gaps: a map from 1, with a gap or a negative index is refused rather
-    than silently renumbered, since that would shift every label by one class.
-    """
-    path = Path(path)
-    text = _read_label_text(path)
-    if path.suffix.lower() != ".json":
-        return tuple(line.strip() for line in text.splitlines() if line.strip())
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise NotALabelFile(f"{path.name} is not valid JSON: {_first_line(exc)}") from None
-    return _labels_from_json(data, path.name)
-
-
-def _read_label_text(path: Path) -> str:
-    try:
-        with open_regular_file(path) as stream:
-            raw = stream.read(MAX_LABELS_BYTES + 1)
-    except ImageDecodeError as exc:
-        raise NotALabelFile(f"cannot read labels from {printable(path.name)}: {exc}") from None
-    except OSError as exc:
-        raise NotALabelFile(
-            f"cannot read labels from {printable(path.name)}: {exc.strerror or exc}"
-        ) from None
-    if len(raw) > MAX_LABELS_BYTES:
-        raise NotALabelFile(
-            f"{printable(path.name)} is over {MAX_LABELS_BYTES // 2**20} MiB: not a label file"
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NotALabelFile(f"cannot read labels from {printable(path.name)}: it is not UTF-8 text") from None
-
-
-def _labels_from_json(data: Any, name: str) -> tuple[str, ...]:
-    if isinstance(data, dict):
-        key = next((k for k in ("categories", "classes", "labels") if k in data), None)
-        if key is not None:
-            data = data[key]
-        elif not all(_INDEX.fullmatch(k) for k in data):
-            raise NotALabelFile(
-                f"{name} is not a label file: it has no 'categories', 'classes' or 'labels' "
-                "and its keys are not class indices"
-            )
-    elif not isinstance(data, list):
-        kind = {str: "string", bool: "boolean", type(None): "null"}.get(type(data), "number")
-        raise NotALabelFile(f"{name} is not a label file: it holds a JSON {kind}")
-    if isinstance(data, list):
-        for index, label in enumerate(data):
-            if not isinstance(label, str):
-                raise WeightsError(
-                    f"{name}: class {index} is {_short_repr(label)}, not a name; labels must be text"
-                )
-        return tuple(data)
-    if isinstance(data, dict):
-        return _labels_from_index_map(data, name)
-    raise WeightsError(f"{name}: expected a list of class names or an index→name map")
-
-
-_INDEX = re.compile(r"-?[0-9]+")
-
-
-def _labels_from_index_map(data: dict[str, Any], name: str) -> tuple[str, ...]:
-    """``{"0": "cat", "1": "dog"}`` → ``("cat", "dog")``; anything but 0..N-1 is refused."""
-    by_index: dict[int, str] = {}
-    for key, label in data.items():
-        if not _INDEX.fullmatch(key):
-            raise WeightsError(
-                f"{name}: {_short_repr(key)} is not a class index; expected a list of names "
-                "or a map from 0, 1, 2… to names"
-            )
-        if not isinstance(label, str):
-            raise WeightsError(
-                f"{name}: class {key} is {_short_repr(label)}, not a name; labels must be text"
-            )
-        index = int(key)
-        if index in by_index:
-            raise WeightsError(f"{name}: class {index} is named twice")
-        by_index[index] = label
-    indices = sorted(by_index)
-    expected = list(range(len(indices)))
-    if indices != expected:
-        if indices[0] < 0:
-            problem = f"has a negative index ({indices[0]})"
-        elif indices[0] != 0:
-            problem = f"starts at {indices[0]}"
-        else:
-            problem = f"has no class {next(i for i in expected if i not in by_index)}"
-        raise WeightsError(
-            f"{name}: the index→name map {problem}; it must number the classes 0 to N-1 "
-            "without gaps (ResLens does not renumber them, which would shift every label)"
-        )
-    return tuple(by_index[i] for i in expected)
-
-
-def _short_repr(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _sidecar_labels(path: Path) -> Path | None:
-    for candidate in (
-        path.with_suffix(".labels.txt"),
-        path.with_name(path.stem + "_labels.txt"),
-        path.with_suffix(".json"),
-        path.with_name("labels.txt"),
-        path.with_name("labels.json"),
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _categories(num_classes: int, labels: Path | None, path: Path, extra: dict[str, Any]) -> tuple[str, ...]:
-    """Class names: explicit labels file, else a sidecar, else the checkpoint's own, else numbers.
-
-    A file beside the weights that is not a label file (``model.json`` holding training
-    settings, say) was not asked for: it is skipped with a warning instead of blocking the load.
-    """
-    source = labels
-    names: tuple[str, ...] | None = None
-    if source is not None:
-        names = read_labels(source)
-    elif (sidecar := _sidecar_labels(path)) is not None:
-        try:
-            names, source = read_labels(sidecar), sidecar
-        except NotALabelFile as exc:
-            log.warning(
-                "ignoring %s beside the weights, it is not a label file (%s)", printable(sidecar.name), exc
-            )
-    if names is None:
-        for key in ("categories", "classes", "labels", "class_names"):
-            value = extra.get(key)
-            if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
-                names = tuple(value)
-                break
-    if names is None:
-        return numbered(num_classes)
-    if len(names) != num_classes:
-        origin = source.name if source else "the checkpoint"
-        raise WeightsError(f"{origin} names {len(names)} classes but the weights have {num_classes} outputs")
-    return names
-
-
 # --- building a model ---
 
 
@@ -476,7 +306,7 @@ def _build_loaded(
     try:
         model.load_state_dict(state, strict=True, assign=True)
     except RuntimeError as exc:
-        raise WeightsError(f"the weights do not fit {pretty_arch(arch)}: {_first_line(exc)}") from None
+        raise WeightsError(f"the weights do not fit {pretty_arch(arch)}: {first_line(exc)}") from None
     model.eval().to(device)
     return LoadedWeights(model, meta, source, description, device, path)
 
@@ -508,7 +338,7 @@ def load_weights_file(
     if not isinstance(meta, ModelMeta):  # a checkpoint's own "meta" entry is not ours
         meta = None
     if meta is None or labels is not None:
-        categories = _categories(num_classes, Path(labels) if labels else None, path, extra)
+        categories = categories_for(num_classes, Path(labels) if labels else None, path, extra)
         base = meta or ModelMeta(arch=found, categories=categories, name=path.stem)
         # Names from a label file replace the model's: its second label sets named the old ones.
         dropped = {"localized_categories": {}} if labels is not None else {}

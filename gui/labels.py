@@ -10,7 +10,6 @@ the classes: its names are shown as they are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -47,9 +46,6 @@ def shown_model(model_tag: str) -> str:
     in the interface: "ResNet-18 · 内置 · e12e3494" in Chinese."""
     return _models.get(model_tag, model_tag)
 
-
-def shown_labels(labels: Sequence[str], model_tag: str) -> list[str]:
-    return [shown_label(label, model_tag) for label in labels]
 
 
 def unknown_label(num_classes: int) -> str:
