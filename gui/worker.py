@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core import session
 from core.errors import describe
+from core.messages import Message
 from core.session import LoadJob, Outcome
 from gui.i18n import arg
 from gui.lazy import HEAVY_IMPORTS, keep_triton_out
@@ -104,7 +105,7 @@ class ClassifierWorker(QObject):
         self._cam: Any = None  # one core.cam.GradCam on the loaded (unfused) model, reused
         self._cam_layers: frozenset[str] = frozenset()
         self._info: WorkerInfo | None = None
-        self._device_names: dict[str, str] = {}
+        self._device_names: dict[str, Message | str] = {}
 
     @Slot()
     def prepare(self) -> None:

@@ -186,7 +186,7 @@ def test_calibrate_dir_checks_int8_on_images_held_out_from_it(cache, bundled, tm
     count = len(list(folder.rglob("*.png")))
     classifier = Classifier.from_loaded(bundled, backend="onnx-int8", calibrate=folder)
     held = count // 4
-    assert classifier.backend_note.endswith(
+    assert english(classifier.backend_note).endswith(
         f"% of {held} images held out from {folder} (not used to calibrate)"
     )
     folder_cache = classifier.runner.path.parent
