@@ -13,8 +13,6 @@ import sys
 from core.cli_commands import add_model_arguments, model_choice
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, ResLensError
 
-SHOWN_FAILURES = 10
-
 
 def add_batch(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
