@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,9 +41,9 @@ from torch import Tensor, nn
 
 from core.errors import OutputError, UsageError
 from core.export import replace_atomically
-from core.images import ImageSource, build_transform, load_rgb
+from core.images import ImageSource, load_rgb
 from core.metadata import ModelMeta
-from core.preprocess import eval_geometry
+from core.preprocess import EvalTransform, eval_geometry
 
 DEFAULT_LAYER = "layer4"
 BOX_LEVEL = 0.5  # cam_box: the region at or above half of the map's maximum
@@ -267,7 +267,8 @@ class GradCam:
     def __init__(self, model: nn.Module, meta: ModelMeta, layer: str = DEFAULT_LAYER) -> None:
         self.model = model
         self.meta = meta
-        self.transform = build_transform(meta)
+        arrays = EvalTransform(meta)  # torchvision's recipe in numpy: no torchvision import
+        self.transform: Callable[[Image.Image], Tensor] = lambda image: torch.from_numpy(arrays(image))
         self._lock = threading.Lock()
         self.layer = layer
 

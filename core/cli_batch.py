@@ -14,8 +14,6 @@ from core.cli_commands import add_model_arguments, model_choice
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, ResLensError
 from core.messages import Message, english
 
-SHOWN_FAILURES = 10
-
 
 def add_batch(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(

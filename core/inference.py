@@ -1,7 +1,7 @@
 """The batched inference pipeline: decode in a thread pool, run the model batch by batch, top-k.
 
 Decoding and preprocessing of the next images run in worker threads while the model works on the
-current batch (Pillow and torch both release the GIL), so the device does not sit idle waiting on
+current batch (Pillow, numpy and torch all release the GIL), so the device does not sit idle waiting on
 JPEG decoding. At most a few batches are decoded ahead (a bounded queue of futures), so memory
 stays flat however many files there are.
 
@@ -54,7 +54,7 @@ class _Decoded:
     """One input after the pool has worked on it: a float32 CHW array, or the reason there is none."""
 
     source: str
-    tensor: np.ndarray | None = None
+    array: np.ndarray | None = None
     error: str | None = None
     size: tuple[int, int] | None = None
     decode_ms: float = 0.0
@@ -116,13 +116,13 @@ def _decode(
         return _Decoded(source, error="not a file path or an image")
     try:
         image, size = decode_for_model(data, min_side)
-        tensor = transform(image)
+        array = transform(image)
     except ImageDecodeError as exc:
         return _Decoded(source, error=str(exc), decode_ms=_ms_since(start))
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
         log.exception("unexpected failure decoding %s", source)
         return _Decoded(source, error=f"could not read image: {exc}", decode_ms=_ms_since(start))
-    return _Decoded(source, tensor=tensor, size=size, decode_ms=_ms_since(start))
+    return _Decoded(source, array=array, size=size, decode_ms=_ms_since(start))
 
 
 def _usable_cpus() -> int:
@@ -275,22 +275,22 @@ class Classifier:
                 future.cancel()
 
     def _run_batch(self, batch: list[_Decoded], top_k: int) -> list[ClassificationResult]:
-        good = [d for d in batch if d.tensor is not None]
+        good = [d for d in batch if d.array is not None]
         probabilities: Tensor | None = None
         forward_ms = 0.0
         if good:
             start = time.perf_counter()
             try:
-                probabilities = self._probabilities(np.stack([d.tensor for d in good]))
+                probabilities = self._probabilities(np.stack([d.array for d in good]))
             except Exception as exc:  # noqa: BLE001 - report it on each file, keep the run going
                 log.exception("the model failed on a batch")
                 for d in good:
-                    d.tensor, d.error = None, f"the model failed on this batch: {exc}"
+                    d.array, d.error = None, f"the model failed on this batch: {exc}"
             forward_ms = _ms_since(start) / len(good)
         top_p, top_i = probabilities.topk(top_k, dim=1) if probabilities is not None else (None, None)
         results, row = [], 0
         for decoded in batch:
-            if decoded.tensor is None:
+            if decoded.array is None:
                 results.append(
                     ClassificationResult(decoded.source, error=decoded.error, elapsed_ms=decoded.decode_ms)
                 )

@@ -30,13 +30,15 @@ from torch import Tensor
 from core.architectures import ARCH_NAMES, pretty_arch
 from core.errors import WeightsError
 from core.metadata import ModelMeta
+from core.preprocess import PIL_FILTERS
 
 SIZE_RANGE = (16, 2048)
 """Smallest and largest ``crop_size``/``resize_size`` in pixels (a 2048 x 2048 input already
 needs about a gigabyte of activations in a ResNet-50)."""
 
-INTERPOLATIONS = ("nearest", "nearest-exact", "bilinear", "bicubic", "box", "hamming", "lanczos")
-"""torchvision's ``InterpolationMode`` values that its ``Resize`` applies to PIL images."""
+INTERPOLATIONS = tuple(PIL_FILTERS)
+"""torchvision's ``InterpolationMode`` values that its ``Resize`` applies to PIL images (the names
+:mod:`core.preprocess` maps to Pillow filters)."""
 
 FLOAT_DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})
 INT_DTYPES = frozenset({torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64})

@@ -197,3 +197,10 @@ def test_calibrate_dir_checks_int8_on_images_held_out_from_it(cache, bundled, tm
     assert again.backend_note == classifier.backend_note
     tops = _tops(classifier.classify(samples_dir(), top_k=1))
     assert all(tops)
+
+
+def test_an_onnx_classifier_builds_no_torch_copy_of_the_model(cache, bundled) -> None:
+    """The runner is all that runs: a fused, channels-last copy would only take memory."""
+    classifier = Classifier.from_loaded(bundled, backend="onnx")
+    assert classifier.model is None and classifier.runner is not None
+    assert Classifier.from_loaded(bundled).model is not None
