@@ -108,14 +108,14 @@ def run_training(
             out,
             on_progress=progress,
             should_stop=stop.is_set,
-            on_status=lambda text: conn.send(("status", text)),
+            on_status=lambda message: conn.send(("status", message)),  # a Message: data, pickled
             discard_on_stop=_Flag(discard),  # type: ignore[arg-type]
         )
     except Exception as exc:  # reported in the window, which then ends this process
         try:
-            from core.errors import describe
+            from core.errors import describe_message
 
-            message = describe(exc)
+            message: Any = describe_message(exc)  # a Message: the window renders it in its language
         except Exception:  # noqa: BLE001 - even a broken import must reach the window as words
             message = f"{type(exc).__name__}: {exc}"
         conn.send(("failed", message))
