@@ -79,6 +79,23 @@
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message numerus="yes">
+        <source>Class “%1” has only %n image(s); %2 or more per class give a more reliable model.</source>
+        <translation>
+            <numerusform>Class “%1” has only %n image; %2 or more per class give a more reliable model.</numerusform>
+            <numerusform>Class “%1” has only %n images; %2 or more per class give a more reliable model.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be read and will be skipped.</source>
+        <translation>
+            <numerusform>%n file could not be read and will be skipped.</numerusform>
+            <numerusform>%n files could not be read and will be skipped.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ResultsPanel</name>
     <message numerus="yes">
         <source>%n image(s) of %1 taken for %2: click to see them</source>
