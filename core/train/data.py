@@ -12,9 +12,17 @@ from PIL import Image
 from torch import Tensor
 
 from core.errors import ImageDecodeError
-from core.images import MAX_ASPECT_RATIO, LimitAspect, build_transform, decode_for_model
+from core.images import build_transform, decode_for_model
 from core.messages import BECAUSE
 from core.metadata import ModelMeta
+from core.preprocess import (
+    LimitAspect,
+    aspect_limit,
+    decode_side,
+    interpolation_mode,
+    pil_filter,
+    resized_size,
+)
 from core.train.config import TrainConfig, TrainingError
 
 # --------------------------------------------------------------------------- data
@@ -54,45 +62,30 @@ class Pictures(torch.utils.data.Dataset):
         self.keep = keep
         self.cache: dict[int, Image.Image] = {}
         self.transform: Callable[[Image.Image], Tensor] = build_transform(meta)
-        ratio = MAX_ASPECT_RATIO * max(1.0, meta.crop_size / meta.resize_size)
-        self._limit = LimitAspect(ratio)
 
     def __len__(self) -> int:
         return len(self.samples)
 
     def picture(self, index: int) -> Image.Image:
-        """The picture, decoded like inference and shrunk to the evaluation resize."""
+        """The picture, decoded like inference and shrunk to the evaluation resize (the geometry,
+        decode side and filter all :mod:`core.preprocess`'s, as inference's are)."""
         if index in self.cache:
             return self.cache[index]
         path = self.samples[index][0]
-        meta = self.meta
         try:
-            image, _ = decode_for_model(path, 2 * max(meta.resize_size, meta.crop_size))
+            image, _ = decode_for_model(path, decode_side(self.meta))
         except ImageDecodeError as exc:  # changed on disk since the scan
             raise TrainingError(BECAUSE(str(path), exc.message)) from None
-        image = self._limit(image)
-        width, height = image.size
-        short, long = min(width, height), max(width, height)
-        if short > meta.resize_size:  # torchvision's Resize(int): the long side is truncated
-            new_long = int(meta.resize_size * long / short)
-            size = (meta.resize_size, new_long) if width <= height else (new_long, meta.resize_size)
-            image = image.resize(size, _pil_filter(meta.interpolation))
+        image = LimitAspect(aspect_limit(self.meta))(image)
+        if min(image.size) > self.meta.resize_size:  # a smaller one stays small; the transform enlarges it
+            size = resized_size(image.width, image.height, self.meta.resize_size)
+            image = image.resize(size, pil_filter(self.meta.interpolation))
         if self.keep:
             self.cache[index] = image
         return image
 
     def __getitem__(self, index: int) -> tuple[Tensor, int]:
         return self.transform(self.picture(index)), self.samples[index][1]
-
-
-def _pil_filter(name: str) -> Image.Resampling:
-    return {
-        "nearest": Image.Resampling.NEAREST,
-        "bicubic": Image.Resampling.BICUBIC,
-        "lanczos": Image.Resampling.LANCZOS,
-        "box": Image.Resampling.BOX,
-        "hamming": Image.Resampling.HAMMING,
-    }.get(name.lower(), Image.Resampling.BILINEAR)
 
 
 class Augmented(torch.utils.data.Dataset):
@@ -113,7 +106,7 @@ def train_transforms(meta: ModelMeta, config: TrainConfig) -> Callable[[Image.Im
     """Gentle augmentation: crops that keep the object, a small turn and slant, mild colour changes."""
     from torchvision.transforms import v2
 
-    interpolation = _interpolation(meta.interpolation)
+    interpolation = interpolation_mode(meta.interpolation)  # nearest-exact: NEAREST, as inference
     steps: list[Any] = []
     if config.rotation:
         steps.append(Turn(config.rotation, interpolation))
@@ -168,9 +161,3 @@ def border_colour(image: Image.Image) -> list[int]:
             total[channel] += value * strip.width * strip.height
         count += strip.width * strip.height
     return [round(t / count) for t in total]
-
-
-def _interpolation(name: str) -> Any:
-    from torchvision.transforms import InterpolationMode
-
-    return InterpolationMode(name.lower())

@@ -16,8 +16,8 @@ import torch
 from torch import Tensor, nn
 
 from core.dataset import TrainingSet, scan_class_folder
-from core.images import MAX_ASPECT_RATIO
 from core.messages import QT_TRANSLATE_NOOP, kind
+from core.preprocess import aspect_limit
 from core.resnet import ARCHITECTURES
 from core.train.config import (
     LOSS_TOLERANCE,
@@ -165,7 +165,7 @@ class _Run:
             train_samples, val_samples = list(ts.samples), list(val_ts.samples)
         else:
             train_samples, val_samples = stratified_split(ts.samples, config.val_split, config.seed)
-        per_image = 3 * self.meta.resize_size * self.meta.resize_size * MAX_ASPECT_RATIO
+        per_image = 3 * self.meta.resize_size * self.meta.resize_size * aspect_limit(self.meta)
         keep = per_image * len(train_samples) < MEMORY_BUDGET
         self.train_pictures = Pictures(train_samples, self.meta, keep)
         self.val_pictures = Pictures(val_samples, self.meta, keep)
@@ -424,8 +424,10 @@ def train_model(
     ``on_progress`` hears after every batch and at every epoch's end; ``should_stop`` is asked
     after every batch: when it says yes the best model so far is saved (``stopped=True``), or
     nothing at all with ``discard_on_stop`` (a window closed mid-run). ``on_status`` hears what
-    is happening in words ("Downloading ImageNet V1 weights: 40 %"). The output is written
-    atomically and never into the data folders (``out`` inside one is refused).
+    is happening as a :class:`~core.messages.Message` ("Downloading ImageNet V1 weights for
+    resnet18: 40%" in English), which the CLI prints and the window renders in its language.
+    The output is written atomically and never into the data folders (``out`` inside one is
+    refused).
     """
     out = Path(out)
     if out.suffix.lower() != ".safetensors":
