@@ -325,3 +325,21 @@ def test_input_size_follows_the_start_model_and_grows_only_for_larger_pictures()
     plan = plan_training(sized(96))
     assert (plan.config.input_size, plan.config.resize_size) == (96, 96)  # the bundled 1:1 ratio kept
     assert any("96 px instead of the start model's 64" in r for r in plan.reasons)
+
+
+def test_what_training_says_crosses_a_pipe_as_data(ts: TrainingSet) -> None:
+    """The window's training process pickles its plan, progress and errors: messages stay data."""
+    import pickle
+
+    from core.messages import Message
+
+    plan = plan_training(ts)
+    again = pickle.loads(pickle.dumps(plan))
+    assert again == plan and all(isinstance(m, Message) for m in again.why)
+    report = TrainProgress("fine-tune", 1, 2, 3, 4, 5.0, 6.0, train_loss=0.5, train_acc=0.25)
+    assert english(pickle.loads(pickle.dumps(report)).message) == report.line()
+    assert report.line() == "fine-tune 1/2  train loss 0.5000 acc 25.0%  5s (about 6s left)"
+    with pytest.raises(TrainingError) as caught:
+        plan_training(ts, "no-such-start")
+    error = pickle.loads(pickle.dumps(caught.value))
+    assert error.message == caught.value.message and "cannot start from 'no-such-start'" in str(error)
