@@ -12,9 +12,20 @@ import sys
 import time
 from typing import Any
 
+from core.messages import QT_TRANSLATE_NOOP, Message, english, kind
 from core.train_args import add_generate_arguments, add_train_arguments
 
 EXIT_OK = 0
+
+# What ``reslens-cli train`` says on stderr and stdout, besides the engine's own messages.
+SKIPPED = kind("train.cli.skipped", QT_TRANSLATE_NOOP("Messages", "skipped %1: %2"))
+WARNING = kind("train.cli.warning", QT_TRANSLATE_NOOP("Messages", "warning: %1"))
+SUMMARY = kind("train.cli.summary", QT_TRANSLATE_NOOP("Messages", "%1 images in %2 classes: %3"))
+REASON = kind("train.cli.reason", QT_TRANSLATE_NOOP("Messages", "  - %1"))
+VAL_ACCURACY = kind("train.result.val-acc", QT_TRANSLATE_NOOP("Messages", "val acc %1"))
+NO_VAL = kind("train.result.no-val", QT_TRANSLATE_NOOP("Messages", "no validation images"))
+BEST = kind("train.result.best", QT_TRANSLATE_NOOP("Messages", "best: %1 epoch %2"))
+RESULT = kind("train.result.saved", QT_TRANSLATE_NOOP("Messages", "%1 (%2, %3 s); saved %4"))
 
 
 def add_train(sub: argparse._SubParsersAction) -> None:
@@ -59,12 +70,12 @@ class _StderrProgress:
         now = time.monotonic()
         if p.stage == "head":
             if p.epoch == p.epochs:
-                print(p.line(), file=sys.stderr, flush=True)
+                print(english(p.message), file=sys.stderr, flush=True)
             return
         if p.epoch_end or now - self.last > 5 or p.stage != self.last_stage:
             self.last, self.last_stage = now, p.stage
-            text = p.line() if p.epoch_end else f"{p.line()}  batch {p.step}/{p.steps}"
-            print(text, file=sys.stderr, flush=True)
+            line = p.message if p.epoch_end else p.batch_message
+            print(english(line), file=sys.stderr, flush=True)
 
 
 def passive_openmp() -> None:
@@ -86,24 +97,24 @@ def run_train(args: argparse.Namespace) -> int:
     passive_openmp()
 
     from core.dataset import check_training_set, scan_class_folder
-    from core.train import plan_training, train_model
+    from core.train import plan_training, stage_word, train_model
 
     quiet = getattr(args, "quiet", False)
 
-    def say(text: str) -> None:
+    def say(message: Message) -> None:
         if not quiet:
-            print(text, file=sys.stderr, flush=True)
+            print(english(message), file=sys.stderr, flush=True)
 
     ts = scan_class_folder(Path(args.data))
     for path, why in ts.unreadable:
-        say(f"skipped {path}: {why}")
+        say(SKIPPED(str(path), why))
     for warning in check_training_set(ts):
-        say(f"warning: {warning.message}")
-    plan = plan_training(ts, args.start or "bundled", **overrides_from_args(args))
+        say(WARNING(warning.what))
+    plan = plan_training(ts, args.start, **overrides_from_args(args))
     counts = ", ".join(f"{name} {n}" for name, n in ts.counts().items())
-    say(f"{len(ts.samples)} images in {len(ts.classes)} classes: {counts}")
-    for reason in plan.reasons:
-        say(f"  - {reason}")
+    say(SUMMARY(len(ts.samples), len(ts.classes), counts))
+    for reason in plan.why:
+        say(REASON(reason))
     outcome = train_model(
         ts, plan, Path(args.out),
         on_progress=None if quiet else _StderrProgress(),
@@ -111,9 +122,9 @@ def run_train(args: argparse.Namespace) -> int:
     )  # fmt: skip
     card = outcome.card
     evaluation = outcome.evaluation
-    acc = f"val acc {evaluation.accuracy:.2%}" if evaluation else "no validation images"
-    best = f"best: {card.get('best_stage')} epoch {card.get('best_epoch')}"
-    print(f"{acc} ({best}, {card.get('training_time_s')} s); saved {outcome.weights}")
+    acc = VAL_ACCURACY(f"{evaluation.accuracy:.2%}") if evaluation else NO_VAL()
+    best = BEST(stage_word(str(card.get("best_stage"))), card.get("best_epoch"))
+    print(english(RESULT(acc, best, card.get("training_time_s"), str(outcome.weights))))
     return EXIT_OK
 
 

@@ -21,12 +21,54 @@ from pathlib import Path
 
 from core.errors import ImageDecodeError, ResLensError
 from core.images import decode_for_model, iter_image_files
+from core.messages import QT_TRANSLATE_NOOP, Message, english, kind, translate
 
 FEW_IMAGES = 5  # fewer in a class: warn
 IMBALANCE_RATIO = 5.0  # largest class over smallest beyond this: warn
 CHECK_SIDE = 32  # decode at a reduced scale when only checking that a file is a picture
 
 ProgressCallback = Callable[[int, int], None]
+
+NO_FOLDER = kind("dataset.no-folder", QT_TRANSLATE_NOOP("Messages", "%1: no such folder"))
+CANNOT_LIST = kind("dataset.cannot-list", QT_TRANSLATE_NOOP("Messages", "%1: cannot list the folder (%2)"))
+TWO_FOLDERS = kind(
+    "dataset.two-folders",
+    QT_TRANSLATE_NOOP("Messages", "%1 needs at least two class sub-folders (one per class), found %2"),
+)
+NAMELESS = kind("dataset.nameless", QT_TRANSLATE_NOOP("Messages", "every class needs a name"))
+SAME_NAME = kind("dataset.same-name", QT_TRANSLATE_NOOP("Messages", "two classes have the same name"))
+TWO_CLASSES = kind(
+    "dataset.two-classes", QT_TRANSLATE_NOOP("Messages", "training needs at least two classes, got %1")
+)
+EMPTY_CLASS = kind("dataset.empty-class", QT_TRANSLATE_NOOP("Messages", "no readable images in class %1"))
+EMPTY_CLASS_IN = kind(
+    "dataset.empty-class-in", QT_TRANSLATE_NOOP("Messages", "no readable images in class %1 in %2")
+)
+EMPTY_FOLDER = kind("dataset.empty-folder", QT_TRANSLATE_NOOP("Messages", "no images in this folder"))
+FEW = kind(
+    "dataset.warning.few",
+    translate(
+        "Messages",
+        "Class “%1” has only %n image(s); %2 or more per class give a more reliable model.",
+        None,
+        0,  # a literal count: lupdate marks the text numerus only for a number here, not PLURAL
+    ),
+)
+IMBALANCE = kind(
+    "dataset.warning.imbalance",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The classes are unbalanced: “%1” has %2 images and “%3” %4; the model will lean towards the "
+        "larger class.",
+    ),
+)
+DUPLICATE = kind(
+    "dataset.warning.duplicate", QT_TRANSLATE_NOOP("Messages", "The same picture is in classes %1: %2.")
+)
+UNREADABLE = kind(
+    "dataset.warning.unreadable",
+    translate("Messages", "%n file(s) could not be read and will be skipped.", None, 0),
+)
 
 
 class DatasetError(ResLensError):
@@ -39,7 +81,7 @@ class TrainingSet:
 
     classes: tuple[str, ...]
     samples: tuple[tuple[Path, int], ...]  # readable images and their class index
-    unreadable: tuple[tuple[Path, str], ...] = ()  # skipped files and the reason from core.images
+    unreadable: tuple[tuple[Path, Message], ...] = ()  # skipped files and why (core.images' reason)
     origin: str = ""  # the folder scanned, or "" when built in the app
     sizes: tuple[tuple[int, int], ...] = ()  # upright (width, height) of each sample, when known
 
@@ -56,8 +98,13 @@ class DataWarning:
     """Something worth a person's attention before training; training can still go ahead."""
 
     kind: str  # "few", "imbalance", "duplicate", "unreadable"
-    message: str  # one sentence for a person
+    what: Message  # one sentence for a person, as data (rendered in the reader's language)
     paths: tuple[Path, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The sentence in English (the CLI's words)."""
+        return english(self.what)
 
 
 def scan_class_folder(root: Path | str, on_progress: ProgressCallback | None = None) -> TrainingSet:
@@ -68,18 +115,16 @@ def scan_class_folder(root: Path | str, on_progress: ProgressCallback | None = N
     """
     root = Path(root)
     if not root.is_dir():
-        raise DatasetError(f"{root}: no such folder")
+        raise DatasetError(NO_FOLDER(str(root)))
     try:
         folders = sorted(
             (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
             key=lambda p: p.name,
         )
     except OSError as exc:
-        raise DatasetError(f"{root}: cannot list the folder ({exc.strerror or exc})") from None
+        raise DatasetError(CANNOT_LIST(str(root), str(exc.strerror or exc))) from None
     if len(folders) < 2:
-        raise DatasetError(
-            f"{root} needs at least two class sub-folders (one per class), found {len(folders)}"
-        )
+        raise DatasetError(TWO_FOLDERS(str(root), len(folders)))
     return _build({p.name: [p] for p in folders}, str(root), on_progress)
 
 
@@ -89,11 +134,11 @@ def from_class_files(
     """The set a person built in the app: class name -> files (a folder in the list means its images)."""
     names = [name.strip() for name in classes]
     if any(not name for name in names):
-        raise DatasetError("every class needs a name")
+        raise DatasetError(NAMELESS())
     if len(set(names)) != len(names):
-        raise DatasetError("two classes have the same name")
+        raise DatasetError(SAME_NAME())
     if len(names) < 2:
-        raise DatasetError(f"training needs at least two classes, got {len(names)}")
+        raise DatasetError(TWO_CLASSES(len(names)))
     return _build({name.strip(): list(files) for name, files in classes.items()}, "", on_progress)
 
 
@@ -108,21 +153,21 @@ def _build(
     ]
     samples: list[tuple[Path, int]] = []
     sizes: list[tuple[int, int]] = []
-    unreadable: list[tuple[Path, str]] = []
+    unreadable: list[tuple[Path, Message]] = []
     for done, (path, index) in enumerate(listed, 1):
         size, reason = _read_size(path)
         if size is not None:
             samples.append((path, index))
             sizes.append(size)
-        else:
+        elif reason is not None:
             unreadable.append((path, reason))
         if on_progress is not None:
             on_progress(done, len(listed))
     present = {index for _, index in samples}
     empty = [name for index, name in enumerate(classes) if index not in present]
     if empty:
-        where = f" in {origin}" if origin else ""
-        raise DatasetError(f"no readable images in class {', '.join(empty)}{where}")
+        names = ", ".join(empty)
+        raise DatasetError(EMPTY_CLASS_IN(names, origin) if origin else EMPTY_CLASS(names))
     return TrainingSet(classes, tuple(samples), tuple(unreadable), origin, tuple(sizes))
 
 
@@ -138,15 +183,15 @@ def _unique(paths: Sequence[Path] | object) -> list[Path]:
     return out
 
 
-def _read_size(path: Path) -> tuple[tuple[int, int] | None, str]:
+def _read_size(path: Path) -> tuple[tuple[int, int] | None, Message | None]:
     """The upright size of a picture :mod:`core.images` decodes; else ``None`` and the reason."""
     if path.is_dir():
-        return None, "no images in this folder"
+        return None, EMPTY_FOLDER()
     try:
         _, size = decode_for_model(path, CHECK_SIDE)
     except ImageDecodeError as exc:
-        return None, str(exc)
-    return size, ""
+        return None, exc.message
+    return size, None
 
 
 # --------------------------------------------------------------------------- checks
@@ -162,8 +207,7 @@ def check_training_set(ts: TrainingSet) -> list[DataWarning]:
         warnings.append(
             DataWarning(
                 "few",
-                f"Class “{name}” has only {n} image{'s' if n != 1 else ''}; "
-                f"{FEW_IMAGES} or more per class give a more reliable model.",
+                FEW(name, FEW_IMAGES, n=n),
                 tuple(p for p, i in ts.samples if ts.classes[i] == name),
             )
         )
@@ -174,8 +218,7 @@ def check_training_set(ts: TrainingSet) -> list[DataWarning]:
             warnings.append(
                 DataWarning(
                     "imbalance",
-                    f"The classes are unbalanced: “{largest}” has {counts[largest]} images and "
-                    f"“{smallest}” {counts[smallest]}; the model will lean towards the larger class.",
+                    IMBALANCE(largest, counts[largest], smallest, counts[smallest]),
                 )
             )
     warnings += _duplicates(ts)
@@ -184,7 +227,7 @@ def check_training_set(ts: TrainingSet) -> list[DataWarning]:
         warnings.append(
             DataWarning(
                 "unreadable",
-                f"{n} file{'s' if n != 1 else ''} could not be read and will be skipped.",
+                UNREADABLE(n=n),
                 tuple(p for p, _ in ts.unreadable),
             )
         )
@@ -206,8 +249,7 @@ def _duplicates(ts: TrainingSet) -> list[DataWarning]:
             warnings.append(
                 DataWarning(
                     "duplicate",
-                    f"The same picture is in classes {', '.join(f'“{c}”' for c in labels)}: "
-                    f"{', '.join(p.name for p in paths)}.",
+                    DUPLICATE(", ".join(f"“{c}”" for c in labels), ", ".join(p.name for p in paths)),
                     paths,
                 )
             )

@@ -11,13 +11,26 @@ the file as ``<name>.json``.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.architectures import ARCH_NAMES
+from core.errors import WeightsError
+from core.preprocess import PIL_FILTERS
+
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 METADATA_KEY = "reslens"
+SIZE_RANGE = (16, 2048)
+"""Smallest and largest ``crop_size``/``resize_size`` in pixels (a 2048 x 2048 input already
+needs about a gigabyte of activations in a ResNet-50)."""
+
+INTERPOLATIONS = tuple(PIL_FILTERS)
+"""torchvision's ``InterpolationMode`` values that its ``Resize`` applies to PIL images (the names
+:mod:`core.preprocess` maps to Pillow filters)."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +96,10 @@ def card_path(weights_path: Path) -> Path:
 def read_safetensors_meta(path: Path) -> ModelMeta | None:
     """The ResLens record in a safetensors header, or ``None`` when the file has none.
 
-    The record is checked by :func:`core.validate.check_meta`: a record that is not JSON, or asks
+    The record is checked by :func:`check_meta`: a record that is not JSON, or asks
     for something ResLens refuses (3000-pixel crops, a zero ``std``...), raises ``WeightsError``.
     """
     from safetensors import safe_open
-
-    from core.errors import WeightsError
-    from core.validate import check_meta
 
     with safe_open(str(path), framework="pt") as f:
         raw = (f.metadata() or {}).get(METADATA_KEY)
@@ -100,6 +110,111 @@ def read_safetensors_meta(path: Path) -> ModelMeta | None:
     except (ValueError, RecursionError):
         raise WeightsError(f"{path.name}: the model metadata is not valid JSON") from None
     return check_meta(data, path.name)
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def check_meta(data: Any, origin: str) -> ModelMeta:
+    """A :class:`ModelMeta` from a decoded metadata record, or a ``WeightsError`` saying what is wrong.
+
+    ``origin`` names where the record came from (``"model.safetensors"``) for the message.
+    Keys ResLens does not know are ignored, so newer files still load.
+    """
+
+    def refuse(problem: str) -> WeightsError:
+        return WeightsError(
+            f"{origin}: the model metadata {problem}; these weights cannot be used as they are"
+        )
+
+    if not isinstance(data, Mapping):
+        raise refuse(f"is a JSON {_json_type(data)}, not an object")
+    arch = data.get("arch")
+    if arch is None:
+        raise refuse("names no architecture ('arch')")
+    if arch not in ARCH_NAMES:
+        raise refuse(f"names the architecture {brief(arch)}; expected one of {', '.join(ARCH_NAMES)}")
+    categories = data.get("categories")
+    if not isinstance(categories, list | tuple) or not categories:
+        raise refuse(f"has 'categories' = {brief(categories)}; expected a non-empty list of class names")
+    if not all(isinstance(name, str) for name in categories):
+        bad = next(name for name in categories if not isinstance(name, str))
+        raise refuse(f"has a class name {brief(bad)} that is not text")
+    values: dict[str, Any] = {"arch": arch, "categories": tuple(categories)}
+    low, high = SIZE_RANGE
+    for key in ("crop_size", "resize_size"):
+        if key in data:
+            size = data[key]
+            if not _is_int(size) or not low <= size <= high:
+                raise refuse(
+                    f"has {key} = {brief(size)}; expected a whole number of pixels from {low} to {high}"
+                )
+            values[key] = int(size)
+    for key in ("mean", "std"):
+        if key in data:
+            values[key] = _three_numbers(data[key], key, positive=key == "std", refuse=refuse)
+    if "interpolation" in data:
+        mode = data["interpolation"]
+        if not isinstance(mode, str) or mode.lower() not in INTERPOLATIONS:
+            raise refuse(f"has interpolation = {brief(mode)}; expected one of {', '.join(INTERPOLATIONS)}")
+        values["interpolation"] = mode.lower()
+    name = data.get("name", "")
+    values["name"] = name if isinstance(name, str) else str(name)
+    card = data.get("card", {})
+    values["card"] = dict(card) if isinstance(card, Mapping) else {}
+    if "localized_categories" in data:
+        values["localized_categories"] = _label_sets(data["localized_categories"], len(categories), refuse)
+    return ModelMeta(**values)
+
+
+def _label_sets(value: Any, count: int, refuse) -> dict[str, tuple[str, ...]]:
+    """Second label sets (``{"zh_CN": [...]}``): per language, one text name per class, in order."""
+    if not isinstance(value, Mapping):
+        raise refuse(f"has localized_categories = {brief(value)}; expected an object of label lists")
+    sets: dict[str, tuple[str, ...]] = {}
+    for language, names in value.items():
+        if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+            raise refuse(f"has localized_categories[{brief(language)}] that is not a list of names")
+        if len(names) != count:
+            raise refuse(
+                f"has {len(names)} class names in localized_categories[{brief(language)}] for {count} classes"
+            )
+        sets[str(language)] = tuple(names)
+    return sets
+
+
+def _three_numbers(value: Any, key: str, positive: bool, refuse) -> tuple[float, float, float]:
+    if not isinstance(value, list | tuple) or len(value) != 3:
+        raise refuse(f"has {key} = {brief(value)}; expected three numbers, one per colour channel")
+    if not all(_finite_number(v) for v in value):
+        raise refuse(f"has {key} = {brief(value)}; expected three finite numbers")
+    if positive and not all(v > 0 for v in value):
+        raise refuse(f"has {key} = {brief(value)}; every value must be above 0 (images are divided by it)")
+    return tuple(float(v) for v in value)  # type: ignore[return-value]
+
+
+def _finite_number(value: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer beyond any float
+        return False
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_type(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def save_model(state_dict: dict[str, Any], meta: ModelMeta, path: Path, fp16: bool = False) -> Path:

@@ -17,7 +17,7 @@ import argparse
 import math
 from dataclasses import dataclass
 
-SIZE_RANGE = (16, 2048)  # pixels of a model's crop/resize sizes that every loader accepts
+from core.metadata import SIZE_RANGE  # the crop/resize sizes every loader accepts
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from core import shapes
 from core.metadata import ModelMeta, save_model
+from core.shapes import paint
 
 # Letters and signs that are none of the 12 symbols. Left out: O/o (a ring), X/x/+ (a cross
 # turned or not), * (a star), and every digit (digits are what the threshold is measured on).
@@ -71,7 +72,7 @@ def _ink(rng: np.random.Generator, background: np.ndarray, mask: np.ndarray, siz
     """Lay ``mask`` (0..1) in a colour that stands out from what lies beneath, then degrade."""
     weight = mask.sum() + 1e-6
     under = (background * mask[..., None]).sum(axis=(0, 1)) / weight
-    colour = shapes._contrasting_colour(rng, under)  # the generator's own colour rule
+    colour = paint._contrasting_colour(rng, under)  # the generator's own colour rule
     pixels = background * (1 - mask[..., None]) + colour * mask[..., None]
     return Image.fromarray((np.clip(pixels, 0, 1) * 255 + 0.5).astype(np.uint8))
 
@@ -80,7 +81,7 @@ def _with_clutter(rng: np.random.Generator, background: np.ndarray, size: int) -
     if rng.random() >= 0.6:
         return background
     canvas = Image.fromarray((background * 255).astype(np.uint8))
-    shapes._clutter(rng, canvas, size * 0.6, int(rng.integers(1, 6)))
+    paint._clutter(rng, canvas, size * 0.6, int(rng.integers(1, 6)))
     return np.asarray(canvas, np.float32) / 255
 
 
@@ -122,7 +123,7 @@ def _scribble_mask(rng: np.random.Generator, size: int) -> np.ndarray:
     width = max(2, int(side * rng.uniform(0.04, 0.14)))
     for _ in range(int(rng.integers(1, 5))):
         if rng.random() < 0.5:
-            points = shapes._bezier(rng, int(side), n=32) + (x0, y0)
+            points = paint._bezier(rng, int(side), n=32) + (x0, y0)
         else:
             points = rng.uniform(0, side, (int(rng.integers(3, 7)), 2)) + (x0, y0)
         draw.line([tuple(p) for p in points.tolist()], fill=255, width=width, joint="curve")

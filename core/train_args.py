@@ -12,12 +12,20 @@ repeats exactly the options that were.
 from __future__ import annotations
 
 import argparse
+import shlex
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from core.architectures import ARCH_NAMES
 
+PROG = "reslens-cli"  # the console script; core.cli's parser has this prog (a test checks it)
+NOT_REPEATED = frozenset({"data", "out", "start", "quiet", "resume", "help"})
+"""Parser destinations a card's command does not take from the plan's overrides: the positional
+data and --out are written first, --from from the start, and --resume names a file of this run."""
+
 START_HELP = (
-    "where training starts: bundled (default, offline), imagenet-v1, imagenet-v2 (downloaded once), "
-    "scratch, or a weights FILE (.safetensors/.pth, ours or torchvision's)"
+    "where training starts: default (the bundled model, offline; also called bundled), imagenet-v1, "
+    "imagenet-v2 (downloaded once), scratch, or a weights FILE (.safetensors/.pth, ours or torchvision's)"
 )
 
 
@@ -74,3 +82,43 @@ def add_generate_arguments(parser: argparse.ArgumentParser) -> None:
     add("--size", type=int, default=None, help="image side in pixels (default: the bundled model's, 96)")
     add("--format", dest="ext", choices=["jpg", "png"], default="jpg")
     add("--workers", type=int, default=1, help="processes drawing in parallel")
+
+
+def train_options() -> dict[str, dict[Any, str]]:
+    """Each training option of the parser, by the setting it fills: ``{dest: {value: flag}}`` for
+    a flag that stores a constant (``--hflip`` True, ``--no-hflip`` False), ``{dest: {None: flag}}``
+    for one that takes a value. Read from the parser itself, so a new option is repeated in the
+    model card's command without a second table to keep."""
+    parser = argparse.ArgumentParser(prog=PROG, add_help=False)
+    add_train_arguments(parser)
+    options: dict[str, dict[Any, str]] = {}
+    for action in parser._actions:  # argparse keeps no public list of its actions
+        if not action.option_strings or action.dest in NOT_REPEATED:
+            continue
+        flag = next((o for o in action.option_strings if o.startswith("--")), action.option_strings[0])
+        key = action.const if action.nargs == 0 else None
+        options.setdefault(action.dest, {}).setdefault(key, flag)
+    return options
+
+
+def reproduce_command(
+    data: str, out: str, start: str | None, settings: Mapping[str, Any], overrides: Iterable[str]
+) -> str:
+    """``reslens-cli train DATA --out FILE [--from START]`` plus the ``overrides`` (setting names)
+    with their values in ``settings``: the command that repeats a run. A setting the parser has no
+    option for, or whose value is None, is left out; a switch is written only when it is on (off is
+    its default)."""
+    args = [PROG, "train", data or "DATA", "--out", out]
+    if start is not None:
+        args += ["--from", start]
+    options = train_options()
+    for name in overrides:
+        flags, value = options.get(name), settings.get(name)
+        if flags is None or value is None:
+            continue
+        if isinstance(value, bool):
+            if value and value in flags:
+                args.append(flags[value])
+        else:
+            args += [flags[None], str(value)]
+    return shlex.join(args)

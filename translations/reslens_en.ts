@@ -115,6 +115,20 @@
             <numerusform>Bundled model (%n shapes)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Class “%1” has only %n image(s); %2 or more per class give a more reliable model.</source>
+        <translation>
+            <numerusform>Class “%1” has only %n image; %2 or more per class give a more reliable model.</numerusform>
+            <numerusform>Class “%1” has only %n images; %2 or more per class give a more reliable model.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be read and will be skipped.</source>
+        <translation>
+            <numerusform>%n file could not be read and will be skipped.</numerusform>
+            <numerusform>%n files could not be read and will be skipped.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultsPanel</name>

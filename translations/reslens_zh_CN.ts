@@ -1138,6 +1138,294 @@
         <source>a file of another kind</source>
         <translation>另一种类型的文件</translation>
     </message>
+    <message>
+        <source>skipped %1: %2</source>
+        <translation>已跳过 %1：%2</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>%1 images in %2 classes: %3</source>
+        <translation>%2 个类别共 %1 张图片：%3</translation>
+    </message>
+    <message>
+        <source>  - %1</source>
+        <translation>  - %1</translation>
+    </message>
+    <message>
+        <source>val acc %1</source>
+        <translation>验证准确率 %1</translation>
+    </message>
+    <message>
+        <source>no validation images</source>
+        <translation>没有验证图片</translation>
+    </message>
+    <message>
+        <source>best: %1 epoch %2</source>
+        <translation>最佳：%1 第 %2 轮</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3 s); saved %4</source>
+        <translation>%1（%2，%3 秒）；已保存 %4</translation>
+    </message>
+    <message>
+        <source>%1: no such folder</source>
+        <translation>%1：文件夹不存在</translation>
+    </message>
+    <message>
+        <source>%1: cannot list the folder (%2)</source>
+        <translation>%1：无法列出文件夹内容（%2）</translation>
+    </message>
+    <message>
+        <source>%1 needs at least two class sub-folders (one per class), found %2</source>
+        <translation>%1 至少需要两个类别子文件夹（每个类别一个），只找到 %2 个</translation>
+    </message>
+    <message>
+        <source>every class needs a name</source>
+        <translation>每个类别都需要一个名称</translation>
+    </message>
+    <message>
+        <source>two classes have the same name</source>
+        <translation>有两个类别同名</translation>
+    </message>
+    <message>
+        <source>training needs at least two classes, got %1</source>
+        <translation>训练至少需要两个类别，现在只有 %1 个</translation>
+    </message>
+    <message>
+        <source>no readable images in class %1</source>
+        <translation>类别 %1 中没有可读取的图片</translation>
+    </message>
+    <message>
+        <source>no readable images in class %1 in %2</source>
+        <translation>%2 中的类别 %1 没有可读取的图片</translation>
+    </message>
+    <message>
+        <source>no images in this folder</source>
+        <translation>此文件夹中没有图片</translation>
+    </message>
+    <message numerus="yes">
+        <source>Class “%1” has only %n image(s); %2 or more per class give a more reliable model.</source>
+        <translation>
+            <numerusform>类别“%1”只有 %n 张图片；每个类别有 %2 张或更多图片时，模型更可靠。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The classes are unbalanced: “%1” has %2 images and “%3” %4; the model will lean towards the larger class.</source>
+        <translation>各类别的图片数量不均衡：“%1”有 %2 张，“%3”只有 %4 张；模型会偏向图片较多的类别。</translation>
+    </message>
+    <message>
+        <source>The same picture is in classes %1: %2.</source>
+        <translation>同一张图片出现在类别 %1 中：%2。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be read and will be skipped.</source>
+        <translation>
+            <numerusform>%n 个文件无法读取，将被跳过。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>features</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>分类头</translation>
+    </message>
+    <message>
+        <source>fine-tune</source>
+        <translation>微调</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>train loss %1 acc %2</source>
+        <translation>训练损失 %1 准确率 %2</translation>
+    </message>
+    <message>
+        <source>val loss %1 acc %2</source>
+        <translation>验证损失 %1 准确率 %2</translation>
+    </message>
+    <message>
+        <source>%1s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1s (about %2s left)</source>
+        <translation>%1 秒（约剩 %2 秒）</translation>
+    </message>
+    <message>
+        <source>batch %1/%2</source>
+        <translation>第 %1/%2 批</translation>
+    </message>
+    <message>
+        <source>%1  %2</source>
+        <translation>%1  %2</translation>
+    </message>
+    <message>
+        <source>bundled model (%1)</source>
+        <translation>内置模型（%1）</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>random initialisation (%1)</source>
+        <translation>随机初始化（%1）</translation>
+    </message>
+    <message>
+        <source>the bundled model is missing; start from ImageNet weights or a file</source>
+        <translation>内置模型缺失；请从 ImageNet 权重或权重文件开始</translation>
+    </message>
+    <message>
+        <source>%1 weights exist for %2, not %3</source>
+        <translation>%1 权重只有 %2 的，没有 %3 的</translation>
+    </message>
+    <message>
+        <source>cannot start from %1: not one of %2, and no such file</source>
+        <translation>无法从 %1 开始：它不是 %2 之一，也没有这个文件</translation>
+    </message>
+    <message>
+        <source>unknown training setting(s): %1</source>
+        <translation>未知的训练设置：%1</translation>
+    </message>
+    <message>
+        <source>Start from the %1; architecture %2 follows it unless changed.</source>
+        <translation>从%1开始；网络结构（%2）随之确定，除非另行更改。</translation>
+    </message>
+    <message>
+        <source>as in the file</source>
+        <translation>取自文件</translation>
+    </message>
+    <message>
+        <source>Input %1 px instead of the start model&apos;s %2: the pictures are at least that large, and small details (thin strokes) survive; the network adapts to the size while fine-tuning.</source>
+        <translation>输入 %1 px，而不是起始模型的 %2 px：图片至少有这么大，细小的细节（细笔画）得以保留；网络会在微调时适应这个尺寸。</translation>
+    </message>
+    <message>
+        <source>Input %1 px, as the start model.</source>
+        <translation>输入 %1 px，与起始模型相同。</translation>
+    </message>
+    <message>
+        <source>Validation on the separate folder %1.</source>
+        <translation>在单独的文件夹 %1 上验证。</translation>
+    </message>
+    <message>
+        <source>Validation: %1 of each class (seeded, stratified: %2 of the smallest class) chooses the best epoch and measures precision and recall.</source>
+        <translation>验证：每个类别取 %1（固定随机种子、分层抽取：最小的类别取 %2 张），用来选出最好的一轮，并衡量精确率和召回率。</translation>
+    </message>
+    <message>
+        <source>Crops keep at least %1 of the picture and turn it at most %2°: with few pictures, harder crops cut the object out.</source>
+        <translation>裁剪至少保留图片的 %1，最多旋转 %2°：图片少时，更激进的裁剪会把物体切掉。</translation>
+    </message>
+    <message>
+        <source>Mirror images on, as asked.</source>
+        <translation>按要求使用镜像图片。</translation>
+    </message>
+    <message>
+        <source>No mirror images: flips change text, digits and arrows (ask for them where they fit).</source>
+        <translation>不使用镜像图片：翻转会改变文字、数字和箭头的含义（合适时可以开启）。</translation>
+    </message>
+    <message>
+        <source>First the frozen network&apos;s features are computed once and a new head is fitted on them in seconds; fine-tuning then starts from that head, so a random head does not disturb the pretrained features.</source>
+        <translation>先用冻结的网络把特征计算一次，并在几秒内用这些特征拟合一个新的分类头；之后的微调从这个分类头开始，这样随机的分类头就不会破坏预训练的特征。</translation>
+    </message>
+    <message>
+        <source>the whole network</source>
+        <translation>整个网络</translation>
+    </message>
+    <message>
+        <source>the network from %1 on (the first layers&apos; general edge and stroke detectors stay as they are: faster, and steadier on few pictures)</source>
+        <translation>从 %1 起的网络（前面几层通用的边缘和笔画检测器保持不变：更快，图片少时也更稳定）</translation>
+    </message>
+    <message>
+        <source>Then up to %1 epochs of fine-tuning %2, in batches of %3, stopping after %4 epochs without a better validation result; the best model is kept.</source>
+        <translation>然后对%2进行至多 %1 轮微调，每批 %3 张图片，连续 %4 轮验证结果没有改善就停止；保留最好的模型。</translation>
+    </message>
+    <message>
+        <source>Learning rate %1 (%2, warm-up then cosine decay): large enough to adapt the features to new classes in a few hundred steps.</source>
+        <translation>学习率 %1（%2，先预热再余弦衰减）：足以在几百步内让特征适应新的类别。</translation>
+    </message>
+    <message>
+        <source>Computing features</source>
+        <translation>正在计算特征</translation>
+    </message>
+    <message>
+        <source>Fitting the new head</source>
+        <translation>正在拟合新的分类头</translation>
+    </message>
+    <message>
+        <source>Fine-tuning</source>
+        <translation>正在微调</translation>
+    </message>
+    <message>
+        <source>unknown architecture %1; choose one of %2</source>
+        <translation>未知的网络结构 %1；请从 %2 中选择</translation>
+    </message>
+    <message>
+        <source>validation classes %1 differ from training classes %2</source>
+        <translation>验证集的类别 %1 与训练集的类别 %2 不同</translation>
+    </message>
+    <message>
+        <source>%1: the output must be a .safetensors file</source>
+        <translation>%1：输出必须是 .safetensors 文件</translation>
+    </message>
+    <message>
+        <source>%1: no such folder for the output</source>
+        <translation>%1：输出文件夹不存在</translation>
+    </message>
+    <message>
+        <source>%1: refusing to write into the training pictures&apos; folder %2</source>
+        <translation>%1：拒绝写入训练图片所在的文件夹 %2</translation>
+    </message>
+    <message>
+        <source>cannot resume from %1: %2</source>
+        <translation>无法从 %1 继续训练：%2</translation>
+    </message>
+    <message>
+        <source>%1 was trained on other classes: %2</source>
+        <translation>%1 是在其他类别上训练的：%2</translation>
+    </message>
+    <message>
+        <source>Loading the bundled model</source>
+        <translation>正在加载内置模型</translation>
+    </message>
+    <message>
+        <source>Downloading %1 weights for %2</source>
+        <translation>正在下载 %2 的 %1 权重</translation>
+    </message>
+    <message>
+        <source>Downloading %1 weights for %2: %3</source>
+        <translation>正在下载 %2 的 %1 权重：%3</translation>
+    </message>
+    <message>
+        <source>Loading %1</source>
+        <translation>正在加载 %1</translation>
+    </message>
+    <message>
+        <source>the bundled model is a %1; for %2 start from ImageNet weights, a file or scratch</source>
+        <translation>内置模型是 %1；要使用 %2，请从 ImageNet 权重、权重文件或从头开始</translation>
+    </message>
+    <message>
+        <source>%1 holds a %2, not a %3: leave the architecture to the file, or start from ImageNet weights or scratch</source>
+        <translation>%1 中是 %2，不是 %3：请让网络结构跟随文件，或从 ImageNet 权重或从头开始</translation>
+    </message>
+    <message>
+        <source>cannot start from %1: %2</source>
+        <translation>无法从 %1 开始：%2</translation>
+    </message>
+    <message>
+        <source>fine-tune from %1? choose all, %2</source>
+        <translation>从 %1 开始微调？请选择 all、%2</translation>
+    </message>
+    <message>
+        <source>unknown optimizer %1; choose adamw or sgd</source>
+        <translation>未知的优化器 %1；请选择 adamw 或 sgd</translation>
+    </message>
 </context>
 <context>
     <name>ModelController</name>
@@ -1419,26 +1707,6 @@
 </context>
 <context>
     <name>ProgressPanel</name>
-    <message>
-        <source>Loading the bundled model</source>
-        <translation>正在加载内置模型</translation>
-    </message>
-    <message>
-        <source>Fitting the new head</source>
-        <translation>正在拟合新的分类头</translation>
-    </message>
-    <message>
-        <source>Downloading %1 weights for %2: %3</source>
-        <translation>正在下载 %2 的 %1 权重：%3</translation>
-    </message>
-    <message>
-        <source>Downloading %1 weights for %2</source>
-        <translation>正在下载 %2 的 %1 权重</translation>
-    </message>
-    <message>
-        <source>Loading %1</source>
-        <translation>正在加载 %1</translation>
-    </message>
     <message>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>

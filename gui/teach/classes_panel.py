@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from gui.i18n import arg
 from gui.inputs import can_accept, read_mime
+from gui.messages import text
 from gui.teach.jobs import JobRunner, Scanned, ScanRequest
 from gui.teach.storage import save_pasted
 from gui.thumbnails import ThumbnailLoader
@@ -380,7 +381,7 @@ class ClassesPanel(QWidget):
     def _show_warnings(self, warnings: tuple[Any, ...]) -> None:
         self.warning_list.clear()
         for warning in warnings:
-            item = QListWidgetItem("⚠ " + warning.message)
+            item = QListWidgetItem("⚠ " + text(warning.what))
             if warning.paths:
                 item.setToolTip("\n".join(str(p) for p in warning.paths[:20]))
             self.warning_list.addItem(item)

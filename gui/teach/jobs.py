@@ -15,7 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core.errors import Cancelled, describe
+from core.errors import Cancelled
+from gui.messages import error_text
 from gui.threads import start_in_thread, stop_thread
 
 
@@ -43,7 +44,7 @@ class DataJobs(QObject):
     scanned = Signal(int, object)  # request number, Scanned
     scanProgress = Signal(int, int, int)  # request number, files done, files found
     planned = Signal(int, object)  # request number, core.train.TrainPlan
-    failed = Signal(int, str, str)  # request number, "scan" or "plan", message
+    failed = Signal(int, str, str)  # request number, "scan" or "plan", message (window's language)
 
     def __init__(self) -> None:
         super().__init__()
@@ -67,7 +68,7 @@ class DataJobs(QObject):
         except _Stale:
             return
         except Exception as exc:  # a clear message for the window, never a dead thread
-            self.failed.emit(number, "scan", describe(exc))
+            self.failed.emit(number, "scan", error_text(exc))
             return
         self.scanned.emit(number, Scanned(ts, warnings))
 
@@ -78,7 +79,7 @@ class DataJobs(QObject):
 
             plan = plan_training(training_set, start, **overrides)
         except Exception as exc:  # a bad weights file, an override out of range
-            self.failed.emit(number, "plan", describe(exc))
+            self.failed.emit(number, "plan", error_text(exc))
             return
         self.planned.emit(number, plan)
 

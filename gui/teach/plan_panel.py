@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.architectures import ARCH_NAMES, pretty_arch
+from core.sources import DEFAULT
 from gui.i18n import arg
+from gui.messages import text
 
 PICK_FILE = "\0file"  # the combo entry that opens the file dialog
+BUNDLED_ALIAS = "bundled"  # core.train.BUNDLED_ALIAS: the bundled model's old name (torch-free here)
 
 
 class PlanPanel(QWidget):
@@ -41,7 +44,7 @@ class PlanPanel(QWidget):
         super().__init__(parent)
         self.start_combo = QComboBox()
         for label, key in (
-            (self.tr("The bundled model (offline)"), "bundled"),
+            (self.tr("The bundled model (offline)"), DEFAULT),
             (self.tr("ImageNet V1 (downloaded once)"), "imagenet-v1"),
             (self.tr("ImageNet V2 (downloaded once)"), "imagenet-v2"),
             (self.tr("Nothing: train from scratch"), "scratch"),
@@ -121,7 +124,9 @@ class PlanPanel(QWidget):
         return str(self.start_combo.currentData())
 
     def set_start(self, start: str) -> None:
-        """Select a start key or a weights file (added to the list)."""
+        """Select a start key or a weights file (added to the list); ``bundled``, the name saved
+        settings may still hold, is the registry's ``default``."""
+        start = DEFAULT if start == BUNDLED_ALIAS else start
         index = self.start_combo.findData(start)
         if index < 0:
             index = self.start_combo.count() - 1
@@ -139,7 +144,7 @@ class PlanPanel(QWidget):
 
     def show_plan(self, plan: Any) -> None:
         """The plan's reasons, and its values in the fields not overridden."""
-        self.reasons.setText("\n".join(f"• {reason}" for reason in plan.reasons))
+        self.reasons.setText("\n".join(f"• {text(reason)}" for reason in plan.why))
         config = plan.config
         self._filling = True
         try:

@@ -9,14 +9,15 @@ the next; a dashed line marks where fine-tuning began.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from core.messages import Message
 from gui.i18n import arg
+from gui.messages import text
 
 TRAIN_PEN = pg.mkPen("#1e88e5", width=2)
 VAL_PEN = pg.mkPen("#e53935", width=2)
@@ -25,44 +26,9 @@ STAGE_PEN = pg.mkPen("#9e9e9e", style=Qt.PenStyle.DashLine)
 
 CONTEXT = "ProgressPanel"
 
-# What core.train says it is doing (``on_status``), in the words translators see. A status not
-# listed (a weights file's name, a download's progress) is matched by STATUS_PATTERNS, else shown
-# as core wrote it.
-STATUSES = {
-    text: text
-    for text in (
-        QT_TRANSLATE_NOOP("ProgressPanel", "Loading the bundled model"),
-        QT_TRANSLATE_NOOP("ProgressPanel", "Computing features"),
-        QT_TRANSLATE_NOOP("ProgressPanel", "Fitting the new head"),
-        QT_TRANSLATE_NOOP("ProgressPanel", "Fine-tuning"),
-    )
-}
-STATUS_PATTERNS = (
-    (
-        re.compile(r"Downloading (.+) weights for (\S+): (\d+%)$"),
-        QT_TRANSLATE_NOOP("ProgressPanel", "Downloading %1 weights for %2: %3"),
-    ),
-    (
-        re.compile(r"Downloading (.+) weights for (\S+)$"),
-        QT_TRANSLATE_NOOP("ProgressPanel", "Downloading %1 weights for %2"),
-    ),
-    (re.compile(r"Loading (.+)$"), QT_TRANSLATE_NOOP("ProgressPanel", "Loading %1")),
-)
-
 
 def translate(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
-
-
-def translate_status(text: str) -> str:
-    """A status line of ``core.train`` in the interface's language."""
-    if text in STATUSES:
-        return translate(text)
-    for pattern, template in STATUS_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return arg(translate(template), *match.groups())
-    return text
 
 
 def format_duration(seconds: float | None) -> str:
@@ -173,9 +139,10 @@ class ProgressPanel(QWidget):
         """How many points the curves hold (train and validation, loss and accuracy)."""
         return sum(len(c.train_points[0]) + len(c.val_points[0]) for c in (self.loss, self.accuracy))
 
-    def show_status(self, text: str) -> None:
-        """A line from the window, or from ``core.train`` (translated when it is one it knows)."""
-        self.stage_label.setText(translate_status(text))
+    def show_status(self, status: Message | str) -> None:
+        """A line from the window (its words), or what ``core.train`` says it is doing (a message,
+        rendered in the window's language)."""
+        self.stage_label.setText(text(status))
 
     def show_progress(self, p: Any) -> None:
         """One report of the run (``core.train.TrainProgress``)."""

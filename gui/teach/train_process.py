@@ -9,10 +9,11 @@ while a batch was augmented, whenever the live plot repainted at the same time. 
 own shares no GIL with the window; it runs at a lower priority (:func:`lower_priority`), so on
 a two-core machine the window's thread still gets a core when it needs one.
 
-Messages go to the window over a one-way pipe as ``(kind, value)`` pairs: ``("status", text)``,
+Messages go to the window over a one-way pipe as ``(kind, value)`` pairs: ``("status", Message)``,
 ``("progress", TrainProgress)`` (at most one per ``THROTTLE_S``, plus every change of stage, every
 stage's end and every fine-tuning epoch's validation figures), then exactly one of
-``("done", TrainOutcome)`` or ``("failed", message)``. Two events come the other way: ``stop``
+``("done", TrainOutcome)`` or ``("failed", Message)`` (core's messages pickle as data; the window
+renders them in its language). Two events come the other way: ``stop``
 (end after this batch, keep the best model so far) and ``discard`` (keep nothing: the window is
 closing).
 """
@@ -108,14 +109,14 @@ def run_training(
             out,
             on_progress=progress,
             should_stop=stop.is_set,
-            on_status=lambda text: conn.send(("status", text)),
+            on_status=lambda message: conn.send(("status", message)),  # a Message: data, pickled
             discard_on_stop=_Flag(discard),  # type: ignore[arg-type]
         )
     except Exception as exc:  # reported in the window, which then ends this process
         try:
-            from core.errors import describe
+            from core.errors import describe_message
 
-            message = describe(exc)
+            message: Any = describe_message(exc)  # a Message: the window renders it in its language
         except Exception:  # noqa: BLE001 - even a broken import must reach the window as words
             message = f"{type(exc).__name__}: {exc}"
         conn.send(("failed", message))

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gui.i18n import arg
+from gui.messages import text
 from gui.teach.train_process import start_training
 from gui.threads import start_in_thread, stop_thread
 
@@ -65,9 +66,9 @@ class Trainer(QObject):
     """
 
     progress = Signal(object)  # core.train.TrainProgress
-    status = Signal(str)
+    status = Signal(str)  # what the run is doing, in the window's language
     finished = Signal(object)  # core.train.TrainOutcome
-    failed = Signal(str)
+    failed = Signal(str)  # why the run failed, in the window's language
 
     _read = Signal(object, object)
 
@@ -139,12 +140,12 @@ class Trainer(QObject):
             return
         if kind == "progress":
             self.progress.emit(value)
-        elif kind == "status":
-            self.status.emit(value)
+        elif kind == "status":  # a core.messages.Message
+            self.status.emit(text(value))
         elif kind == "done":
             self._answer(self.finished, value)
-        elif kind == "failed":
-            self._answer(self.failed, value)
+        elif kind == "failed":  # a Message (or, from a process that could not import core, words)
+            self._answer(self.failed, text(value))
 
     def _on_ended(self) -> None:
         """The pipe closed and the process ended: after its answer, or died without one."""

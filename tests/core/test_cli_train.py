@@ -44,11 +44,40 @@ def test_options_are_overrides_and_weights_is_an_alias_of_from() -> None:
 
 
 def test_every_plan_setting_has_an_option() -> None:
-    from core.train import CLI_FLAGS, TrainConfig
+    from core.train import TrainConfig
+    from core.train_args import train_options
 
     settings = {f.name for f in fields(TrainConfig)} - {"start", "channels_last"}
     assert set(PLAN_FIELDS) == settings
-    assert set(CLI_FLAGS) == settings - {"resume"}
+    assert set(train_options()) == settings - {"resume"}
+
+
+def test_every_option_of_the_parser_is_repeated_in_the_card_command() -> None:
+    """An option added to the parser reaches the model card's command with no table to update."""
+    from core.train import TrainConfig
+    from core.train_args import NOT_REPEATED, PROG, reproduce_command
+
+    assert build_parser().prog == PROG
+    parser = next(a for a in build_parser()._actions if a.dest == "command").choices["train"]
+    settings = {f.name for f in fields(TrainConfig)}
+    given: dict[str, object] = {}
+    flags: list[str] = []
+    for action in parser._actions:
+        if not action.option_strings or action.dest in NOT_REPEATED:
+            continue
+        assert action.dest in settings, f"{action.option_strings} fills no training setting"
+        if action.nargs == 0:
+            if action.const is True:  # a switch is repeated when on
+                given[action.dest] = True
+                flags.append(action.option_strings[-1])
+        else:
+            given[action.dest] = action.choices[-1] if action.choices else "7"
+            flags += [next(o for o in action.option_strings if o.startswith("--")), str(given[action.dest])]
+    command = reproduce_command("D", "m.safetensors", "imagenet-v1", given, sorted(given))
+    assert command.startswith(f"{PROG} train D --out m.safetensors --from imagenet-v1 ")
+    words = command.split()
+    for flag in flags:
+        assert flag in words, flag
 
 
 def test_train_then_classify_with_only_the_weights_file(

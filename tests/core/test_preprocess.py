@@ -99,24 +99,7 @@ def test_numpy_transform_refuses_an_unknown_interpolation() -> None:
 
 # --------------------------------------------------------------------------- training = inference
 
-TRAIN_USES_PREPROCESS = False
-"""Depends on the training session's change (issue 22): today ``core.train.Pictures`` maps
-"nearest-exact" to Pillow's BILINEAR while inference (torchvision) uses NEAREST. When core.train
-takes its filter from core.preprocess this xfail turns into an XPASS, which fails (strict) as a
-reminder to delete the marker."""
-
-
-def _training_cases() -> list:
-    cases = []
-    for name in INTERPOLATIONS:
-        marks = []
-        if name == "nearest-exact" and not TRAIN_USES_PREPROCESS:
-            marks = [pytest.mark.xfail(strict=True, reason="core.train resizes nearest-exact bilinearly")]
-        cases.append(pytest.param(name, marks=marks))
-    return cases
-
-
-@pytest.mark.parametrize("interpolation", _training_cases())
+@pytest.mark.parametrize("interpolation", INTERPOLATIONS)
 def test_training_evaluation_tensors_equal_inference(tmp_path: Path, interpolation: str) -> None:
     """For every interpolation a model's metadata may name, training's evaluation set
     (``core.train.Pictures``) gives the tensor inference computes for the same file."""

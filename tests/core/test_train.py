@@ -12,6 +12,7 @@ from safetensors.torch import load_file
 
 from core.dataset import TrainingSet, scan_class_folder
 from core.images import build_transform, decode_for_model
+from core.messages import english
 from core.metadata import read_safetensors_meta
 from core.shapes import write_dataset
 from core.train import (
@@ -49,9 +50,13 @@ def trained(ts: TrainingSet, data: Path, tmp_path_factory: pytest.TempPathFactor
     before = _listing(data)
     out = tmp_path_factory.mktemp("run") / "tiny.safetensors"
     reports: list[TrainProgress] = []
-    statuses: list[str] = []
+    statuses: list[str] = []  # what the run says it is doing, in the CLI's English
     outcome = train_model(
-        ts, plan_training(ts, **FAST), out, on_progress=reports.append, on_status=statuses.append
+        ts,
+        plan_training(ts, **FAST),
+        out,
+        on_progress=reports.append,
+        on_status=lambda message: statuses.append(english(message)),
     )
     assert _listing(data) == before  # nothing written into (or touched in) the data folder
     return outcome, reports, statuses
@@ -64,7 +69,7 @@ def test_plan_from_the_bundled_model_suits_small_data(ts: TrainingSet) -> None:
     plan = plan_training(ts)
     config = plan.config
     assert (config.start, config.arch, config.input_size, config.resize_size) == (
-        "bundled",
+        "default",  # the weight registry's name of the bundled model
         "resnet18",
         64,
         64,
@@ -74,6 +79,16 @@ def test_plan_from_the_bundled_model_suits_small_data(ts: TrainingSet) -> None:
     assert config.lr >= 1e-3
     assert plan.overrides == ()
     assert any("80%" in r for r in plan.reasons) and any("mirror" in r for r in plan.reasons)
+
+
+def test_bundled_is_still_accepted_as_the_registry_default(ts: TrainingSet) -> None:
+    """Saved window settings and older cards say "bundled": it names the registry's "default"."""
+    from core.sources import DEFAULT
+    from core.train import START_CHOICES, describe_start
+
+    assert START_CHOICES[0] == DEFAULT == "default"
+    assert plan_training(ts, "bundled") == plan_training(ts, DEFAULT) == plan_training(ts)
+    assert describe_start("bundled").key == describe_start(DEFAULT).key == DEFAULT
 
 
 def test_plan_overrides_win_and_are_recorded(ts: TrainingSet) -> None:
@@ -172,7 +187,7 @@ def test_card_records_data_metrics_start_plan_and_command(trained, data: Path) -
     assert card == read_safetensors_meta(outcome.weights).card
     assert card["data"]["folder"] == str(data)
     assert card["data"]["class_counts"] == {"circle": 8, "square": 8, "star": 8}
-    assert card["start"]["from"] == "bundled" and "new 3-class head" in card["start"]["init"]
+    assert card["start"]["from"] == "default" and "new 3-class head" in card["start"]["init"]
     assert card["plan"]["reasons"] and set(card["plan"]["overrides"]) == set(FAST)
     per_class = card["evaluation"]["per_class"]
     assert set(per_class) == set(CLASSES) and all(0 <= v["recall"] <= 1 for v in per_class.values())
@@ -310,3 +325,21 @@ def test_input_size_follows_the_start_model_and_grows_only_for_larger_pictures()
     plan = plan_training(sized(96))
     assert (plan.config.input_size, plan.config.resize_size) == (96, 96)  # the bundled 1:1 ratio kept
     assert any("96 px instead of the start model's 64" in r for r in plan.reasons)
+
+
+def test_what_training_says_crosses_a_pipe_as_data(ts: TrainingSet) -> None:
+    """The window's training process pickles its plan, progress and errors: messages stay data."""
+    import pickle
+
+    from core.messages import Message
+
+    plan = plan_training(ts)
+    again = pickle.loads(pickle.dumps(plan))
+    assert again == plan and all(isinstance(m, Message) for m in again.why)
+    report = TrainProgress("fine-tune", 1, 2, 3, 4, 5.0, 6.0, train_loss=0.5, train_acc=0.25)
+    assert english(pickle.loads(pickle.dumps(report)).message) == report.line()
+    assert report.line() == "fine-tune 1/2  train loss 0.5000 acc 25.0%  5s (about 6s left)"
+    with pytest.raises(TrainingError) as caught:
+        plan_training(ts, "no-such-start")
+    error = pickle.loads(pickle.dumps(caught.value))
+    assert error.message == caught.value.message and "cannot start from 'no-such-start'" in str(error)

@@ -516,3 +516,11 @@ def test_the_model_in_use_is_followed_when_renamed_and_kept_from_deletion(
     assert told and "model in use" in told[0]
     chosen.append("bundled")  # another model chosen: now it may go
     assert menus.delete(stored) is True and store.list() == []
+
+
+def test_the_old_name_of_the_bundled_start_selects_the_registry_s_default(teach: TeachWindow) -> None:
+    """A start saved as "bundled" (before training used the registry's names) is the default."""
+    panel = teach.plan_panel
+    panel.set_start("bundled")
+    assert panel.start == "default" and panel.start_combo.currentIndex() == 0
+    assert panel.start_combo.count() == 5  # no extra entry for the old name
