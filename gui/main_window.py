@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         e = self.engine
         e.started.connect(self._on_started)
         e.progress.connect(lambda done, total: self.status.show_progress(done, total))
-        e.result.connect(self._on_result)
+        e.results.connect(self._on_results)
         e.error.connect(self._on_error)
         e.ready.connect(self._on_ready)
         e.finished.connect(self._on_finished)
@@ -157,8 +157,8 @@ class MainWindow(QMainWindow):
 
     # -- results ----------------------------------------------------------------------------
 
-    def _on_result(self, result: Any) -> None:
-        self.results.add(result)
+    def _on_results(self, batch: tuple[Any, ...]) -> None:
+        self.results.add_batch(batch)
         self.drop_area.show_results(True)
 
     def _update_counts(self, *_args: Any) -> None:

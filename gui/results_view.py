@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.results import ClassificationResult
 from gui.bars import bars_height
-from gui.delegate import PredictionsDelegate, ThumbnailDelegate
+from gui.delegate import MARGIN, PredictionsDelegate, ThumbnailDelegate
 from gui.i18n import arg
 from gui.results_model import Column, ResultsModel, ResultsProxy, Role
 from gui.results_table import ResultsTable
@@ -103,6 +103,7 @@ class ResultsView(QWidget):
         self.table.activated.connect(self._open)
         model.rowsInserted.connect(self._fit_rows)
         model.modelReset.connect(self._fit_rows)
+        model.countsChanged.connect(self._fit_rows)  # a threshold change marks rows unknown
 
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._show_no_matches)
@@ -181,10 +182,12 @@ class ResultsView(QWidget):
         self.proxy.sort(column, order)
 
     def _fit_rows(self) -> None:
-        """One height for every row: the thumbnail or the longest top-k, whichever is taller."""
-        lines = max(self.model.max_predictions(), 3)
-        bars = bars_height(QFontMetrics(self.table.font()), lines)
-        height = max(THUMBNAIL_SIZE, bars) + 10
+        """One height for every row: the thumbnail or the longest top-k (with the "unknown"
+        line above it when a row has one), whichever is taller; never less than the bars'
+        delegate asks for, so the last prediction is never clipped into the next row."""
+        lines = max(self.model.max_lines(), 3)
+        bars = bars_height(QFontMetrics(self.table.font()), lines) + MARGIN
+        height = max(THUMBNAIL_SIZE + 10, bars)
         header = self.table.verticalHeader()
         if header.defaultSectionSize() != height or header.minimumSectionSize() != height:
             # Only on a change: setting a header's sizes, even to the same values, repaints the
