@@ -250,12 +250,7 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
     weights = QActionGroup(parent, exclusive=True)
     weights.triggered.connect(lambda a: models.choose_weights(a.data()))
     for entry in weight_sources():
-        tip = (
-            translate("Actions", "%1 classes, %2×%2 input; downloaded from torchvision once")
-            if entry.downloads
-            else translate("Actions", "%1 classes, %2×%2 input")
-        )
-        tip = arg(tip, entry.classes, entry.crop)
+        tip = weights_tip(entry)
         label = (
             arg(translate("Actions", "Bundled model (%1 shapes)"), entry.classes)
             if entry.key == DEFAULT
@@ -347,6 +342,17 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
     thumbnail_cams.toggled.connect(w.toggle_thumbnail_cams)
     view = ViewActions(model_column, sketch, thumbnail_cams, language_actions(parent, w))
     return Actions(file=file, model=model, view=view, help=help_)
+
+
+def weights_tip(entry: Any) -> str:
+    """A weight source's tooltip (``core.sources.WeightSource``); the Weights menu sets it back
+    whenever a source becomes available again."""
+    tip = (
+        translate("Actions", "%1 classes, %2×%2 input; downloaded from torchvision once")
+        if entry.downloads
+        else translate("Actions", "%1 classes, %2×%2 input")
+    )
+    return arg(tip, entry.classes, entry.crop)
 
 
 def backend_actions(parent: QWidget, models: ModelHandler) -> QActionGroup:
