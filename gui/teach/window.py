@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -190,12 +191,33 @@ class TeachWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parent() and event.type() == QEvent.Type.Close:
-            self.close()
+        closing = watched is self.parent() and event.type() == QEvent.Type.Close and not self._closing
+        if closing and not self.close():  # a run the person chose to keep: the main window stays too
+            event.ignore()
+            return True
         return super().eventFilter(watched, event)
 
+    def confirm_discard(self) -> bool:
+        """Ask before a close throws a run away; "Keep Training" is the default (Esc, Enter)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Training Is Running"),
+            self.tr("Closing stops the training and keeps nothing of this run."),
+            parent=self,
+        )
+        box.setInformativeText(self.tr("Stop the run and close the window?"))
+        discard = box.addButton(self.tr("Stop and Close"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep Training"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Mid-run: stop, wait for the thread, keep nothing. Then end the background jobs."""
+        """Mid-run: ask; then stop, wait for the thread, keep nothing. Then end the background jobs."""
+        if self.trainer.running and not self.confirm_discard():
+            event.ignore()
+            return
         self.trainer.abandon()
         self._update_buttons()
         self.classes.shutdown()

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PIL import Image
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from core.train import Evaluation, TrainOutcome
+from gui.teach.results_panel import ResultsPanel
 from gui.teach.storage import DATA_ENV
 from gui.teach.window import TeachWindow
 from tests.gui.conftest import drop_paths
@@ -81,3 +85,69 @@ def test_two_cards_of_one_name_each_keep_their_own_count(qtbot, teach: TeachWind
         timeout=TIMEOUT_MS,
     )
     assert panel.training_set is None
+
+
+def answer_question(qtbot, button_text: str, asked: list[str]) -> None:
+    """Click ``button_text`` in the modal question box once it is on screen."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            QTimer.singleShot(20, click)
+            return
+        asked.append(box.text())
+        button = next(b for b in box.buttons() if b.text() == button_text)
+        button.click()
+
+    QTimer.singleShot(0, click)
+
+
+def test_closing_the_training_window_mid_run_asks_and_keep_training_keeps_it(
+    qtbot, teach: TeachWindow
+) -> None:
+    teach.trainer.running = True  # a run in progress, as far as the window can tell
+    asked: list[str] = []
+    answer_question(qtbot, "Keep Training", asked)
+    assert not teach.close()
+    assert asked and teach.isVisible()
+    answer_question(qtbot, "Stop and Close", asked)
+    assert teach.close()
+    assert len(asked) == 2
+
+
+def test_quitting_the_main_window_mid_run_asks_and_keep_training_keeps_both(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "app-data"))
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    teach = TeachWindow(main)
+    teach.show()
+    teach.trainer.running = True
+    asked: list[str] = []
+    answer_question(qtbot, "Keep Training", asked)
+    assert not main.close()  # Ctrl+Q is the main window's close
+    assert asked and main.isVisible() and teach.isVisible()
+    teach.trainer.running = False
+    assert main.close()
+
+
+def test_a_class_without_validation_images_reads_n_a_and_the_count_is_said(qtbot) -> None:
+    evaluation = Evaluation(
+        classes=("one", "two"),
+        confusion=((0, 0), (0, 1)),  # "one" had a single image, kept for training
+        precision=(0.0, 1.0),
+        recall=(0.0, 1.0),
+        accuracy=1.0,
+        mistakes=(),
+    )
+    panel = ResultsPanel()
+    qtbot.addWidget(panel)
+    panel.show_outcome(TrainOutcome(Path("/models/mine.safetensors"), {}, evaluation, False))
+    row = [panel.per_class.item(0, col).text() for col in range(4)]
+    assert row == ["one", "n/a", "n/a", "0"]
+    assert [panel.per_class.item(1, col).text() for col in (1, 2)] == ["100%", "100%"]
+    text = panel.summary.text()
+    assert "100% of the 1 validation image right" in text
+    assert "one" in text.splitlines()[-1]
