@@ -251,7 +251,8 @@ class MainWindow(QMainWindow):
     def show_model_card(self) -> Any:
         info = self.model_info
         if info is not None:
-            return show_text_dialog(self, self.tr("Model Card"), model_card_html(info))
+            body = model_card_html(info, self.threshold.threshold)
+            return show_text_dialog(self, self.tr("Model Card"), body)
         return None
 
     def choose_language(self, choice: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 from PySide6.QtWidgets import QFileDialog
@@ -48,3 +50,15 @@ def test_after_a_resnet34_file_the_bundled_model_and_ctrl_1_bring_it_back_offlin
     ctrl_1.trigger()
     qtbot.waitUntil(lambda: window.model_info.choice.weights == DEFAULT, timeout=LOAD_MS)
     assert "not downloaded" not in window.banner.text
+
+
+def test_the_model_card_counts_every_sample_and_shows_the_unknown_threshold(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: window.model_info is not None, timeout=LOAD_MS)
+    card = window.show_model_card().browser.toPlainText()
+    assert "24 of the 24 sample images right (12 of 12 photos, 12 of 12 drawings)" in card
+    assert re.search(r"Unknown threshold\s+0\.39", card)
+    assert "Any other picture still gets one of the 12 names" not in card
+    assert "below 0.39 is shown as unknown" in card
+    window.threshold.spin.setValue(0.0)  # Off
+    card = window.show_model_card().browser.toPlainText()
+    assert "With the unknown threshold off, any other picture still gets one of the 12 names" in card

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from core.results import ClassificationResult, Prediction
+from gui.cam_view import CamControls
 from gui.results_model import Column, ResultsModel
 from gui.results_view import ResultsView
 
@@ -55,3 +58,12 @@ def test_a_batch_of_results_is_one_insertion(qtbot) -> None:
     model.add_batch([five(f"{i}.png", 0.9) for i in range(16)])
     model.add_batch([five(f"{i}.png", 0.9) for i in range(16, 32)])
     assert inserts == [(0, 15), (16, 31)]
+
+
+def test_the_heat_map_text_quotes_the_probability_the_bars_show(qtbot) -> None:
+    result = five("arrow.jpg", 0.599)
+    controls = CamControls(result)
+    qtbot.addWidget(controls)
+    cam = SimpleNamespace(label="arrow", probability=0.607, has_evidence=True)
+    controls.show_answer(SimpleNamespace(layer="layer4", error=None, result=cam))
+    assert "59.9%" in controls.status.text() and "60.7" not in controls.status.text()
