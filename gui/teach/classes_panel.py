@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.i18n import arg
-from gui.inputs import can_accept, read_mime
+from gui.inputs import can_accept, image_patterns, read_mime
 from gui.teach.jobs import JobRunner, Scanned, ScanRequest
 from gui.teach.storage import save_pasted
 from gui.thumbnails import ThumbnailLoader
@@ -110,7 +110,12 @@ class ClassCard(QFrame):
             self.count_label.setText(str(exc))
 
     def pick_images(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, arg(self.tr("Add Images to %1"), self.name))
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            arg(self.tr("Add Images to %1"), self.name),
+            "",
+            arg(self.tr("Images (%1);;All files (*)"), image_patterns()),
+        )
         self.add_paths([Path(f) for f in files])
 
     def paste(self) -> bool:
@@ -224,7 +229,12 @@ class ClassesPanel(QWidget):
         self.summary = QLabel(self.tr("Add at least two classes, with a few images each."))
         self.summary.setWordWrap(True)
         self.warning_list = QListWidget()
-        self.warning_list.setMaximumHeight(110)
+        # Warnings are sentences: wrapped to the panel's width, never a sideways scroll.
+        self.warning_list.setWordWrap(True)
+        self.warning_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.warning_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.warning_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path line
+        self.warning_list.setMaximumHeight(150)
         self.warning_list.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

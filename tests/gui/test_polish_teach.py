@@ -9,8 +9,9 @@ import pytest
 import shiboken6
 from PIL import Image
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
+from core.dataset import DataWarning
 from core.train import Evaluation, TrainOutcome
 from gui.teach.results_panel import ResultsPanel
 from gui.teach.storage import DATA_ENV
@@ -151,3 +152,32 @@ def test_a_class_without_validation_images_reads_n_a_and_the_count_is_said(qtbot
     text = panel.summary.text()
     assert "100% of the 1 validation image right" in text
     assert "one" in text.splitlines()[-1]
+
+
+def test_warnings_wrap_to_the_panel_instead_of_scrolling_sideways(qtbot, teach: TeachWindow) -> None:
+    panel = teach.classes
+    teach.resize(900, 600)
+    long = DataWarning(
+        "few",
+        "Class “a rather long class name” has only 1 image; 10 or more per class give a more "
+        "reliable model, and this sentence goes on long enough to need two lines.",
+    )
+    panel._show_warnings((long, DataWarning("imbalance", "The classes are unbalanced.")))
+    qtbot.waitUntil(panel.warning_list.isVisible)
+    listing = panel.warning_list
+    assert not listing.horizontalScrollBar().isVisible()
+    rect = listing.visualItemRect(listing.item(0))
+    assert rect.width() <= listing.viewport().width()
+    assert rect.height() >= 2 * listing.fontMetrics().height()  # wrapped, not clipped
+
+
+def test_add_images_offers_an_image_filter(qtbot, teach: TeachWindow, monkeypatch) -> None:
+    asked: list[str] = []
+
+    def pick(*args: object) -> tuple[list[str], str]:
+        asked.append(str(args[3]) if len(args) > 3 else "")
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", pick)
+    teach.classes.cards[0].pick_images()
+    assert asked and asked[0].startswith("Images (") and "*.png" in asked[0] and "*.jpg" in asked[0]
