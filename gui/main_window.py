@@ -90,6 +90,10 @@ class MainWindow(QMainWindow):
         return self.models.model
 
     def _lay_out(self) -> None:
+        # The toolbar first: Tab follows the order widgets join the window, and should go as
+        # the eye reads, the toolbar, then the results, then the architecture dock.
+        panel_toggle = act.architecture_toggle(self.arch_dock)
+        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -99,7 +103,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.arch_dock.setWidget(self.arch_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.arch_dock)
-        panel_toggle = act.architecture_toggle(self.arch_dock)
         self.model_menu, self.device_menu = act.build_menus(self.menuBar(), self.actions, panel_toggle)
         self.actions.view.model_column.setChecked(self.settings.show_model_column)
         self.actions.view.thumbnail_cams.setChecked(self.settings.thumbnail_cams)
@@ -112,7 +115,6 @@ class MainWindow(QMainWindow):
             lambda path: self.models.choose_weights(str(path)),
             lambda: self.models.session.requested.weights,
         )
-        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
 
     def _connect(self) -> None:
         self.top_k.valueChanged.connect(lambda value: setattr(self.settings, "top_k", value))
