@@ -65,10 +65,12 @@ def test_adding_a_class_to_a_valid_set_keeps_the_counts_and_thumbnails(
     panel.add_class()
     qtbot.waitUntil(lambda: panel.training_set is None, timeout=TIMEOUT_MS)
     qtbot.waitUntil(
-        lambda: first.count_label.text().startswith("6 image")
-        and second.count_label.text().startswith("7 image")
-        and first.thumbs.count() > 1
-        and second.thumbs.count() > 1,
+        lambda: (
+            first.count_label.text().startswith("6 image")
+            and second.count_label.text().startswith("7 image")
+            and first.thumbs.count() > 1
+            and second.thumbs.count() > 1
+        ),
         timeout=TIMEOUT_MS,
     )
 
@@ -80,9 +82,11 @@ def test_two_cards_of_one_name_each_keep_their_own_count(qtbot, teach: TeachWind
     drop_paths(second, pictures(tmp_path / "b", 5))
     second.name_edit.setText(first.name)
     qtbot.waitUntil(
-        lambda: first.count_label.text().startswith("3 image")
-        and second.count_label.text().startswith("5 image")
-        and second.thumbs.count() > 1,
+        lambda: (
+            first.count_label.text().startswith("3 image")
+            and second.count_label.text().startswith("5 image")
+            and second.thumbs.count() > 1
+        ),
         timeout=TIMEOUT_MS,
     )
     assert panel.training_set is None
@@ -181,3 +185,17 @@ def test_add_images_offers_an_image_filter(qtbot, teach: TeachWindow, monkeypatc
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", pick)
     teach.classes.cards[0].pick_images()
     assert asked and asked[0].startswith("Images (") and "*.png" in asked[0] and "*.jpg" in asked[0]
+
+
+def test_the_training_window_fits_its_screen_with_train_and_stop_in_view(qtbot, teach: TeachWindow) -> None:
+    qtbot.waitExposed(teach)
+    area = teach.screen().availableGeometry()
+    assert area.contains(teach.frameGeometry())
+    assert teach.minimumSizeHint().width() <= area.width()
+    for button in (teach.train_button, teach.stop_button):
+        corner = button.mapToGlobal(button.rect().bottomRight())
+        assert (
+            button.isVisible()
+            and area.contains(corner)
+            and teach.rect().contains(button.mapTo(teach, button.rect().bottomRight()))
+        )
