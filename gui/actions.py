@@ -11,9 +11,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMenuBar, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 from core.architectures import ARCH_NAMES, pretty_arch
 from core.backends import BACKEND_LABELS
@@ -466,22 +466,6 @@ def architecture_toggle(dock: QDockWidget) -> QAction:
         tip=translate("Actions", "Show the layers of the network"),
         icon=action_icon("architecture", SP.SP_FileDialogListView),
     )
-
-
-def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget, threshold: QWidget) -> QToolBar:
-    bar = QToolBar(translate("Actions", "Main"), objectName="main-toolbar", movable=False)
-    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    f = actions.file
-    _add(bar, f.open_images, f.open_folder, f.paste, None, f.export, f.clear, None, panel_toggle)
-    top_k.setToolTip(
-        translate("Actions", "How many of the most likely classes to show for the images classified next")
-    )
-    bar.addSeparator()
-    bar.addWidget(QLabel(translate("Actions", " Top-k: ")))
-    bar.addWidget(top_k)
-    bar.addWidget(QLabel(translate("Actions", " Unknown below: ")))
-    bar.addWidget(threshold)
-    return bar
 
 
 def set_devices(menu: QMenu, group: QActionGroup, devices: Sequence[Any], chosen: str) -> None:

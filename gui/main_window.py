@@ -41,8 +41,10 @@ from gui.results_view import THUMBNAIL_SIZE, ResultsView, placeholder_pixmap
 from gui.settings import MAX_TOP_K, Settings
 from gui.sketch import SketchPad
 from gui.status import StatusPanel, run_summary
+from gui.summary_label import SummaryLabel
 from gui.teach.my_models import MyModelsMenu
 from gui.threshold import ThresholdControl
+from gui.toolbar import build_toolbar
 from gui.window_state import restore_window, save_window
 from gui.worker import CLASSIFY, LOAD, PREPARE, JobDone, Problem
 
@@ -59,6 +61,8 @@ class MainWindow(QMainWindow):
         self.message = MessageBar()
         self.banner = MessageBar()  # the model's state: rendered by the controller
         self.status = StatusPanel(self.statusBar())
+        self.summary = SummaryLabel()  # a run's summary: elided, never under the permanent parts
+        self.statusBar().addWidget(self.summary, 1)
         self.engine = InferenceEngine(self)
         self.models = ModelController(self.engine, self.settings, self.banner, self.status, self)
         self.intake = Intake(self, self.engine, self.results, self.settings, self.message)
@@ -93,7 +97,7 @@ class MainWindow(QMainWindow):
         # The toolbar first: Tab follows the order widgets join the window, and should go as
         # the eye reads, the toolbar, then the results, then the architecture dock.
         panel_toggle = act.architecture_toggle(self.arch_dock)
-        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
+        self.addToolBar(build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -153,7 +157,7 @@ class MainWindow(QMainWindow):
     def cancel_run(self) -> None:
         if self.engine.busy:
             self.engine.cancel()
-            self.statusBar().showMessage(self.tr("Cancelling after the current batch…"), 3000)
+            self.summary.show_message(self.tr("Cancelling after the current batch…"), 3000)
         else:
             self.models.session.cancel()
 
@@ -230,7 +234,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self, done: JobDone) -> None:
         if done.job == CLASSIFY:
             self.results.flush()
-            self.statusBar().showMessage(run_summary(done), 10000)
+            self.summary.show_message(run_summary(done), 10000)
             if not self.engine.busy:
                 self._set_running(False)
         elif done.job == LOAD and not self.engine.busy and not self.models.view.busy:

@@ -29,6 +29,7 @@ from gui.results_table import ResultsTable
 
 THUMBNAIL_SIZE = 80
 PREDICTIONS_MIN_WIDTH = 200  # below this the bars' labels and percentages would collide
+NAME_MIN_WIDTH = 120  # a name beside its thumbnail gets this much, or goes under it
 # Keys a line edit would take for itself (Ctrl+E: end of line) that the window's actions own.
 WINDOW_KEYS = {QKeySequence(k) for k in ("Ctrl+E", "Esc", "Ctrl+I", "Ctrl+Shift+W", "Ctrl+Shift+A")}
 FOCUS_STYLE = "QTableView:focus { border: 2px solid palette(highlight); }"
@@ -149,7 +150,16 @@ class ResultsView(QWidget):
             0 if self.table.isColumnHidden(Column.MODEL) else header.sectionSize(Column.MODEL)
         )
         room = self.table.viewport().width() - others
-        image = min(max(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 60), THUMBNAIL_SIZE + 200)
+        beside = room - PREDICTIONS_MIN_WIDTH - THUMBNAIL_SIZE  # what a name beside the thumbnail gets
+        stacked = beside < NAME_MIN_WIDTH
+        if stacked != self.thumbnail_delegate.stacked:
+            self.thumbnail_delegate.stacked = stacked
+            self._fit_rows()
+            self.table.viewport().update()
+        if stacked:  # the name under the thumbnail, on up to two lines
+            image = max(THUMBNAIL_SIZE + 24, min(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 60))
+        else:
+            image = min(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 200)
         header.resizeSection(Column.IMAGE, image)
         if room - image >= PREDICTIONS_MIN_WIDTH:
             header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Stretch)
@@ -185,9 +195,11 @@ class ResultsView(QWidget):
         """One height for every row: the thumbnail or the longest top-k (with the "unknown"
         line above it when a row has one), whichever is taller; never less than the bars'
         delegate asks for, so the last prediction is never clipped into the next row."""
+        metrics = QFontMetrics(self.table.font())
         lines = max(self.model.max_lines(), 3)
-        bars = bars_height(QFontMetrics(self.table.font()), lines) + MARGIN
-        height = max(THUMBNAIL_SIZE + 10, bars)
+        bars = bars_height(metrics, lines) + MARGIN
+        name = 2 * metrics.lineSpacing() + 4 if self.thumbnail_delegate.stacked else 0
+        height = max(THUMBNAIL_SIZE + 10 + name, bars)
         header = self.table.verticalHeader()
         if header.defaultSectionSize() != height or header.minimumSectionSize() != height:
             # Only on a change: setting a header's sizes, even to the same values, repaints the
