@@ -301,7 +301,7 @@ class ModelSession:
         if loaded is not None and (backend_problem or loaded.backend_note):
             backend_notice = (
                 backend_problem
-                or f"{loaded.name} runs on {backend_label(loaded.backend)}: {loaded.backend_note}."
+                or f"{loaded.name} runs on {backend_label(loaded.backend)} ({loaded.backend_note})."
             )
             notice = f"{notice} {backend_notice}".strip()
         if loaded is not None:
