@@ -87,7 +87,8 @@ def child(launched: float, images: Path, settings: Path) -> None:
         if not first_result[0]:
             first_result[0] = time.perf_counter() - started[0]
 
-    window.engine.results.connect(on_results)
+    # One signal per batch of rows (per row before issue 25: this bench also runs on older trees).
+    (getattr(window.engine, "results", None) or window.engine.result).connect(on_results)
 
     def classify_when_loaded() -> None:
         if window.model_info is None:
