@@ -30,6 +30,7 @@ from gui.results_table import ResultsTable
 THUMBNAIL_SIZE = 80
 PREDICTIONS_MIN_WIDTH = 200  # below this the bars' labels and percentages would collide
 NAME_MIN_WIDTH = 120  # a name beside its thumbnail gets this much, or goes under it
+PREDICTIONS_MIN_STACKED = 180  # in the narrowest table the bars give a little more (shorter bars)
 # Keys a line edit would take for itself (Ctrl+E: end of line) that the window's actions own.
 WINDOW_KEYS = {QKeySequence(k) for k in ("Ctrl+E", "Esc", "Ctrl+I", "Ctrl+Shift+W", "Ctrl+Shift+A")}
 FOCUS_STYLE = "QTableView:focus { border: 2px solid palette(highlight); }"
@@ -156,16 +157,17 @@ class ResultsView(QWidget):
             self.thumbnail_delegate.stacked = stacked
             self._fit_rows()
             self.table.viewport().update()
+        bars = bars_min_width(stacked)
         if stacked:  # the name under the thumbnail, on up to two lines
-            image = max(THUMBNAIL_SIZE + 24, min(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 60))
+            image = max(THUMBNAIL_SIZE + 16, min(room - bars, THUMBNAIL_SIZE + 60))
         else:
-            image = min(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 200)
+            image = min(room - bars, THUMBNAIL_SIZE + 200)
         header.resizeSection(Column.IMAGE, image)
-        if room - image >= PREDICTIONS_MIN_WIDTH:
+        if room - image >= bars:
             header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Stretch)
         else:
             header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(Column.PREDICTIONS, PREDICTIONS_MIN_WIDTH)
+            header.resizeSection(Column.PREDICTIONS, bars)
 
     def _filter(self, text: str | None = None, any_label: bool | None = None) -> None:
         self.proxy.set_label_filter(text, any_label)
@@ -211,6 +213,11 @@ class ResultsView(QWidget):
         result = index.data(Role.RESULT)
         if result is not None:
             self.opened.emit(result)
+
+
+def bars_min_width(stacked: bool) -> int:
+    """The narrowest the bars' column gets: less when names already went under thumbnails."""
+    return PREDICTIONS_MIN_STACKED if stacked else PREDICTIONS_MIN_WIDTH
 
 
 def placeholder_pixmap(side: int) -> QPixmap:
