@@ -66,7 +66,10 @@ def main() -> int:
         f"{report['images']} of {args.images} rows ({report['errors']} errors) in "
         f"{report['classify_s']:.1f} s ({report['images'] / report['classify_s']:.0f} img/s), "
         f"images made in {made:.1f} s; longest event-loop stall {report['longest_stall_ms']:.0f} ms "
-        f"(limit {STALL_LIMIT_MS:.0f}), p99 tick gap {report['p99_gap_ms']:.0f} ms; "
+        f"(limit {STALL_LIMIT_MS:.0f}), after the first result "
+        f"{report['longest_stall_after_first_ms']:.0f} ms (GUI thread working at most "
+        f"{report['longest_gui_work_after_first_ms']:.0f} ms of it), "
+        f"p99 tick gap {report['p99_gap_ms']:.0f} ms; "
         f"peak RSS {report['peak_rss_mb']:.0f} MB; process exited 0"
     )
     print(json.dumps(report))

@@ -60,6 +60,7 @@ def main(docs: Path) -> int:
 
     window = TeachWindow()
     window.resize(1240, 760)
+    window.move(window.screen().availableGeometry().topLeft())  # all of it on the 1280×800 screen
     window.show()
     window.classes.use_folder(render(work / "letters"))
     window.name_edit.setText("Letters")

@@ -63,7 +63,8 @@ COULD_NOT_LOAD = kind("session.could-not-load", QT_TRANSLATE_NOOP("Messages", "%
 SWITCHED_ARCH = kind(
     "session.switched-arch", QT_TRANSLATE_NOOP("Messages", "This file holds a %1: switched to %1.")
 )
-RUNS_ON = kind("session.runs-on", QT_TRANSLATE_NOOP("Messages", "%1 runs on %2: %3."))
+# "… runs on ONNX Runtime int8 (int8: agrees with fp32 …)": the agreement said once (issue 25).
+RUNS_ON = kind("session.runs-on", QT_TRANSLATE_NOOP("Messages", "%1 runs on %2 (%3)."))
 BACKEND_GAVE_WAY = kind(
     "session.backend-gave-way",
     QT_TRANSLATE_NOOP("Messages", "%1 could not be used, so %2 classifies: %3"),

@@ -11,9 +11,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMenu, QMenuBar, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMenuBar, QStyle, QToolBar, QWidget
 
 from core.architectures import ARCH_NAMES, pretty_arch
 from core.backends import BACKEND_LABELS
@@ -251,12 +251,7 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
     weights = QActionGroup(parent, exclusive=True)
     weights.triggered.connect(lambda a: models.choose_weights(a.data()))
     for entry in weight_sources():
-        tip = (
-            translate("Actions", "%1 classes, %2×%2 input; downloaded from torchvision once")
-            if entry.downloads
-            else translate("Actions", "%1 classes, %2×%2 input")
-        )
-        tip = arg(tip, entry.classes, entry.crop)
+        tip = weights_tip(entry)
         new_action(parent, text(entry.label), checkable=True, data=entry.key, group=weights, tip=tip)
     devices = QActionGroup(parent, exclusive=True)
     devices.triggered.connect(lambda a: models.choose_device(a.data()))
@@ -343,6 +338,17 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
     thumbnail_cams.toggled.connect(w.toggle_thumbnail_cams)
     view = ViewActions(model_column, sketch, thumbnail_cams, language_actions(parent, w))
     return Actions(file=file, model=model, view=view, help=help_)
+
+
+def weights_tip(entry: Any) -> str:
+    """A weight source's tooltip (``core.sources.WeightSource``); the Weights menu sets it back
+    whenever a source becomes available again."""
+    tip = (
+        translate("Actions", "%1 classes, %2×%2 input; downloaded from torchvision once")
+        if entry.downloads
+        else translate("Actions", "%1 classes, %2×%2 input")
+    )
+    return arg(tip, entry.classes, entry.crop)
 
 
 def backend_actions(parent: QWidget, models: ModelHandler) -> QActionGroup:
@@ -456,22 +462,6 @@ def architecture_toggle(dock: QDockWidget) -> QAction:
         tip=translate("Actions", "Show the layers of the network"),
         icon=action_icon("architecture", SP.SP_FileDialogListView),
     )
-
-
-def build_toolbar(actions: Actions, panel_toggle: QAction, top_k: QWidget, threshold: QWidget) -> QToolBar:
-    bar = QToolBar(translate("Actions", "Main"), objectName="main-toolbar", movable=False)
-    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    f = actions.file
-    _add(bar, f.open_images, f.open_folder, f.paste, None, f.export, f.clear, None, panel_toggle)
-    top_k.setToolTip(
-        translate("Actions", "How many of the most likely classes to show for the images classified next")
-    )
-    bar.addSeparator()
-    bar.addWidget(QLabel(translate("Actions", " Top-k: ")))
-    bar.addWidget(top_k)
-    bar.addWidget(QLabel(translate("Actions", " Unknown below: ")))
-    bar.addWidget(threshold)
-    return bar
 
 
 def set_devices(menu: QMenu, group: QActionGroup, devices: Sequence[Any], chosen: str) -> None:

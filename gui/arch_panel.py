@@ -117,8 +117,16 @@ class ArchitecturePanel(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.details = QTextBrowser(openLinks=False)
         self.details.setPlaceholderText(self.tr("Select a layer to see its details."))
+        # Both take the keyboard (arrows move, scroll): a ring says which has it, as the table's.
+        self.tree.setStyleSheet("QTreeView:focus { border: 2px solid palette(highlight); }")
+        self.details.setStyleSheet("QTextBrowser:focus { border: 2px solid palette(highlight); }")
+        # Neither pane is squeezed below a few rows by a short window (HiDPI on a laptop screen).
+        rows = self.tree.fontMetrics().height() + 4
+        self.tree.setMinimumHeight(self.tree.header().sizeHint().height() + 4 * rows)
+        self.details.setMinimumHeight(3 * rows)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)

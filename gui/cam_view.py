@@ -53,6 +53,9 @@ class CamControls(QWidget):
         self.answer: Any = None
         self.classes = QComboBox()
         self.model = result.model  # whose class names to show
+        # The probabilities the bars beside show: the heat-map's text quotes these, not the
+        # Grad-CAM pass's own (the unfused torch model on a fresh decode differs in the decimals).
+        self.shown = {p.label: p.probability for p in result.predictions}
         top = shown_label(result.predictions[0].label, self.model) if result.predictions else ""
         self.classes.addItem(arg(self.tr("Top-1 (%1)"), top), None)
         for prediction in result.predictions[1:]:
@@ -102,8 +105,9 @@ class CamControls(QWidget):
             self.answer = answer
             cam = answer.result
             label = shown_label(cam.label, self.model)
+            probability = self.shown.get(cam.label, cam.probability)
             self.status.setText(
-                arg(self.tr("Where the network found evidence for %1 (%2)."), label, f"{cam.probability:.1%}")
+                arg(self.tr("Where the network found evidence for %1 (%2)."), label, f"{probability:.1%}")
                 if cam.has_evidence
                 else arg(self.tr("This layer holds no positive evidence for %1."), label)
             )

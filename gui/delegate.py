@@ -66,6 +66,16 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.overlay_for: Callable[[ClassificationResult], QImage | None] = lambda _result: None
+        # In a narrow table the name goes under the thumbnail, wrapped on two lines, instead of
+        # beside it in what little room is left ("arr…jpg"): set by ``gui.results_view``.
+        self.stacked = False
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        if self.stacked:
+            option.decorationPosition = QStyleOptionViewItem.Position.Top
+            option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+            option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)

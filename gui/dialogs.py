@@ -74,10 +74,11 @@ def about_dialog(parent: QWidget, device: str) -> QDialog:
     return dialog
 
 
-def model_card_html(model: Any) -> str:
+def model_card_html(model: Any, threshold: float | None = None) -> str:
     """The model card of the model in use (``core.session.ModelInUse``), for a person to read:
     what it recognises, its input, its accuracy and how that was measured, intended use and
-    limits, and how to reproduce it."""
+    limits (with ``threshold``, the unknown threshold in use, ``None`` when off), and how to
+    reproduce it."""
     meta, identity = model.meta, model.identity
     card = meta.card or {}
     names = display_categories(model)
@@ -104,7 +105,7 @@ def model_card_html(model: Any) -> str:
             ),
         ),
         (translate("Dialogs", "Accuracy"), _accuracy(card)),
-        (translate("Dialogs", "Intended use and limits"), _limits(model)),
+        (translate("Dialogs", "Intended use and limits"), _limits(model, threshold)),
         (translate("Dialogs", "How to reproduce it"), _reproduce(card, identity)),
     ]
     facts = [
@@ -112,8 +113,12 @@ def model_card_html(model: Any) -> str:
         (translate("Dialogs", "Weights"), f"{text(weights_label(identity.weights))} ({model.description})"),
         (translate("Dialogs", "Weights hash"), identity.weights_hash or translate("Dialogs", "unknown")),
         (translate("Dialogs", "Device"), text(model.device_name or model.device)),
+        (
+            translate("Dialogs", "Unknown threshold"),
+            f"{threshold:.2f}" if threshold is not None else translate("Dialogs", "Off"),
+        ),
     ]
-    body = "".join(f"<h3>{html.escape(title)}</h3><p>{html.escape(text)}</p>" for title, text in sections)
+    body = "".join(f"<h3>{html.escape(title)}</h3><p>{html.escape(para)}</p>" for title, para in sections)
     return f"<h2>{html.escape(text(model.identity.title))}</h2>{_table(facts)}{body}"
 
 
@@ -135,7 +140,22 @@ def _accuracy(card: dict[str, Any]) -> str:
         if card.get("val_accuracy") is not None:
             parts.append(arg(translate("Dialogs", "%1 on the validation set"), f"{card['val_accuracy']:.2%}"))
         samples = card.get("samples") or {}
-        if samples.get("total"):
+        drawn = card.get("samples_drawn") or {}
+        if samples.get("total") and drawn.get("total"):  # both kinds ship: say both, and the sum
+            parts.append(
+                arg(
+                    translate(
+                        "Dialogs", "%1 of the %2 sample images right (%3 of %4 photos, %5 of %6 drawings)"
+                    ),
+                    samples["correct"] + drawn["correct"],
+                    samples["total"] + drawn["total"],
+                    samples["correct"],
+                    samples["total"],
+                    drawn["correct"],
+                    drawn["total"],
+                )
+            )
+        elif samples.get("total"):
             parts.append(
                 arg(
                     translate("Dialogs", "%1 of %2 sample photos right"), samples["correct"], samples["total"]
@@ -155,14 +175,27 @@ def _accuracy(card: dict[str, Any]) -> str:
     return translate("Dialogs", "Not measured: ResLens knows nothing about how well these weights do.")
 
 
-def _limits(model: Any) -> str:
+def _limits(model: Any, threshold: float | None) -> str:
     weights = model.identity.weights
     if weights == "default":
-        return translate(
-            "Dialogs",
-            "Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or "
-            "photographed) and nothing else. Any other picture still gets one of the 12 names, "
-            "often with high confidence. Not for decisions about people or safety.",
+        if threshold is None:  # the user turned "unknown" off: every picture gets a name
+            return translate(
+                "Dialogs",
+                "Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or "
+                "photographed) and nothing else. With the unknown threshold off, any other picture "
+                "still gets one of the 12 names, often with high confidence. Not for decisions about "
+                "people or safety.",
+            )
+        return arg(
+            translate(
+                "Dialogs",
+                "Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or "
+                "photographed) and nothing else. A picture whose top probability is below %1 is shown "
+                "as unknown (none of the 12 classes); most other pictures are, but some still get one "
+                "of the 12 names, sometimes with high confidence. Not for decisions about people or "
+                "safety.",
+            ),
+            f"{threshold:.2f}",
         )
     if weights.startswith("imagenet"):
         return translate(

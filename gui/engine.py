@@ -25,7 +25,7 @@ from gui.worker import CLASSIFY, CamRequest, ClassifierWorker, ClassifyRequest, 
 class InferenceEngine(QObject):
     started = Signal(str)  # PREPARE, LOAD or CLASSIFY
     progress = Signal(int, int)  # images done, images in the request
-    result = Signal(object)  # ClassificationResult
+    results = Signal(object)  # tuple[ClassificationResult, ...], one per batch
     error = Signal(object)  # gui.worker.Problem, about a classification
     ready = Signal(object)  # WorkerInfo
     loadFinished = Signal(object)  # core.session.Outcome
@@ -48,7 +48,7 @@ class InferenceEngine(QObject):
         for mine, theirs in (
             (self.started, w.started),
             (self.progress, w.progress),
-            (self.result, w.result),
+            (self.results, w.results),
             (self.error, w.error),
             (self.ready, w.ready),
             (self.loadFinished, w.loadFinished),

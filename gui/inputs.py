@@ -19,6 +19,14 @@ class MimeInputs:
         return bool(self.paths) or self.image is not None
 
 
+def image_patterns() -> str:
+    """``*.bmp *.gif *.jpeg …``: the files ``core.images`` reads, for a file dialog's filter
+    (the main window's Open Images and a teaching card's Add Images offer the same)."""
+    from core.images import IMAGE_EXTENSIONS
+
+    return " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
+
+
 def read_mime(mime: QMimeData) -> MimeInputs:
     """Local paths from file URLs (or from text, one per line); else the image, if any."""
     found = MimeInputs()

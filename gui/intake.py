@@ -17,7 +17,7 @@ from core.paths import samples_dir
 from gui.engine import InferenceEngine
 from gui.i18n import arg
 from gui.imaging import qimage_to_pil
-from gui.inputs import MimeInputs, read_mime
+from gui.inputs import MimeInputs, image_patterns, read_mime
 from gui.message_bar import MessageBar
 from gui.results_model import ResultsModel
 from gui.settings import Settings
@@ -39,14 +39,11 @@ class Intake(QObject):
         self.settings, self.message = settings, message
 
     def open_images(self) -> None:
-        from core.images import IMAGE_EXTENSIONS
-
-        patterns = " ".join(f"*{ext}" for ext in sorted(IMAGE_EXTENSIONS))
         files, _ = QFileDialog.getOpenFileNames(
             self.window,
             self.tr("Open Images"),
             self.settings.image_dir,
-            arg(self.tr("Images (%1);;All files (*)"), patterns),
+            arg(self.tr("Images (%1);;All files (*)"), image_patterns()),
         )
         if files:
             self.settings.image_dir = str(Path(files[0]).parent)

@@ -42,8 +42,10 @@ from gui.results_view import THUMBNAIL_SIZE, ResultsView, placeholder_pixmap
 from gui.settings import MAX_TOP_K, Settings
 from gui.sketch import SketchPad
 from gui.status import StatusPanel, run_summary
+from gui.summary_label import SummaryLabel
 from gui.teach.my_models import MyModelsMenu
 from gui.threshold import ThresholdControl
+from gui.toolbar import build_toolbar
 from gui.window_state import restore_window, save_window
 from gui.worker import CLASSIFY, LOAD, PREPARE, JobDone, Problem
 
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         self.message = MessageBar()
         self.banner = MessageBar()  # the model's state: rendered by the controller
         self.status = StatusPanel(self.statusBar())
+        self.summary = SummaryLabel()  # a run's summary: elided, never under the permanent parts
+        self.statusBar().addWidget(self.summary, 1)
         self.engine = InferenceEngine(self)
         self.models = ModelController(self.engine, self.settings, self.banner, self.status, self)
         self.intake = Intake(self, self.engine, self.results, self.settings, self.message)
@@ -91,6 +95,10 @@ class MainWindow(QMainWindow):
         return self.models.model
 
     def _lay_out(self) -> None:
+        # The toolbar first: Tab follows the order widgets join the window, and should go as
+        # the eye reads, the toolbar, then the results, then the architecture dock.
+        panel_toggle = act.architecture_toggle(self.arch_dock)
+        self.addToolBar(build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -100,7 +108,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.arch_dock.setWidget(self.arch_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.arch_dock)
-        panel_toggle = act.architecture_toggle(self.arch_dock)
         self.model_menu, self.device_menu = act.build_menus(self.menuBar(), self.actions, panel_toggle)
         self.actions.view.model_column.setChecked(self.settings.show_model_column)
         self.actions.view.thumbnail_cams.setChecked(self.settings.thumbnail_cams)
@@ -113,7 +120,6 @@ class MainWindow(QMainWindow):
             lambda path: self.models.choose_weights(str(path)),
             lambda: self.models.session.requested.weights,
         )
-        self.addToolBar(act.build_toolbar(self.actions, panel_toggle, self.top_k, self.threshold.spin))
 
     def _connect(self) -> None:
         self.top_k.valueChanged.connect(lambda value: setattr(self.settings, "top_k", value))
@@ -129,7 +135,7 @@ class MainWindow(QMainWindow):
         e = self.engine
         e.started.connect(self._on_started)
         e.progress.connect(lambda done, total: self.status.show_progress(done, total))
-        e.result.connect(self._on_result)
+        e.results.connect(self._on_results)
         e.error.connect(self._on_error)
         e.ready.connect(self._on_ready)
         e.finished.connect(self._on_finished)
@@ -152,14 +158,14 @@ class MainWindow(QMainWindow):
     def cancel_run(self) -> None:
         if self.engine.busy:
             self.engine.cancel()
-            self.statusBar().showMessage(self.tr("Cancelling after the current batch…"), 3000)
+            self.summary.show_message(self.tr("Cancelling after the current batch…"), 3000)
         else:
             self.models.session.cancel()
 
     # -- results ----------------------------------------------------------------------------
 
-    def _on_result(self, result: Any) -> None:
-        self.results.add(result)
+    def _on_results(self, batch: tuple[Any, ...]) -> None:
+        self.results.add_batch(batch)
         self.drop_area.show_results(True)
 
     def _update_counts(self, *_args: Any) -> None:
@@ -229,7 +235,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self, done: JobDone) -> None:
         if done.job == CLASSIFY:
             self.results.flush()
-            self.statusBar().showMessage(run_summary(done), 10000)
+            self.summary.show_message(run_summary(done), 10000)
             if not self.engine.busy:
                 self._set_running(False)
         elif done.job == LOAD and not self.engine.busy and not self.models.view.busy:
@@ -252,7 +258,8 @@ class MainWindow(QMainWindow):
     def show_model_card(self) -> Any:
         info = self.model_info
         if info is not None:
-            return show_text_dialog(self, self.tr("Model Card"), model_card_html(info))
+            body = model_card_html(info, self.threshold.threshold)
+            return show_text_dialog(self, self.tr("Model Card"), body)
         return None
 
     def choose_language(self, choice: str) -> None:

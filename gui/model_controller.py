@@ -23,7 +23,7 @@ from core.backends import backend_label
 from core.class_names import are_numbered
 from core.messages import Message
 from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
-from core.sources import AUTO_DEVICE, ModelChoice
+from core.sources import AUTO_DEVICE, ModelChoice, bundled_arch
 from gui import actions as act
 from gui.engine import InferenceEngine
 from gui.i18n import arg
@@ -92,7 +92,12 @@ class ModelController(QObject):
         base = self.session.requested
         in_use = self.model
         weights_arch = in_use.choice.arch if in_use and in_use.choice.weights == base.weights else None
-        self.session.request(base.with_arch(arch, weights_arch))
+        choice = base.with_arch(arch, weights_arch)
+        if choice.needs_download and not base.needs_download and arch == bundled_arch():
+            # Weights that hold one network (a file, the bundled model) gave way: the bundled
+            # model of this architecture loads offline, ImageNet's would need a download first.
+            choice = ModelChoice.bundled(choice.device, choice.backend)
+        self.session.request(choice)
 
     def choose_weights(self, weights: str) -> None:
         base = self.model.choice if self.model else self.session.requested
@@ -290,7 +295,8 @@ class ModelController(QObject):
         for action in m.weights.actions():
             key = action.data()
             entry = ModelChoice(arch or "", key).source
-            published = entry is None or arch is None or arch in entry.archs
+            # The bundled model brings its own architecture, so it is there whatever is in use.
+            published = entry is None or arch is None or not entry.downloads or arch in entry.archs
             action.setEnabled(published and not self.engine.busy)
             if entry is not None and not published:
                 action.setToolTip(
@@ -300,4 +306,6 @@ class ModelController(QObject):
                         pretty_arch(arch),
                     )
                 )
+            elif entry is not None:
+                action.setToolTip(act.weights_tip(entry))
         m.model_card.setEnabled(model is not None)

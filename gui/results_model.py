@@ -1,7 +1,8 @@
 """The results table: a thin Qt model over ``core.results.ClassificationResult``.
 
-Rows arrive one by one from the worker; they are buffered and inserted in batches (one
-``beginInsertRows`` per ~30 ms) so a run of thousands of images does not flood the views.
+Rows arrive from the worker a batch at a time (:meth:`ResultsModel.add_batch`: one
+``beginInsertRows`` per batch); a row added on its own is buffered for ~30 ms and inserted with
+its neighbours, so a run of thousands of images does not flood the views.
 The model owns the thumbnails and the in-memory (pasted) images: the first time a view asks for
 a row's picture it asks its :class:`~gui.thumbnails.ThumbnailLoader` and shows a placeholder
 until the thumbnail comes; rows never scrolled into view never cost a decode. A file classified
@@ -10,6 +11,7 @@ again replaces its row, so re-opening a folder does not list it twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -90,6 +92,7 @@ class ResultsModel(QAbstractTableModel):
         # Kept as rows change rather than counted on each change: a run of thousands of images
         # asks for them after every batch of rows, on the GUI thread.
         self._errors = 0
+        self._unknowns = 0  # rows marked unknown: each needs a line above its top-k
         self._most_predictions = 0
         self._pending: list[ClassificationResult] = []
         self._thumbs: dict[str, QPixmap | QIcon] = {}
@@ -157,6 +160,11 @@ class ResultsModel(QAbstractTableModel):
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
+    def add_batch(self, results: Sequence[ClassificationResult]) -> None:
+        """Insert a batch of rows now, with anything still queued: one insertion for all of them."""
+        self._pending.extend(results)
+        self.flush()
+
     def add_image(self, name: str, image: Any) -> None:
         """Keep an in-memory image (a paste) for its thumbnail and preview."""
         self._images[name] = image
@@ -202,6 +210,7 @@ class ResultsModel(QAbstractTableModel):
         """Re-mark every row as unknown or not at ``threshold``; no row is classified again."""
         self.threshold, self.num_classes = threshold, num_classes
         self._rows = mark_unknown(self._rows, threshold)
+        self._unknowns = sum(1 for r in self._rows if r.unknown)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
         self.countsChanged.emit()
@@ -211,7 +220,7 @@ class ResultsModel(QAbstractTableModel):
         self._pending.clear()
         self.beginResetModel()
         self._rows.clear()
-        self._errors = self._most_predictions = 0
+        self._errors = self._unknowns = self._most_predictions = 0
         self._row_of.clear()
         self._thumbs.clear()
         self._images.clear()
@@ -256,9 +265,15 @@ class ResultsModel(QAbstractTableModel):
     def max_predictions(self) -> int:
         return self._most_predictions
 
+    def max_lines(self) -> int:
+        """The most lines a row's bars need: its top-k, and the "unknown (none of the N
+        classes)" line above them when a row is marked unknown."""
+        return self._most_predictions + (1 if self._unknowns else 0)
+
     def _count(self, result: ClassificationResult, sign: int) -> None:
         """Add (``sign`` 1) or take away (-1) a row's share of :meth:`counts`."""
         self._errors += sign * (not result.ok)
+        self._unknowns += sign * bool(result.ok and result.unknown)
         if sign > 0:
             self._most_predictions = max(self._most_predictions, len(result.predictions))
 

@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
 
 from core.results import ClassificationResult
 from gui.bars import bars_height
-from gui.delegate import PredictionsDelegate, ThumbnailDelegate
+from gui.delegate import MARGIN, PredictionsDelegate, ThumbnailDelegate
 from gui.i18n import arg
 from gui.results_model import Column, ResultsModel, ResultsProxy, Role
 from gui.results_table import ResultsTable
 
 THUMBNAIL_SIZE = 80
 PREDICTIONS_MIN_WIDTH = 200  # below this the bars' labels and percentages would collide
+NAME_MIN_WIDTH = 120  # a name beside its thumbnail gets this much, or goes under it
+PREDICTIONS_MIN_STACKED = 180  # in the narrowest table the bars give a little more (shorter bars)
 # Keys a line edit would take for itself (Ctrl+E: end of line) that the window's actions own.
 WINDOW_KEYS = {QKeySequence(k) for k in ("Ctrl+E", "Esc", "Ctrl+I", "Ctrl+Shift+W", "Ctrl+Shift+A")}
 FOCUS_STYLE = "QTableView:focus { border: 2px solid palette(highlight); }"
@@ -103,6 +105,7 @@ class ResultsView(QWidget):
         self.table.activated.connect(self._open)
         model.rowsInserted.connect(self._fit_rows)
         model.modelReset.connect(self._fit_rows)
+        model.countsChanged.connect(self._fit_rows)  # a threshold change marks rows unknown
 
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._show_no_matches)
@@ -148,13 +151,23 @@ class ResultsView(QWidget):
             0 if self.table.isColumnHidden(Column.MODEL) else header.sectionSize(Column.MODEL)
         )
         room = self.table.viewport().width() - others
-        image = min(max(room - PREDICTIONS_MIN_WIDTH, THUMBNAIL_SIZE + 60), THUMBNAIL_SIZE + 200)
+        beside = room - PREDICTIONS_MIN_WIDTH - THUMBNAIL_SIZE  # what a name beside the thumbnail gets
+        stacked = beside < NAME_MIN_WIDTH
+        if stacked != self.thumbnail_delegate.stacked:
+            self.thumbnail_delegate.stacked = stacked
+            self._fit_rows()
+            self.table.viewport().update()
+        bars = bars_min_width(stacked)
+        if stacked:  # the name under the thumbnail, on up to two lines
+            image = max(THUMBNAIL_SIZE + 16, min(room - bars, THUMBNAIL_SIZE + 60))
+        else:
+            image = min(room - bars, THUMBNAIL_SIZE + 200)
         header.resizeSection(Column.IMAGE, image)
-        if room - image >= PREDICTIONS_MIN_WIDTH:
+        if room - image >= bars:
             header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Stretch)
         else:
             header.setSectionResizeMode(Column.PREDICTIONS, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(Column.PREDICTIONS, PREDICTIONS_MIN_WIDTH)
+            header.resizeSection(Column.PREDICTIONS, bars)
 
     def _filter(self, text: str | None = None, any_label: bool | None = None) -> None:
         self.proxy.set_label_filter(text, any_label)
@@ -181,10 +194,14 @@ class ResultsView(QWidget):
         self.proxy.sort(column, order)
 
     def _fit_rows(self) -> None:
-        """One height for every row: the thumbnail or the longest top-k, whichever is taller."""
-        lines = max(self.model.max_predictions(), 3)
-        bars = bars_height(QFontMetrics(self.table.font()), lines)
-        height = max(THUMBNAIL_SIZE, bars) + 10
+        """One height for every row: the thumbnail or the longest top-k (with the "unknown"
+        line above it when a row has one), whichever is taller; never less than the bars'
+        delegate asks for, so the last prediction is never clipped into the next row."""
+        metrics = QFontMetrics(self.table.font())
+        lines = max(self.model.max_lines(), 3)
+        bars = bars_height(metrics, lines) + MARGIN
+        name = 2 * metrics.lineSpacing() + 4 if self.thumbnail_delegate.stacked else 0
+        height = max(THUMBNAIL_SIZE + 10 + name, bars)
         header = self.table.verticalHeader()
         if header.defaultSectionSize() != height or header.minimumSectionSize() != height:
             # Only on a change: setting a header's sizes, even to the same values, repaints the
@@ -196,6 +213,11 @@ class ResultsView(QWidget):
         result = index.data(Role.RESULT)
         if result is not None:
             self.opened.emit(result)
+
+
+def bars_min_width(stacked: bool) -> int:
+    """The narrowest the bars' column gets: less when names already went under thumbnails."""
+    return PREDICTIONS_MIN_STACKED if stacked else PREDICTIONS_MIN_WIDTH
 
 
 def placeholder_pixmap(side: int) -> QPixmap:

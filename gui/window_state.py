@@ -7,7 +7,7 @@ dock width from a smaller window; both are clamped so the window and its columns
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QRect, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from gui.settings import Settings
 
@@ -23,14 +23,20 @@ def restore_window(window: QMainWindow, settings: Settings, dock: QDockWidget) -
     if readable and window.restoreGeometry(geometry):
         _clamp_to_screen(window)
     else:  # a first start, or a saved geometry Qt cannot read (another version, a hand edit)
-        area = _available(window)
-        width = min(FIRST_SIZE[0], int(area.width() * SCREEN_SHARE))
-        height = min(FIRST_SIZE[1], int(area.height() * SCREEN_SHARE))
-        window.resize(width, height)
-        window.move(area.center().x() - width // 2, area.center().y() - height // 2)
+        fit_to_screen(window, FIRST_SIZE)
     if isinstance(state, QByteArray) and not state.isEmpty():
         window.restoreState(state)
     fit_dock(window, dock)
+
+
+def fit_to_screen(window: QWidget, size: tuple[int, int]) -> None:
+    """``size``, or less on a smaller screen: at most ``SCREEN_SHARE`` of the available area,
+    centred on it, so no button starts off-screen."""
+    area = _available(window)
+    width = min(size[0], int(area.width() * SCREEN_SHARE))
+    height = min(size[1], int(area.height() * SCREEN_SHARE))
+    window.resize(width, height)
+    window.move(area.center().x() - width // 2, area.center().y() - height // 2)
 
 
 def fit_dock(window: QMainWindow, dock: QDockWidget) -> None:
@@ -45,7 +51,7 @@ def save_window(window: QMainWindow, settings: Settings) -> None:
     settings.sync()
 
 
-def _available(window: QMainWindow) -> QRect:
+def _available(window: QWidget) -> QRect:
     screen = window.screen() or QApplication.primaryScreen()
     return screen.availableGeometry() if screen else QRect(0, 0, *FIRST_SIZE)
 

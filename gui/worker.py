@@ -91,7 +91,10 @@ class ClassifierWorker(QObject):
 
     started = Signal(str)  # the job kind: PREPARE (importing torch), LOAD or CLASSIFY
     progress = Signal(int, int)  # images done, images in this request
-    result = Signal(object)  # core.results.ClassificationResult, one per input as it is ready
+    # A tuple of core.results.ClassificationResult: one signal per batch the model ran, not per
+    # image, so a run of thousands of small images does not queue thousands of events (each one a
+    # slot call and a row insertion on the GUI thread) behind the window's painting.
+    results = Signal(object)
     error = Signal(object)  # Problem (classification only: loads answer with an Outcome)
     finished = Signal(object)  # JobDone
     ready = Signal(object)  # WorkerInfo, once after the heavy imports
@@ -221,14 +224,25 @@ class ClassifierWorker(QObject):
                 return
             self.started.emit(CLASSIFY)
             warned = len(self._classifier.warnings)
+            batch: list[Any] = []
+
+            def progress(count: int, total: int) -> None:
+                """After each batch: its results first, as one signal, then the count."""
+                if batch:
+                    self.results.emit(tuple(batch))
+                    batch.clear()
+                self.progress.emit(count, total)
+
             done = self._classifier.classify(
                 request.inputs,
                 top_k=request.top_k,
                 batch_size=request.batch_size,
-                on_progress=self.progress.emit,
-                on_result=self.result.emit,
+                on_progress=progress,
+                on_result=batch.append,
                 cancel=request.cancel,
             )
+            if batch:  # a classifier that reports no progress after its last batch
+                self.results.emit(tuple(batch))
             for warning in self._classifier.warnings[warned:]:  # e.g. a fallback to the CPU
                 self.error.emit(Problem(warning, level="warning"))
         except Exception as exc:  # core reports bad files as results; this is a real failure

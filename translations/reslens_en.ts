@@ -133,6 +133,20 @@
 <context>
     <name>ResultsPanel</name>
     <message numerus="yes">
+        <source>%1: %2 of the %n validation image(s) right. Stopped early: the best model so far was kept.</source>
+        <translation>
+            <numerusform>%1: %2 of the %n validation image right. Stopped early: the best model so far was kept.</numerusform>
+            <numerusform>%1: %2 of the %n validation images right. Stopped early: the best model so far was kept.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 of the %n validation image(s) right.</source>
+        <translation>
+            <numerusform>%1: %2 of the %n validation image right.</numerusform>
+            <numerusform>%1: %2 of the %n validation images right.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n image(s) of %1 taken for %2: click to see them</source>
         <translation>
             <numerusform>%n image of %1 taken for %2: click to see them</numerusform>

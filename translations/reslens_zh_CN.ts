@@ -276,12 +276,12 @@
         <translation>接下来分类的图片显示几个最可能的类别</translation>
     </message>
     <message>
-        <source> Top-k: </source>
-        <translation> 前 k 个: </translation>
+        <source>Top-k:</source>
+        <translation>前 k 个：</translation>
     </message>
     <message>
-        <source> Unknown below: </source>
-        <translation> 低于此值为未知: </translation>
+        <source>Unknown below:</source>
+        <translation>低于此值为未知：</translation>
     </message>
     <message>
         <source>Run the model on %1</source>
@@ -622,6 +622,10 @@
         <source>Add Images to %1</source>
         <translation>向 %1 添加图片</translation>
     </message>
+    <message>
+        <source>Images (%1);;All files (*)</source>
+        <translation>图片 (%1);;所有文件 (*)</translation>
+    </message>
     <message numerus="yes">
         <source>%n image(s), %1 unreadable (skipped)</source>
         <translation>
@@ -812,12 +816,24 @@
         <translation>设备</translation>
     </message>
     <message>
+        <source>Unknown threshold</source>
+        <translation>未知阈值</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
         <source>%1 top-1 on %2 freshly generated images (seed %3) never used in training</source>
         <translation>在 %2 张从未用于训练的新生成图片（种子 %3）上前 1 准确率为 %1</translation>
     </message>
     <message>
         <source>%1 on the validation set</source>
         <translation>验证集上为 %1</translation>
+    </message>
+    <message>
+        <source>%1 of the %2 sample images right (%3 of %4 photos, %5 of %6 drawings)</source>
+        <translation>%2 张示例图片中答对 %1 张（照片 %4 张中对 %3 张，手绘 %6 张中对 %5 张）</translation>
     </message>
     <message>
         <source>%1 of %2 sample photos right</source>
@@ -840,8 +856,12 @@
         <translation>未测量：ResLens 不知道这些权重的效果如何。</translation>
     </message>
     <message>
-        <source>Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or photographed) and nothing else. Any other picture still gets one of the 12 names, often with high confidence. Not for decisions about people or safety.</source>
-        <translation>用于演示 ResNet 如何分类：它只认识 12 种简单符号（手绘、印刷或拍摄的），别的一概不认识。任何其他图片也会得到这 12 个名称之一，而且置信度常常很高。不可用于涉及人或安全的决策。</translation>
+        <source>Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or photographed) and nothing else. With the unknown threshold off, any other picture still gets one of the 12 names, often with high confidence. Not for decisions about people or safety.</source>
+        <translation>用于演示 ResNet 如何分类：它只认识 12 种简单符号（手绘、打印或拍摄的），别的都不认识。未知阈值关闭时，任何其他图片仍会得到这 12 个名称之一，而且置信度往往很高。不可用于涉及人或安全的决策。</translation>
+    </message>
+    <message>
+        <source>Made to show how a ResNet classifies: it knows 12 simple symbols (drawn, printed or photographed) and nothing else. A picture whose top probability is below %1 is shown as unknown (none of the 12 classes); most other pictures are, but some still get one of the 12 names, sometimes with high confidence. Not for decisions about people or safety.</source>
+        <translation>用于演示 ResNet 如何分类：它只认识 12 种简单符号（手绘、打印或拍摄的），别的都不认识。首位概率低于 %1 的图片显示为未知（不属于这 12 个类别）；大多数其他图片都会如此，但仍有一些会得到这 12 个名称之一，有时置信度还很高。不可用于涉及人或安全的决策。</translation>
     </message>
     <message>
         <source>General photos of everyday objects and animals (ImageNet&apos;s 1,000 classes). It has no &apos;none of these&apos; answer, reflects the biases of ImageNet&apos;s photos and labels, and is for research and education, not for decisions about people.</source>
@@ -1073,8 +1093,8 @@
         <translation>此文件包含的是 %1：已切换到 %1。</translation>
     </message>
     <message>
-        <source>%1 runs on %2: %3.</source>
-        <translation>%1 在 %2 上运行：%3。</translation>
+        <source>%1 runs on %2 (%3).</source>
+        <translation>%1 在 %2 上运行（%3）。</translation>
     </message>
     <message>
         <source>%1 could not be used, so %2 classifies: %3</source>
@@ -1861,17 +1881,29 @@
         <source>Saved as %1.</source>
         <translation>已保存为 %1。</translation>
     </message>
-    <message>
-        <source>%1: %2 of the validation images right. Stopped early: the best model so far was kept.</source>
-        <translation>%1：验证图片中 %2 分类正确。提前停止：保留了目前最好的模型。</translation>
+    <message numerus="yes">
+        <source>%1: %2 of the %n validation image(s) right. Stopped early: the best model so far was kept.</source>
+        <translation>
+            <numerusform>%1：%n 张验证图片中答对 %2。提前停止：保留了目前最好的模型。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 of the %n validation image(s) right.</source>
+        <translation>
+            <numerusform>%1：%n 张验证图片中答对 %2。</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1: %2 of the validation images right.</source>
-        <translation>%1：验证图片中 %2 分类正确。</translation>
+        <source>Not checked: %1 had too few images to keep one for validation, so how well the model knows it is not known.</source>
+        <translation>未检验：%1 的图片太少，留不出一张用于验证，因此不知道模型对它认得怎么样。</translation>
     </message>
     <message>
         <source>This is the head-only model: the new head on the unchanged start network, not fine-tuned.</source>
         <translation>这是仅含新分类头的模型：起始网络保持不变，只换上新的分类头，未经微调。</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>不适用</translation>
     </message>
     <message numerus="yes">
         <source>%n image(s) of %1 taken for %2: click to see them</source>
@@ -2134,6 +2166,26 @@
     <message>
         <source>Training failed: %1</source>
         <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Training Is Running</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <source>Closing stops the training and keeps nothing of this run.</source>
+        <translation>关闭会停止训练，这次训练的结果都不会保留。</translation>
+    </message>
+    <message>
+        <source>Stop the run and close the window?</source>
+        <translation>停止训练并关闭窗口吗？</translation>
+    </message>
+    <message>
+        <source>Stop and Close</source>
+        <translation>停止并关闭</translation>
+    </message>
+    <message>
+        <source>Keep Training</source>
+        <translation>继续训练</translation>
     </message>
 </context>
 <context>

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.i18n import arg
-from gui.inputs import can_accept, read_mime
+from gui.inputs import can_accept, image_patterns, read_mime
 from gui.messages import text
 from gui.teach.jobs import JobRunner, Scanned, ScanRequest
 from gui.teach.storage import save_pasted
@@ -111,7 +111,12 @@ class ClassCard(QFrame):
             self.count_label.setText(str(exc))
 
     def pick_images(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, arg(self.tr("Add Images to %1"), self.name))
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            arg(self.tr("Add Images to %1"), self.name),
+            "",
+            arg(self.tr("Images (%1);;All files (*)"), image_patterns()),
+        )
         self.add_paths([Path(f) for f in files])
 
     def paste(self) -> bool:
@@ -203,6 +208,8 @@ class ClassesPanel(QWidget):
         self._loader = ThumbnailLoader(THUMB, self)
         self._loader.ready.connect(self._on_thumbnail)
         self._thumb_slots: dict[str, tuple[ClassCard, int]] = {}
+        self._preview_cards: dict[str, ClassCard] = {}  # a preview scan's keys and their cards
+        self._preview_number = 0  # its request: its progress and failure leave the summary alone
         self._timer = QTimer(self, singleShot=True, interval=RESCAN_DELAY_MS)
         self._timer.timeout.connect(self.rescan)
         choose = QPushButton(self.tr("Choose Folder…"))
@@ -223,7 +230,12 @@ class ClassesPanel(QWidget):
         self.summary = QLabel(self.tr("Add at least two classes, with a few images each."))
         self.summary.setWordWrap(True)
         self.warning_list = QListWidget()
-        self.warning_list.setMaximumHeight(110)
+        # Warnings are sentences: wrapped to the panel's width, never a sideways scroll.
+        self.warning_list.setWordWrap(True)
+        self.warning_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.warning_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.warning_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path line
+        self.warning_list.setMaximumHeight(150)
         self.warning_list.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -296,10 +308,25 @@ class ClassesPanel(QWidget):
         if problem:
             self._scan_number = 0  # an answer still on its way is stale
             self.scanning = False
-            self._set_training_set(None, ())
+            self._set_training_set(None, (), show_cards=False)
             self.summary.setText(problem)
+            self._preview()
             return
         self._request(ScanRequest(classes=self.class_files()))
+
+    def _preview(self) -> None:
+        """The cards cannot be trained on yet, but still show what they hold: each filled card
+        is scanned under a key of its own (two may share a name), its count and thumbnails kept."""
+        self._preview_cards = {f"{i:04d}": card for i, card in enumerate(self.cards) if card.items}
+        for card in self.cards:
+            if not card.items:
+                card.clear_thumbnails()
+                card.show_count(0, 0)
+        if self._preview_cards:
+            classes = {key: list(card.items) for key, card in self._preview_cards.items()}
+            self._scan_number = self._preview_number = self.jobs.scan(
+                ScanRequest(classes=classes, preview=True)
+            )
 
     def _request(self, request: ScanRequest) -> None:
         self.scanning = True
@@ -309,11 +336,11 @@ class ClassesPanel(QWidget):
     # -- the scan's answers --------------------------------------------------------------------
 
     def _on_scan_progress(self, number: int, done: int, total: int) -> None:
-        if number == self._scan_number:
+        if number == self._scan_number != self._preview_number:
             self.summary.setText(arg(self.tr("Looking at the images… %1 of %2"), done, total))
 
     def _on_failed(self, number: int, kind: str, message: str) -> None:
-        if kind == "scan" and number == self._scan_number:
+        if kind == "scan" and number == self._scan_number != self._preview_number:
             self.scanning = False
             self._set_training_set(None, ())
             self.summary.setText(message)
@@ -322,17 +349,21 @@ class ClassesPanel(QWidget):
     def _on_scanned(self, number: int, scanned: Scanned) -> None:
         if number != self._scan_number:
             return
-        self.scanning = False
         ts = scanned.training_set
+        if scanned.preview:  # counts and thumbnails only: the summary still says what is missing
+            self._show_cards(ts, self._preview_cards)
+            return
+        self.scanning = False
         if self.folder is not None and not self.cards:
             root = Path(ts.origin or self.folder)
             for name in ts.classes:
                 self.add_class(name, [root / name])  # filled by the scan: not an edit
         self._set_training_set(ts, scanned.warnings)
 
-    def _set_training_set(self, ts: Any, warnings: tuple[Any, ...]) -> None:
+    def _set_training_set(self, ts: Any, warnings: tuple[Any, ...], show_cards: bool = True) -> None:
         self.training_set, self.warnings = ts, warnings
-        self._show_cards(ts)
+        if show_cards:
+            self._show_cards(ts, {card.name: card for card in self.cards})
         self._show_warnings(warnings)
         if ts is not None:
             counts = ts.counts()
@@ -341,20 +372,22 @@ class ClassesPanel(QWidget):
             )
         self.datasetChanged.emit(ts)
 
-    def _show_cards(self, ts: Any) -> None:
+    def _show_cards(self, ts: Any, cards: dict[str, ClassCard]) -> None:
+        """Counts and thumbnails from ``ts``, whose classes are the keys of ``cards``."""
         self._loader.forget()
         self._thumb_slots.clear()
         counts = ts.counts() if ts is not None else {}
         unreadable = self._unreadable_per_card(ts)
+        keys = {id(card): key for key, card in cards.items()}
         for card in self.cards:
+            key = keys.get(id(card))
             card.clear_thumbnails()
-            card.show_count(counts.get(card.name, 0), unreadable.get(card.name, 0))
+            card.show_count(counts.get(key, 0) if key else 0, unreadable.get(id(card), 0))
         if ts is None:
             return
-        by_name = {card.name: card for card in self.cards}
         shown: dict[int, int] = {}
         for path, index in ts.samples:
-            card = by_name.get(ts.classes[index])
+            card = cards.get(ts.classes[index])
             if card is None or shown.get(index, 0) >= THUMBS_PER_CLASS:
                 continue
             key = f"{self._scan_number}:{path}"
@@ -362,14 +395,15 @@ class ClassesPanel(QWidget):
             shown[index] = shown.get(index, 0) + 1
             self._loader.request(key, path)
 
-    def _unreadable_per_card(self, ts: Any) -> dict[str, int]:
+    def _unreadable_per_card(self, ts: Any) -> dict[int, int]:
+        """Skipped files per card (by the card's ``id``: two cards may share a name)."""
         if ts is None:
             return {}
-        found: dict[str, int] = {}
+        found: dict[int, int] = {}
         for path, _why in ts.unreadable:
             for card in self.cards:
                 if any(path == item or item in path.parents for item in card.items):
-                    found[card.name] = found.get(card.name, 0) + 1
+                    found[id(card)] = found.get(id(card), 0) + 1
                     break
         return found
 

@@ -26,12 +26,16 @@ class ScanRequest:
 
     folder: Path | None = None
     classes: Mapping[str, Sequence[Path]] | None = None
+    # Cards that cannot be trained on yet (one is empty or unnamed, two share a name): count and
+    # list each card's pictures anyway, keyed by the card, so the cards show what they hold.
+    preview: bool = False
 
 
 @dataclass(frozen=True)
 class Scanned:
     training_set: Any  # core.dataset.TrainingSet
     warnings: tuple[Any, ...]  # core.dataset.DataWarning
+    preview: bool = False  # the request's: a set to show on the cards, not to train on
 
 
 class _Stale(Cancelled):
@@ -60,6 +64,10 @@ class DataJobs(QObject):
             self.scanProgress.emit(number, done, total)
 
         try:
+            if request.preview:
+                ts = preview_set(request.classes or {}, progress)
+                self.scanned.emit(number, Scanned(ts, (), preview=True))
+                return
             if request.folder is not None:
                 ts = scan_class_folder(request.folder, on_progress=progress)
             else:
@@ -82,6 +90,27 @@ class DataJobs(QObject):
             self.failed.emit(number, "plan", error_text(exc))
             return
         self.planned.emit(number, plan)
+
+
+def preview_set(classes: Mapping[str, Sequence[Path]], progress: Any) -> Any:
+    """Each group's readable pictures, as a ``TrainingSet`` in which a group may hold none.
+
+    ``core.dataset`` refuses such a set (rightly: it cannot be trained on); the cards still need
+    their counts and thumbnails, so each group is read on its own and an empty one counts 0.
+    """
+    from core.dataset import DatasetError, TrainingSet, _build
+
+    keys = tuple(sorted(classes))
+    samples: list[tuple[Path, int]] = []
+    unreadable: list[tuple[Path, str]] = []
+    for index, key in enumerate(keys):
+        try:
+            one = _build({key: classes[key]}, "", progress)
+        except DatasetError:  # no readable picture in this group: it shows 0
+            continue
+        samples += [(path, index) for path, _ in one.samples]
+        unreadable += list(one.unreadable)
+    return TrainingSet(keys, tuple(samples), tuple(unreadable))
 
 
 class JobRunner(QObject):

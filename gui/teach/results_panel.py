@@ -149,19 +149,31 @@ class ResultsPanel(QWidget):
                 else arg(self.tr("Saved as %1."), name)
             )
         else:
-            accuracy = percent(ev.accuracy)
+            # How many images the share is of: "100 %" of one image says little.
+            accuracy, images = percent(ev.accuracy), sum(map(sum, ev.confusion))
             text = (
                 arg(
                     self.tr(
-                        "%1: %2 of the validation images right."
-                        " Stopped early: the best model so far was kept."
+                        "%1: %2 of the %n validation image(s) right."
+                        " Stopped early: the best model so far was kept.",
+                        "",
+                        images,
                     ),
                     name,
                     accuracy,
                 )
                 if outcome.stopped
-                else arg(self.tr("%1: %2 of the validation images right."), name, accuracy)
+                else arg(self.tr("%1: %2 of the %n validation image(s) right.", "", images), name, accuracy)
             )
+            unchecked = [c for c, row in zip(ev.classes, ev.confusion, strict=True) if not sum(row)]
+            if unchecked:
+                text += "\n" + arg(
+                    self.tr(
+                        "Not checked: %1 had too few images to keep one for validation, so how well "
+                        "the model knows it is not known."
+                    ),
+                    ", ".join(unchecked),
+                )
         if outcome.card.get("head_only"):
             text += "\n" + self.tr(
                 "This is the head-only model: the new head on the unchanged start network, not fine-tuned."
@@ -171,8 +183,13 @@ class ResultsPanel(QWidget):
     def _fill_per_class(self, ev: Any) -> None:
         self.per_class.setRowCount(len(ev.classes))
         for row, name in enumerate(ev.classes):
+            # A class with no validation image has no recall, one never predicted no precision:
+            # "n/a", not a "0 %" that reads as a model that is always wrong.
             total = sum(ev.confusion[row])
-            cells = [name, percent(ev.precision[row]), percent(ev.recall[row]), str(total)]
+            predicted = sum(line[row] for line in ev.confusion)
+            na = self.tr("n/a")
+            precision = percent(ev.precision[row]) if predicted else na
+            cells = [name, precision, percent(ev.recall[row]) if total else na, str(total)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:

@@ -16,12 +16,15 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -36,8 +39,10 @@ from gui.teach.progress_panel import ProgressPanel
 from gui.teach.results_panel import ResultsPanel
 from gui.teach.storage import model_store
 from gui.teach.trainer import Trainer
+from gui.window_state import fit_to_screen
 
 PLAN_DELAY_MS = 200
+FIRST_SIZE = (1100, 720)  # at most; a smaller screen gets a window that fits it
 
 
 class TeachWindow(QMainWindow):
@@ -72,7 +77,7 @@ class TeachWindow(QMainWindow):
         self._connect(use_model)
         if parent is not None:
             parent.installEventFilter(self)  # the main window closing closes this one first
-        self.resize(1100, 720)
+        fit_to_screen(self, FIRST_SIZE)
 
     def _lay_out(self) -> None:
         left = QGroupBox(self.tr("1 · Classes"))
@@ -85,17 +90,20 @@ class TeachWindow(QMainWindow):
         self.tabs.addTab(self.plan_panel, self.tr("2 · Plan"))
         self.tabs.addTab(self.progress, self.tr("3 · Progress"))
         self.tabs.addTab(self.results, self.tr("4 · Results"))
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.tabs, 1)
-        column.addLayout(run_row)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([380, 720])
-        self.setCentralWidget(splitter)
+        # On a screen smaller than the panels need (a laptop at 200 %), they scroll; Train and
+        # Stop stay below them, always in view.
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(splitter)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.addWidget(scroll, 1)
+        column.addLayout(run_row)
+        self.setCentralWidget(central)
 
     def _connect(self, use_model: Callable[[Path], Any] | None) -> None:
         self.classes.datasetChanged.connect(self._replan)
@@ -190,12 +198,33 @@ class TeachWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parent() and event.type() == QEvent.Type.Close:
-            self.close()
+        closing = watched is self.parent() and event.type() == QEvent.Type.Close and not self._closing
+        if closing and not self.close():  # a run the person chose to keep: the main window stays too
+            event.ignore()
+            return True
         return super().eventFilter(watched, event)
 
+    def confirm_discard(self) -> bool:
+        """Ask before a close throws a run away; "Keep Training" is the default (Esc, Enter)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Training Is Running"),
+            self.tr("Closing stops the training and keeps nothing of this run."),
+            parent=self,
+        )
+        box.setInformativeText(self.tr("Stop the run and close the window?"))
+        discard = box.addButton(self.tr("Stop and Close"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep Training"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Mid-run: stop, wait for the thread, keep nothing. Then end the background jobs."""
+        """Mid-run: ask; then stop, wait for the thread, keep nothing. Then end the background jobs."""
+        if self.trainer.running and not self.confirm_discard():
+            event.ignore()
+            return
         self.trainer.abandon()
         self._update_buttons()
         self.classes.shutdown()

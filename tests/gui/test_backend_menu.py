@@ -82,6 +82,7 @@ def test_the_backend_chosen_in_the_menu_classifies_and_is_recorded(qtbot, settin
     if backend == "onnx-int8":  # its agreement with fp32 is shown: status bar and banner
         assert "int8: agrees with fp32 on" in window.status.device.toolTip()
         assert "int8: agrees with fp32 on" in window.banner.text
+        assert "int8: int8:" not in window.banner.text  # issue 25: said once
     window.close()
 
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from gui.arch_panel import _share
 from gui.results_model import Column
-from gui.results_view import PREDICTIONS_MIN_WIDTH
+from gui.results_view import bars_min_width
 from tests.gui.conftest import make_settings, open_window, wait_idle
 
 
@@ -20,7 +20,8 @@ def test_a_small_window_keeps_the_bars_readable(qtbot, window) -> None:
         qtbot.waitUntil(lambda w=width: window.width() == w)
         QApplication.processEvents()
         header = window.results_view.table.horizontalHeader()
-        assert header.sectionSize(Column.PREDICTIONS) >= PREDICTIONS_MIN_WIDTH
+        stacked = window.results_view.thumbnail_delegate.stacked  # names under thumbnails
+        assert header.sectionSize(Column.PREDICTIONS) >= bars_min_width(stacked)
         assert header.sectionSize(Column.TIME) >= header.fontMetrics().horizontalAdvance("000 ms")
 
 

@@ -97,8 +97,8 @@ def test_switching_to_an_unavailable_architecture_never_classifies_with_an_unnam
     qtbot, window
 ) -> None:
     named: list[tuple[str, str]] = []
-    window.engine.result.connect(
-        lambda r: named.append((r.model, window.status.model.toolTip().splitlines()[0]))
+    window.engine.results.connect(
+        lambda batch: named.extend((r.model, window.status.model.toolTip().splitlines()[0]) for r in batch)
     )
     for arch in ("resnet152", "resnet34"):
         window.models.choose_arch(arch)  # unavailable offline; the samples are queued at once

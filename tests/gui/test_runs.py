@@ -34,7 +34,7 @@ def test_cancel_during_a_run_keeps_the_partial_results(qtbot, window, tmp_path) 
     assert 0 < kept < RUN_SIZE
     assert window.status.progress.isHidden() and not window.actions.file.cancel.isEnabled()
     assert all(a.isEnabled() for a in window.actions.model.archs.actions())
-    assert "Cancelled after" in window.statusBar().currentMessage()
+    assert "Cancelled after" in window.summary.full_text
 
     extra = make_images(tmp_path / "more", 1)
     window.queue_paths(extra)  # the worker still takes requests
@@ -43,7 +43,7 @@ def test_cancel_during_a_run_keeps_the_partial_results(qtbot, window, tmp_path) 
     window.queue_paths(extra)  # the same file again replaces its row
     wait_idle(qtbot, window)
     assert window.results.rowCount() == kept + 1
-    assert window.statusBar().currentMessage().startswith("Classified 1 image in")
+    assert window.summary.full_text.startswith("Classified 1 image in")
 
 
 def test_closing_mid_run_leaves_no_running_thread(qtbot, settings_file, tmp_path) -> None:

@@ -68,6 +68,7 @@ def teach(qtbot, data_dir: Path) -> Iterator[TeachWindow]:
     window.show()
     yield window
     if shiboken6.isValid(window):  # a test may have closed it (closing deletes it)
+        window.confirm_discard = lambda: True
         window.close()
 
 
@@ -229,6 +230,7 @@ def test_closing_mid_run_stops_the_process_and_leaves_no_file(
     reader = window.trainer._thread
     jobs_thread = window.jobs._thread
     assert process.is_alive() and reader.isRunning()
+    window.confirm_discard = lambda: True  # the person answers "Stop and Close"
     window.close()
     assert not process.is_alive()
     assert not reader.isRunning() and not jobs_thread.isRunning()
@@ -310,6 +312,7 @@ def test_closing_while_the_process_starts_ends_it_promptly_and_leaves_no_file(
     qtbot.mouseClick(window.train_button, Qt.MouseButton.LeftButton)
     process = window.trainer.process
     started = time.monotonic()
+    window.confirm_discard = lambda: True  # the person answers "Stop and Close"
     window.close()  # the process is still importing torch: it does not look at Stop yet
     assert time.monotonic() - started < ABANDON_WAIT_S + 3
     assert not process.is_alive()
