@@ -30,8 +30,8 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads; see core.cli_train
 
-from core.degradation import DEFAULT_CLASSES, DEFAULT_SIZE, ExperimentConfig, StepReport  # noqa: E402
-from core.degradation.runner import run_experiment, smoothed  # noqa: E402
+from core.degradation import DEFAULT_CLASSES, DEFAULT_SIZE, ExperimentConfig, StepReport, smoothed  # noqa: E402
+from core.degradation.runner import run_experiment  # noqa: E402
 from core.shapes import CLASSES, write_dataset  # noqa: E402
 
 OTHER_SHAPES = tuple(c for c in CLASSES if c not in DEFAULT_CLASSES)

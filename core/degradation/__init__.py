@@ -153,5 +153,16 @@ class ExperimentResult:
         return p_d > p_s, r_d < p_d
 
 
+def smoothed(values: list[float], window: int = 20) -> list[float]:
+    """Running mean over the last ``window`` steps (one batch's error is noisy); NaN steps skipped."""
+    out, kept = [], []
+    for v in values:
+        if math.isfinite(v):
+            kept.append(v)
+        kept = kept[-window:]
+        out.append(sum(kept) / len(kept) if kept else math.nan)
+    return out
+
+
 def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None

@@ -14,7 +14,6 @@ paper's "training error") and on the held-out ones.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator
 
@@ -152,14 +151,3 @@ def run_experiment(
         val_images=len(images.val_x),
         seconds=time.perf_counter() - started,
     )
-
-
-def smoothed(values: list[float], window: int = 20) -> list[float]:
-    """Running mean over the last ``window`` steps (a batch's error is noisy); NaN steps skipped."""
-    out, kept = [], []
-    for v in values:
-        if math.isfinite(v):
-            kept.append(v)
-        kept = kept[-window:]
-        out.append(sum(kept) / len(kept) if kept else math.nan)
-    return out
