@@ -80,6 +80,8 @@ def main() -> int:
     p.add_argument(
         "--per-class", type=int, default=500, help="images a class written to a folder (80 %% train)"
     )
+    p.add_argument("--rendered-per-class", type=int, help="rendered training images a class (shapes)")
+    p.add_argument("--lr", type=float)
     p.add_argument("--log", type=Path, default=Path("degradation-bench.jsonl"))
     args = p.parse_args()
     base = ExperimentConfig(device="cpu")
@@ -87,6 +89,10 @@ def main() -> int:
         base = replace(base, steps=args.steps)
     if args.size:
         base = replace(base, size=args.size)
+    if args.rendered_per_class:
+        base = replace(base, per_class=args.rendered_per_class)
+    if args.lr:
+        base = replace(base, lr=args.lr)
     if args.depths:
         base = replace(base, depths=tuple(args.depths))
     shallow, deep = min(base.depths), max(base.depths)

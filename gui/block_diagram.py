@@ -8,7 +8,7 @@ Colours come from the palette, so the diagram follows a light or a dark theme.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -71,13 +71,13 @@ class BlockDiagram(QWidget):
         centres = [top + step * (i + 0.5) for i in range(rows)]
         labels = ["x", *LAYERS, "+" if residual else "", "ReLU", self.tr("out")]
         pen = QPen(text, 1.2)
-        for i in range(rows - 1):  # the main path's arrows
-            if labels[i + 1] == "" and not residual:
-                continue
-            start = centres[i] + (box_h / 2 if i not in (0,) else line_h / 2)
-            nxt = i + 2 if labels[i + 1] == "" else i + 1
-            end = centres[nxt] - (box_h / 2 if nxt != rows - 1 else line_h / 2)
-            _arrow(p, QPointF(cx, start), QPointF(cx, end), pen)
+        present = [i for i, label in enumerate(labels) if label]  # a plain block has no (+) row
+
+        def reach(i: int) -> float:  # half the height of what sits in row i
+            return line_h / 2 if i in (0, rows - 1) else (box_h * 0.45 if labels[i] == "+" else box_h / 2)
+
+        for i, j in zip(present, present[1:], strict=False):  # the main path's arrows
+            _arrow(p, QPointF(cx, centres[i] + reach(i)), QPointF(cx, centres[j] - reach(j)), pen)
         for i, label in enumerate(labels):
             c = QPointF(cx, centres[i])
             if i in (0, rows - 1):
@@ -137,7 +137,7 @@ def _arrow(p: QPainter, start: QPointF, end: QPointF, pen: QPen) -> None:
 def show_block_diagram(parent: QWidget) -> QDialog:
     """A small non-modal window with the diagram (from the architecture panel's block details)."""
     dialog = QDialog(parent)
-    dialog.setWindowTitle(dialog.tr("Plain and Residual Blocks"))
+    dialog.setWindowTitle(QCoreApplication.translate("BlockDiagram", "Plain and Residual Blocks"))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     layout = QVBoxLayout(dialog)
     layout.addWidget(BlockDiagram(dialog))

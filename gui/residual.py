@@ -135,25 +135,24 @@ class WhyResidualWindow(QWidget):
         self.explanation = QLabel(
             arg(
                 self.tr(
-                    "Each curve is a network's error on the images it is trained on: the plain "
-                    "networks are stacks of layers, the residual ones the same layers with shortcuts "
-                    "that add each block's input to its output. The deeper plain network (%1 layers) "
-                    "learns worse than the shallower one (%2) even on its own training images, while "
-                    "the residual network of %1 layers does not: its blocks can keep what came before "
-                    "and only learn a change."
+                    "Each curve is one network's error on the images it trains on; the plain and the "
+                    "residual networks have the same layers, and the residual ones add each block's "
+                    "input to its output (the shortcut). The deeper plain network (%1 layers) trains "
+                    "worse than the shallower one (%2 layers), even on its own training images, while "
+                    "the residual network of %1 layers trains better than the plain one: its blocks can "
+                    "pass on what came before and only need to learn a change."
                 ),
                 deep,
                 shallow,
             ),
             wordWrap=True,
         )
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.diagram = BlockDiagram(self)
         self.diagram.setMaximumWidth(420)
         pg.setConfigOptions(antialias=True)
         self.plot = pg.PlotWidget(background=self.palette().base().color())
-        self.plot.setTitle(
-            arg(self.tr("Training error (mean of the last %1 batches)"), SMOOTHING)
-        )
+        self.plot.setTitle(arg(self.tr("Training error (mean of the last %1 batches)"), SMOOTHING))
         self.plot.setLabel("bottom", self.tr("step"))
         self.plot.setLabel("left", self.tr("training error"))
         self.plot.setXRange(0, self.config.steps, padding=0.02)
@@ -167,7 +166,7 @@ class WhyResidualWindow(QWidget):
             for depth, residual in self.config.nets()
         ]
         self.status = QLabel(
-            self.tr("Press Start to train the four networks (a few minutes)."), wordWrap=True
+            self.tr("Press Start to train the networks side by side (a few minutes)."), wordWrap=True
         )
         self.bar = QProgressBar(textVisible=False, maximumHeight=8)
         self.start_button = QPushButton(self.tr("&Start"))

@@ -53,7 +53,9 @@ def test_a_plain_block_is_the_residual_block_without_the_addition() -> None:
 
 def test_the_same_seed_builds_the_same_net() -> None:
     a, b = build_net(8, True, 3, seed=4), build_net(8, True, 3, seed=4)
-    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values(), strict=True))
+    assert all(
+        torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values(), strict=True)
+    )
 
 
 def test_batch_order_depends_on_the_seed_alone() -> None:
@@ -71,7 +73,9 @@ def test_every_net_trains_on_the_same_batches(monkeypatch: pytest.MonkeyPatch) -
         net = build_net(depth, residual, num_classes, seed)
         key = len(seen)
         seen[key] = []
-        net.register_forward_pre_hook(lambda m, args: seen[key].append(args[0].clone()) if m.training else None)
+        net.register_forward_pre_hook(
+            lambda m, args: seen[key].append(args[0].clone()) if m.training else None
+        )
         return net
 
     monkeypatch.setattr(runner_module, "build_net", recording_build)
@@ -122,7 +126,9 @@ def test_a_folder_of_classes_is_split_per_class(tmp_path: Path) -> None:
 
 
 def test_a_diverged_loss_is_null_in_json() -> None:
-    net = NetResult(8, False, steps=2, loss=[1.0, math.nan], error=[0.5, 0.9], train_error=0.8, val_error=None)
+    net = NetResult(
+        8, False, steps=2, loss=[1.0, math.nan], error=[0.5, 0.9], train_error=0.8, val_error=None
+    )
     text = json.dumps({"nets": [net.as_json()]}, allow_nan=False)
     assert json.loads(text)["nets"][0]["curve"][1] == {"step": 2, "loss": None, "error": 0.9}
 
@@ -163,7 +169,9 @@ def test_cli_table_and_progress(capsys: pytest.CaptureFixture[str]) -> None:
         (["--data", "/no/such/folder"], "not a folder"),
     ],
 )
-def test_options_are_refused_while_parsing(argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_options_are_refused_while_parsing(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["degradation", *argv])
     assert exit_info.value.code == 2
