@@ -21,7 +21,7 @@ class BlockDiagram(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(300, 230)
+        self.setMinimumSize(300, 260)
         self.setToolTip(
             self.tr(
                 "The same layers with and without the shortcut: the residual block adds its input x "

@@ -149,7 +149,7 @@ class WhyResidualWindow(QWidget):
         )
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.diagram = BlockDiagram(self)
-        self.diagram.setMaximumWidth(420)
+        self.diagram.setFixedWidth(330)
         pg.setConfigOptions(antialias=True)
         self.plot = pg.PlotWidget(background=self.palette().base().color())
         self.plot.setTitle(arg(self.tr("Training error (mean of the last %1 batches)"), SMOOTHING))
@@ -158,7 +158,7 @@ class WhyResidualWindow(QWidget):
         self.plot.setXRange(0, self.config.steps, padding=0.02)
         self.plot.setYRange(0, 1, padding=0.02)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.addLegend(offset=(-10, 10))
+        self.plot.addLegend(offset=(10, -10))  # bottom left: every curve starts high
         self.curves = [
             self.plot.plot(
                 [], [], pen=PENS[(residual, int(depth == deep))], name=self.net_label(depth, residual)
@@ -178,17 +178,17 @@ class WhyResidualWindow(QWidget):
         close = QPushButton(self.tr("&Close"))
         close.clicked.connect(self.close)
 
-        top = QHBoxLayout()
-        top.addWidget(self.explanation, 3)
-        top.addWidget(self.diagram, 2)
+        middle = QHBoxLayout()  # the plot beside the diagram: both keep their height in a short window
+        middle.addWidget(self.plot, 1)
+        middle.addWidget(self.diagram)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.explanation)
+        layout.addLayout(middle, 1)
         layout.addWidget(self.bar)
         layout.addLayout(buttons)
         self.resize(900, 640)

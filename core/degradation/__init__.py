@@ -23,11 +23,11 @@ from pathlib import Path
 # whole default run stays under 5 minutes, and plain-56 ends worse than plain-20 while
 # residual-56 does not.
 DEFAULT_DEPTHS: tuple[int, ...] = (20, 56)
-DEFAULT_STEPS = 200
+DEFAULT_STEPS = 300
 DEFAULT_BATCH = 64
 DEFAULT_LR = 0.1
-DEFAULT_SIZE = 24
-DEFAULT_PER_CLASS = 400  # rendered training images a class (6 classes: 2,400)
+DEFAULT_SIZE = 16
+DEFAULT_PER_CLASS = 100  # rendered training images a class (6 classes: 600)
 VAL_PER_CLASS = 100  # rendered held-out images a class
 VAL_FRACTION = 0.2  # of each class of a user's folder, held out
 DEFAULT_SEED = 0

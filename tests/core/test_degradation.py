@@ -176,3 +176,21 @@ def test_options_are_refused_while_parsing(
         main(["degradation", *argv])
     assert exit_info.value.code == 2
     assert says in capsys.readouterr().err
+
+
+def test_a_refused_option_costs_no_torch_import() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from core.cli import build_parser\n"
+        "try:\n"
+        "    build_parser().parse_args(['degradation', '--depths', '10'])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 2\n"
+        "print('torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
