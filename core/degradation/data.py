@@ -1,6 +1,6 @@
 """The experiment's images, held in memory as tensors: rendered shapes by default, or a folder.
 
-Every net sees every image many times (300 steps of 64 is 8 epochs of 2,400 images), so the
+Every net sees every image many times (300 steps of 64 is 32 epochs of 600 images), so the
 images are prepared once, at the experiment's size, and kept as one float tensor; a step then
 costs only the nets' own work. No augmentation: the experiment is about how well a net can fit
 its training images (optimisation), not about how well it generalises.
