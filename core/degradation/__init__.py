@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Chosen by measurement (bench/degradation.py has the numbers): the default run costs about 235
-# CPU-seconds (about 2 minutes of two idle cores; 5 min 53 s measured on two cores shared with
+# CPU-seconds (estimated 2 to 2.5 minutes on two idle cores; 5 min 53 s measured on two cores shared with
 # other work, load 18-59), and plain-56 ends worse than plain-20 while residual-56 ends better than
 # plain-56 (seed 0: 0.82 / 0.22 and 0.67; 5 of 5 seeds on shapes it was not tuned on). With the
-# issue's 2,400 images at 32 px every net was still near chance after the steps that fit in 5 min.
+# issue's 2,400 images (at 24 px, 200 steps) every net was still near chance at the end.
 DEFAULT_DEPTHS: tuple[int, ...] = (20, 56)
 DEFAULT_STEPS = 300
 DEFAULT_BATCH = 64
