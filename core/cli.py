@@ -18,7 +18,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from core import __version__, cli_batch, cli_commands, cli_explain, cli_train
+from core import __version__, cli_batch, cli_commands, cli_degradation, cli_explain, cli_train
 from core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ResLensError, describe
 from core.export import printable
 
@@ -35,6 +35,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     cli_train.add_train,
     cli_train.add_generate_shapes,
     cli_batch.add_batch,
+    cli_degradation.add_degradation,
 ]
 
 

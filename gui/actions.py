@@ -41,6 +41,7 @@ class Handler(Protocol):
     def show_sketch(self) -> None: ...
     def show_teach(self) -> None: ...
     def show_about(self) -> None: ...
+    def show_why_residual(self) -> None: ...
     def choose_language(self, choice: str) -> None: ...
 
 
@@ -144,6 +145,7 @@ class ViewActions:
 @dataclass
 class HelpActions:
     about: QAction
+    why_residual: QAction  # Help ▸ Why Residual? (gui.residual)
 
 
 @dataclass
@@ -318,7 +320,15 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             translate("Actions", "&About ResLens"),
             slot=w.show_about,
             tip=translate("Actions", "Versions and licence"),
-        )
+        ),
+        why_residual=new_action(
+            parent,
+            translate("Actions", "&Why Residual?"),
+            slot=w.show_why_residual,
+            tip=translate(
+                "Actions", "Train plain and residual networks side by side and see why the shortcut matters"
+            ),
+        ),
     )
     sketch = new_action(
         parent,
@@ -433,7 +443,7 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     language_menu = view_menu.addMenu(translate("Actions", "&Language"))
     _add(language_menu, *view.languages.actions())
     help_menu = bar.addMenu(translate("Actions", "&Help"))
-    _add(help_menu, m.model_card, actions.help.about)
+    _add(help_menu, m.model_card, actions.help.why_residual, actions.help.about)
     return model_menu, device_menu
 
 

@@ -78,6 +78,18 @@ DOWNSAMPLE = QT_TRANSLATE_NOOP(
     "F(x) in size and channels where the block changes them.",
 )
 
+# For BasicBlock and Bottleneck rows (issue 28): where the shortcut joins, and why out of place.
+SHORTCUT_NOTE = QT_TRANSLATE_NOOP(
+    "ArchitecturePanel",
+    "The shortcut is added before the last ReLU, relu(F(x) + x): a block whose F(x) is zero passes x "
+    "on unchanged, and the gradient reaches x through the addition undiminished. The addition makes "
+    "a new tensor, never adds in place: autograd keeps tensors such as a convolution's input for the "
+    "backward pass, and overwriting one (x += identity, or an in-place ReLU on the block's input) "
+    "breaks the gradient.",
+)
+COMPARE_BLOCKS = QT_TRANSLATE_NOOP("ArchitecturePanel", "Compare a plain and a residual block…")
+BLOCKS_LINK = "reslens:blocks"
+
 
 def describe_node(node: Any) -> str:
     """What ``node`` does, in the interface's language ("" for a kind not described)."""
@@ -101,6 +113,7 @@ class ArchitecturePanel(QWidget):
         self._worker: SummaryWorker | None = None
         self._thread = None
         self._closed = False
+        self.block_diagram: QWidget | None = None  # opened from a block's details
 
         self.header = QLabel(wordWrap=True)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
@@ -124,6 +137,7 @@ class ArchitecturePanel(QWidget):
         rows = self.tree.fontMetrics().height() + 4
         self.tree.setMinimumHeight(self.tree.header().sizeHint().height() + 4 * rows)
         self.details.setMinimumHeight(3 * rows)
+        self.details.anchorClicked.connect(self._open_link)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -253,7 +267,18 @@ class ArchitecturePanel(QWidget):
             if self.model.is_explainable(node)
             else f"<p><i>{html.escape(self.model.why_not_explainable(node))}</i></p>"
         )
+        if node.type_name in ("BasicBlock", "Bottleneck"):
+            note = html.escape(QCoreApplication.translate("ArchitecturePanel", SHORTCUT_NOTE))
+            link = html.escape(QCoreApplication.translate("ArchitecturePanel", COMPARE_BLOCKS))
+            about += f"</p><p>{note}</p><p><a href='{BLOCKS_LINK}'>{link}</a>"
         return f"<p>{about}</p>{cam}<table cellspacing='1'>{table}</table>"
+
+    def _open_link(self, url: Any) -> None:
+        """The block details' link: the plain and the residual block side by side."""
+        if url.toString() == BLOCKS_LINK:
+            from gui.block_diagram import show_block_diagram
+
+            self.block_diagram = show_block_diagram(self)
 
     def _describe(self, key: ArchKey) -> str:
         """ "ResNet-18 · 12 classes · input 64×64": the network the tree is (or will be) of."""

@@ -288,6 +288,12 @@ class MainWindow(QMainWindow):
 
         return show_teach_window(self, lambda path: self.models.choose_weights(str(path)))
 
+    def show_why_residual(self) -> Any:
+        """Help ▸ Why Residual?: the degradation experiment, live (pyqtgraph loads with it)."""
+        from gui.residual import show_why_residual
+
+        return show_why_residual(self)
+
     def _show_sketch_answer(self, answer: Any) -> None:
         categories = display_categories(self.model_info) if self.model_info else ()
         if self.sketch is not None:

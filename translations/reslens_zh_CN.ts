@@ -172,6 +172,14 @@
         <translation>版本与许可证</translation>
     </message>
     <message>
+        <source>&amp;Why Residual?</source>
+        <translation>为什么要残差(&amp;W)？</translation>
+    </message>
+    <message>
+        <source>Train plain and residual networks side by side and see why the shortcut matters</source>
+        <translation>并排训练普通网络和残差网络，看看捷径连接为何重要</translation>
+    </message>
+    <message>
         <source>&amp;Sketch…</source>
         <translation>手绘(&amp;S)…</translation>
     </message>
@@ -448,6 +456,14 @@
         <translation>下采样：投影捷径，即带步幅的 1×1 卷积加批归一化，使 x 在该块改变尺寸和通道数时与 F(x) 对齐。</translation>
     </message>
     <message>
+        <source>The shortcut is added before the last ReLU, relu(F(x) + x): a block whose F(x) is zero passes x on unchanged, and the gradient reaches x through the addition undiminished. The addition makes a new tensor, never adds in place: autograd keeps tensors such as a convolution&apos;s input for the backward pass, and overwriting one (x += identity, or an in-place ReLU on the block&apos;s input) breaks the gradient.</source>
+        <translation>捷径在最后一个 ReLU 之前相加，即 relu(F(x) + x)：F(x) 为零的块会原样传递 x，梯度也经加法不衰减地到达 x。加法生成新张量，从不原地相加：autograd 会为反向传播保存某些张量（例如卷积的输入），覆盖其中之一（x += identity，或对块的输入做原地 ReLU）会破坏梯度。</translation>
+    </message>
+    <message>
+        <source>Compare a plain and a residual block…</source>
+        <translation>比较普通块与残差块…</translation>
+    </message>
+    <message>
         <source>Search layers (name or type)…</source>
         <translation>搜索层（名称或类型）…</translation>
     </message>
@@ -516,6 +532,33 @@
     <message>
         <source>%1 · %2 · input %3×%3</source>
         <translation>%1 · %2 · 输入 %3×%3</translation>
+    </message>
+</context>
+<context>
+    <name>BlockDiagram</name>
+    <message>
+        <source>The same layers with and without the shortcut: the residual block adds its input x to F(x) before the last ReLU.</source>
+        <translation>相同的层，有无捷径之别：残差块在最后一个 ReLU 之前把输入 x 加到 F(x) 上。</translation>
+    </message>
+    <message>
+        <source>Plain block</source>
+        <translation>普通块</translation>
+    </message>
+    <message>
+        <source>Residual block</source>
+        <translation>残差块</translation>
+    </message>
+    <message>
+        <source>out</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>shortcut: x</source>
+        <translation>捷径：x</translation>
+    </message>
+    <message>
+        <source>Plain and Residual Blocks</source>
+        <translation>普通块与残差块</translation>
     </message>
 </context>
 <context>
@@ -922,6 +965,13 @@
         <translation>
             <numerusform>模型：%1，%n 个类别：%2</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentProcess</name>
+    <message>
+        <source>the experiment&apos;s process ended unexpectedly (exit code %1)</source>
+        <translation>实验进程意外结束（退出码 %1）</translation>
     </message>
 </context>
 <context>
@@ -2204,6 +2254,97 @@
     <message>
         <source>the training process ended unexpectedly (exit code %1)</source>
         <translation>训练进程意外结束（退出码 %1）</translation>
+    </message>
+</context>
+<context>
+    <name>WhyResidualWindow</name>
+    <message>
+        <source>Why Residual?</source>
+        <translation>为什么要残差？</translation>
+    </message>
+    <message>
+        <source>Each curve is one network&apos;s error on the images it trains on; the plain and the residual networks have the same layers, and the residual ones add each block&apos;s input to its output (the shortcut). The deeper plain network (%1 layers) trains worse than the shallower one (%2 layers), even on its own training images, while the residual network of %1 layers trains better than the plain one: its blocks can pass on what came before and only need to learn a change.</source>
+        <translation>每条曲线是一个网络在其训练图像上的错误率；普通网络与残差网络的层完全相同，残差网络还把每个块的输入加到其输出上（捷径）。更深的普通网络（%1 层）即使在自己的训练图像上也比较浅的那个（%2 层）训练得更差，而 %1 层的残差网络比同深度的普通网络训练得更好：它的块可以把之前的结果传下去，只需学习一个变化量。</translation>
+    </message>
+    <message>
+        <source>Training error (mean of the last %1 batches)</source>
+        <translation>训练错误率（最近 %1 个批次的平均）</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>training error</source>
+        <translation>训练错误率</translation>
+    </message>
+    <message>
+        <source>Press Start to train the networks side by side (a few minutes).</source>
+        <translation>按“开始”并排训练这些网络（需要几分钟）。</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Train the networks side by side on the same batches</source>
+        <translation>在相同的批次上并排训练这些网络</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>End the run after the current step; the curves stay</source>
+        <translation>在当前这一步之后结束运行；曲线保留</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>residual-%1</source>
+        <translation>残差-%1</translation>
+    </message>
+    <message>
+        <source>plain-%1</source>
+        <translation>普通-%1</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Drawing the images: %1 of %2</source>
+        <translation>正在绘制图像：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Measuring the training error on all the training images…</source>
+        <translation>正在所有训练图像上测量训练错误率…</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <source>Stopped. Press Start to run again.</source>
+        <translation>已停止。按“开始”重新运行。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Training error after the last step: %1</source>
+        <translation>最后一步之后的训练错误率：%1</translation>
+    </message>
+    <message>
+        <source>The experiment failed: %1</source>
+        <translation>实验失败：%1</translation>
     </message>
 </context>
 </TS>

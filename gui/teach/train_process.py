@@ -138,24 +138,36 @@ class TrainingRun:
     discard: Any  # multiprocessing.Event: keep nothing
 
 
+def start_process(target: Callable[..., Any], args: tuple[Any, ...], name: str) -> tuple[Any, Any]:
+    """Start ``target(send, *args)`` in a spawned, lowered, daemon process; returns the process and
+    the reading end of its one-way pipe (``send`` is its writing end). Shared by training and the
+    degradation experiment (``gui.residual``); events for ``args`` come from :func:`spawn_context`."""
+    context = spawn_context()
+    receive, send = context.Pipe(duplex=False)
+    # A daemon: it never outlives the app.
+    process = context.Process(target=target, args=(send, *args), name=name, daemon=True)
+    process.start()
+    lower_priority(process.pid)
+    send.close()  # the process holds the only writing end: its exit ends the reader
+    return process, receive
+
+
+def spawn_context() -> Any:
+    """multiprocessing's spawn context: never fork a process that runs Qt."""
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
 def start_training(
     training_set: Any, plan: Any, out: Path, setup: Callable[[], Any] | None = None
 ) -> TrainingRun:
     """Start :func:`run_training` in a spawned, lowered process (the training window, and the
     self-test that proves a frozen bundle can do it). The caller keeps the returned events alive
     and reads ``receive`` until it closes."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
-    receive, send = context.Pipe(duplex=False)
+    context = spawn_context()
     stop, discard = context.Event(), context.Event()
-    process = context.Process(
-        target=run_training,
-        args=(send, training_set, plan, out, stop, discard, setup),
-        name="reslens-train",
-        daemon=True,  # never outlives the app
+    process, receive = start_process(
+        run_training, (training_set, plan, out, stop, discard, setup), "reslens-train"
     )
-    process.start()
-    lower_priority(process.pid)
-    send.close()  # the process holds the only writing end: its exit ends the reader
     return TrainingRun(process, receive, stop, discard)
