@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         side = round(THUMBNAIL_SIZE * self.devicePixelRatioF())
         self.thumbnail_cams = ThumbnailCams(self.engine, self.results_view, self.results, side, self)
         self.sketch: SketchPad | None = None
+        self.evaluation: Any = None  # gui.evaluate_window.EvaluateWindow, made on first use
         self._lay_out()
         self._connect()
         restore_window(self, self.settings, self.arch_dock)
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
     # -- results ----------------------------------------------------------------------------
 
     def _on_result(self, result: Any) -> None:
+        if self.evaluation is not None and self.evaluation.run.takes(result):
+            return  # an evaluation's image: shown in its window, not in the results
         self.results.add(result)
         self.drop_area.show_results(True)
 
@@ -280,6 +283,13 @@ class MainWindow(QMainWindow):
         from gui.teach.window import show_teach_window
 
         return show_teach_window(self, lambda path: self.models.choose_weights(str(path)))
+
+    def show_evaluate(self) -> Any:
+        """Model ▸ Evaluate on a Folder…: one window, run through this window's engine."""
+        from gui.evaluate_window import show_evaluate_window
+
+        self.evaluation = show_evaluate_window(self)
+        return self.evaluation
 
     def _show_sketch_answer(self, answer: Any) -> None:
         categories = display_categories(self.model_info) if self.model_info else ()
