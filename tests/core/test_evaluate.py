@@ -172,3 +172,17 @@ def _floats(value):
     elif isinstance(value, list):
         for v in value:
             yield from _floats(v)
+
+
+def test_the_figures_import_without_torch() -> None:
+    """The metrics are for the torch-free edition too: they import with torch blocked."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "import core.evaluate, core.evaluate_report\n"
+        "assert 'torch' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
