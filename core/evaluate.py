@@ -208,6 +208,10 @@ class Evaluation:
         """Classified images whose top-1 is not their class, or that were called unknown."""
         return [i for i in self.images if i.ok and not i.correct]
 
+    def errors_of(self, true: int) -> list[ScoredImage]:
+        """The misclassified images of class ``true`` (its row of the matrix off the diagonal)."""
+        return [i for i in self.misclassified if i.true == true]
+
     @property
     def columns(self) -> int:
         return self.confusion.shape[1]

@@ -167,6 +167,7 @@ class EvaluateWindow(QDialog):
         view.setSortingEnabled(True)
         view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the model's class order until asked
         view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -222,6 +223,7 @@ class EvaluateWindow(QDialog):
         self.cancel_button.clicked.connect(self.run.cancel)
         self.matrix.clicked.connect(self.show_cell)
         self.matrix.selectionModel().currentChanged.connect(lambda current, _old: self.show_cell(current))
+        self.table.clicked.connect(self.show_class_errors)
         self.images.activated.connect(self.open_image)  # a double-click, or Enter
         r = self.run
         r.waiting.connect(lambda: self._busy(self.tr("Waiting for the images being classified…")))
@@ -265,6 +267,16 @@ class EvaluateWindow(QDialog):
         else:
             caption = arg(self.tr("%1 taken for %2: %n image(s)", "", count), true, taken)
         self.caption.setText(caption)
+
+    def show_class_errors(self, index: QModelIndex) -> None:
+        """List the misclassified images of the class in the clicked row of the per-class table."""
+        if not index.isValid() or self.evaluation is None:
+            return
+        row = self.table.model().mapToSource(index).row()
+        images = self.evaluation.errors_of(row)
+        self.cell_images.set_images(images)
+        name = self.confusion.names[row]
+        self.caption.setText(arg(self.tr("%1 misclassified: %n image(s)", "", len(images)), name))
 
     def open_image(self, index: QModelIndex) -> Any:
         """The preview of an image of the cell, with its heat-map (computed by the worker)."""

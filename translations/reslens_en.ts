@@ -81,6 +81,13 @@
             <numerusform>%1 taken for %2: %n images</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 misclassified: %n image(s)</source>
+        <translation>
+            <numerusform>%1 misclassified: %n image</numerusform>
+            <numerusform>%1 misclassified: %n images</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Exporting</name>

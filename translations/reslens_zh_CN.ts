@@ -1000,6 +1000,12 @@
             <numerusform>%1 被认作 %2：%n 张图像</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 misclassified: %n image(s)</source>
+        <translation>
+            <numerusform>%1 分类错误：%n 张图像</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>EvaluationRun</name>

@@ -91,6 +91,14 @@ def test_window_evaluates_lists_a_cell_and_opens_its_preview(qtbot, window, tmp_
     thumbnail = dialog.cell_images.index(0).data(Qt.ItemDataRole.DecorationRole)
     assert thumbnail.actualSize(dialog.images.iconSize()).width() > 0
 
+    dialog.tabs.setCurrentWidget(dialog.table)  # the per-class table lists a class's errors
+    row = dialog.table.model().mapFromSource(dialog.scores.index(heart, 0))
+    qtbot.mouseClick(
+        dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=dialog.table.visualRect(row).center()
+    )
+    assert dialog.caption.text() == "heart misclassified: 1 image"
+    assert [i.source for i in dialog.cell_images.images] == [str(data / "heart" / "arrow-drawn.jpg")]
+
     item = dialog.images.visualRect(dialog.cell_images.index(0)).center()
     qtbot.mouseClick(dialog.images.viewport(), Qt.MouseButton.LeftButton, pos=item)
     qtbot.mouseDClick(dialog.images.viewport(), Qt.MouseButton.LeftButton, pos=item)
