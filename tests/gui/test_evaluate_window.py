@@ -137,3 +137,25 @@ def test_a_folder_without_class_folders_is_said_and_cancel_works(qtbot, window, 
     qtbot.waitUntil(lambda: not dialog.run.running, timeout=TIMEOUT_MS)
     assert dialog.summary.text() == "The evaluation was cancelled." and dialog.evaluation is None
     assert dialog.start_button.isEnabled()
+
+
+def test_an_evaluation_waits_for_a_running_classification_and_neither_takes_the_others_rows(
+    qtbot, window, tmp_path
+) -> None:
+    data = labelled_samples(tmp_path / "data")
+    window.queue_paths([samples_dir()])  # 24 images for the results list
+    dialog = window.show_evaluate()
+    dialog.folder.setText(str(data))
+    assert window.engine.busy
+    dialog.start()
+    assert dialog.summary.text() == "Waiting for the images being classified…"
+    later = tmp_path / "later.jpg"
+    shutil.copy(samples_dir() / "star.jpg", later)
+    window.queue_paths([later])  # sent after the evaluation: the user's again
+    qtbot.waitUntil(lambda: dialog.evaluation is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.engine.busy, timeout=TIMEOUT_MS)
+    window.results.flush()
+    assert len(dialog.evaluation.scored) == 24
+    assert all("/data/" in i.source for i in dialog.evaluation.images)
+    rows = window.results.results()
+    assert len(rows) == 25 and not any("/data/" in r.source for r in rows)
