@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.evaluate import Evaluation, ScoredImage
 from core.evaluate_report import CLASS, F1, PRECISION, RECALL, SUPPORT, UNKNOWN, percent
+from gui.i18n import arg
 from gui.messages import text
 from gui.thumbnails import ThumbnailLoader
 
@@ -105,6 +106,15 @@ class ConfusionModel(QAbstractTableModel):
     def column_name(self, column: int) -> str:
         return self.names[column] if column < len(self.names) else text(UNKNOWN())
 
+    def caption(self, row: int, column: int) -> str:
+        """What a cell holds, in words: "heart taken for arrow: 1 image"."""
+        true, count = self.names[row], self.count(row, column)
+        if column == row:
+            return arg(self.tr("%1 taken for their own class: %n image(s)", "", count), true)
+        if column == len(self.names):
+            return arg(self.tr("%1 called unknown: %n image(s)", "", count), true)
+        return arg(self.tr("%1 taken for %2: %n image(s)", "", count), true, self.column_name(column))
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.evaluation is None else len(self.evaluation.classes)
 
@@ -130,6 +140,8 @@ class ConfusionModel(QAbstractTableModel):
             return str(count) if count else ""
         if role == CELL_ROLE:
             return row, column
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.caption(row, column)
         if role == SORT_ROLE:
             return count
         if role == Qt.ItemDataRole.TextAlignmentRole:

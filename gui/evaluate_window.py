@@ -12,6 +12,7 @@ Only layout and wiring live here: the figures come from :mod:`core.evaluate`, th
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -126,8 +127,10 @@ class EvaluateWindow(QDialog):
         self.summary = QLabel(self.tr("Choose a labelled folder and press Evaluate."))
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # the headline is bold; the rest escaped
         self.notes = QLabel()
         self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)  # folder names are the user's, not HTML
         self.notes.setVisible(False)
         self.scores = ClassScoresModel(self)
         self.confusion = ConfusionModel(self)
@@ -141,6 +144,7 @@ class EvaluateWindow(QDialog):
         self.tabs.addTab(self.table, self.tr("Per Class"))
         self.caption = QLabel(self.tr("Click a cell of the matrix to see its images."))
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.images = self._images_view()
         self._lay_out()
         self._connect()
@@ -247,7 +251,7 @@ class EvaluateWindow(QDialog):
         """Evaluate the model in use on the folder typed or chosen."""
         folder = self.folder.text().strip()
         if not folder:
-            self.summary.setText(self.tr("Choose a labelled folder first."))
+            self._idle(self.tr("Choose a labelled folder first."))
             return
         self.run.start(folder, self._model())
 
@@ -258,15 +262,7 @@ class EvaluateWindow(QDialog):
         row, column = index.data(CELL_ROLE)
         images = self.evaluation.cell(row, column)
         self.cell_images.set_images(images)
-        true, taken = self.confusion.names[row], self.confusion.column_name(column)
-        count = len(images)
-        if column == row:
-            caption = arg(self.tr("%1 taken for their own class: %n image(s)", "", count), true)
-        elif column == len(self.evaluation.classes):
-            caption = arg(self.tr("%1 called unknown: %n image(s)", "", count), true)
-        else:
-            caption = arg(self.tr("%1 taken for %2: %n image(s)", "", count), true, taken)
-        self.caption.setText(caption)
+        self.caption.setText(self.confusion.caption(row, column))
 
     def show_class_errors(self, index: QModelIndex) -> None:
         """List the misclassified images of the class in the clicked row of the per-class table."""
@@ -293,7 +289,9 @@ class EvaluateWindow(QDialog):
         self.scores.set_evaluation(evaluation, names)
         self.confusion.set_evaluation(evaluation, names)
         self.matrix.horizontalHeader().updateGeometry()  # its height follows the longest name
-        self._idle("<br>".join(f"<b>{text(line)}</b>" for line in headline(evaluation)))
+        self._idle(
+            "<br>".join(f"<b>{html.escape(text(line))}</b>" for line in headline(evaluation)), rich=True
+        )
         said = [text(note) for note in notes(evaluation)]
         self.notes.setText("\n".join(said))
         self.notes.setVisible(bool(said))
@@ -320,15 +318,16 @@ class EvaluateWindow(QDialog):
         self.progress.setFormat("%v / %m")
 
     def _busy(self, message: str) -> None:
-        self.summary.setText(message)
+        self.summary.setText(html.escape(message))
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.start_button.setEnabled(False)
         self.choose.setEnabled(False)
         self.cancel_button.setEnabled(True)
 
-    def _idle(self, message: str) -> None:
-        self.summary.setText(message)
+    def _idle(self, message: str, rich: bool = False) -> None:
+        """Show ``message`` (plain text, or HTML with ``rich``) with the run's controls idle."""
+        self.summary.setText(message if rich else html.escape(message))
         self.progress.setVisible(False)
         self.start_button.setEnabled(True)
         self.choose.setEnabled(True)

@@ -39,27 +39,7 @@
     </message>
 </context>
 <context>
-    <name>Dialogs</name>
-    <message numerus="yes">
-        <source>%n class(es): %1</source>
-        <translation>
-            <numerusform>%n class: %1</numerusform>
-            <numerusform>%n classes: %1</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>EmptyState</name>
-    <message numerus="yes">
-        <source>Model: %1, %n class(es): %2</source>
-        <translation>
-            <numerusform>Model: %1, %n class: %2</numerusform>
-            <numerusform>Model: %1, %n classes: %2</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>EvaluateWindow</name>
+    <name>ConfusionModel</name>
     <message numerus="yes">
         <source>%1 taken for their own class: %n image(s)</source>
         <translation>
@@ -81,6 +61,29 @@
             <numerusform>%1 taken for %2: %n images</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message numerus="yes">
+        <source>%n class(es): %1</source>
+        <translation>
+            <numerusform>%n class: %1</numerusform>
+            <numerusform>%n classes: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EmptyState</name>
+    <message numerus="yes">
+        <source>Model: %1, %n class(es): %2</source>
+        <translation>
+            <numerusform>Model: %1, %n class: %2</numerusform>
+            <numerusform>Model: %1, %n classes: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EvaluateWindow</name>
     <message numerus="yes">
         <source>%1 misclassified: %n image(s)</source>
         <translation>

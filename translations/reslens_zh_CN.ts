@@ -728,6 +728,27 @@
     </message>
 </context>
 <context>
+    <name>ConfusionModel</name>
+    <message numerus="yes">
+        <source>%1 taken for their own class: %n image(s)</source>
+        <translation>
+            <numerusform>%1 被认作本类别：%n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 called unknown: %n image(s)</source>
+        <translation>
+            <numerusform>%1 被判为未知：%n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 taken for %2: %n image(s)</source>
+        <translation>
+            <numerusform>%1 被认作 %2：%n 张图像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>ResLens is free software under the MIT licence. ImageNet weights are torchvision&apos;s (BSD-3-Clause code; the weights were trained on ImageNet, whose terms restrict them to non-commercial research and education).</source>
@@ -981,24 +1002,6 @@
     <message>
         <source>Choose a labelled folder first.</source>
         <translation>请先选择一个已标注的文件夹。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 taken for their own class: %n image(s)</source>
-        <translation>
-            <numerusform>%1 被认作本类别：%n 张图像</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 called unknown: %n image(s)</source>
-        <translation>
-            <numerusform>%1 被判为未知：%n 张图像</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 taken for %2: %n image(s)</source>
-        <translation>
-            <numerusform>%1 被认作 %2：%n 张图像</numerusform>
-        </translation>
     </message>
     <message numerus="yes">
         <source>%1 misclassified: %n image(s)</source>
