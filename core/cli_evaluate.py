@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from core import options
 from core.architectures import ARCH_NAMES
 from core.backends import BACKENDS, DEFAULT_BACKEND
 from core.cli_commands import _download_progress, _ProgressBar, report_failures
@@ -62,12 +63,13 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
     add_model_flags(p)
     p.add_argument(
         "--threshold",
+        type=options.THRESHOLD,
         default=None,
         metavar="T",
         help="count images whose top-1 probability is below T (0 to 1) as unknown; 0 turns this off "
         "(default: the model card's calibrated threshold, if it has one)",
     )
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=options.BATCH_SIZE, default=16)
     p.add_argument("--json", action="store_true", help="print the evaluation as JSON on stdout")
     p.add_argument("--csv", metavar="FILE", help="write one row per image as CSV to FILE ('-' for stdout)")
     p.set_defaults(run=run_evaluate)
@@ -78,8 +80,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from core.evaluate_report import NO_IMAGES, format_report, notes, to_json
     from core.unknown import check_threshold, default_threshold, mark_unknown
 
-    if args.batch_size < 1:
-        raise UsageError("--batch-size must be at least 1")
     if args.json and args.csv == "-":
         raise UsageError("--json and --csv - both write to stdout; give --csv a file name")
     threshold = check_threshold(args.threshold)

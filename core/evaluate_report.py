@@ -105,16 +105,14 @@ def headline(evaluation: Evaluation) -> list[Message]:
     return lines
 
 
-def taken_for(image: ScoredImage, classes: tuple[str, ...], names: tuple[str, ...] | None = None) -> Message:
+def taken_for(image: ScoredImage, classes: tuple[str, ...]) -> Message:
     """ "x.jpg (a star) taken for circle at 54.3%": one misclassified image, said as data."""
-    names = names or classes
-    shown = printable(image.source)
-    top = names[image.predicted] if image.predicted is not None else "?"
-    template = TAKEN_FOR_UNKNOWN if image.unknown else TAKEN_FOR
+    shown, true = printable(image.source), printable(classes[image.true])
+    top = printable(classes[image.predicted]) if image.predicted is not None else "?"
     probability = percent(image.probability)
     if image.unknown:
-        return template(shown, names[image.true], probability, top)
-    return template(shown, names[image.true], top, probability)
+        return TAKEN_FOR_UNKNOWN(shown, true, probability, top)
+    return TAKEN_FOR(shown, true, top, probability)
 
 
 # --------------------------------------------------------------------------- JSON

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QCloseEvent, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -333,9 +333,10 @@ class EvaluateWindow(QDialog):
         self.choose.setEnabled(True)
         self.cancel_button.setEnabled(False)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.run.cancel()  # the window stays for next time; its run does not
-        super().closeEvent(event)
+    def done(self, result: int) -> None:
+        """Closing the window (Close, Esc, the title bar) stops its run: nobody would see it."""
+        self.run.cancel()  # the window stays for next time, with its last evaluation
+        super().done(result)
 
 
 def show_evaluate_window(main: Any) -> EvaluateWindow:

@@ -137,6 +137,10 @@ def test_a_folder_without_class_folders_is_said_and_cancel_works(qtbot, window, 
     qtbot.waitUntil(lambda: not dialog.run.running, timeout=TIMEOUT_MS)
     assert dialog.summary.text() == "The evaluation was cancelled." and dialog.evaluation is None
     assert dialog.start_button.isEnabled()
+    dialog.start()
+    dialog.close()  # closing the window stops its run too
+    qtbot.waitUntil(lambda: not dialog.run.running, timeout=TIMEOUT_MS)
+    assert dialog.evaluation is None and window.results.counts() == (0, 0)
 
 
 def test_an_evaluation_waits_for_a_running_classification_and_neither_takes_the_others_rows(
