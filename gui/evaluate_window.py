@@ -57,6 +57,7 @@ from gui.messages import text
 from gui.results_view import THUMBNAIL_SIZE, placeholder_pixmap
 
 CELL_SIDE = 40  # a column of the matrix: four digits fit, twelve classes and "unknown" fit 800 px
+MAX_FAILED_SHOWN = 5  # unreadable files named under the headline; the CLI's --csv lists them all
 ROW_HEIGHT = 24  # a row of the matrix: twelve classes fit above the thumbnails at 720 px
 
 
@@ -293,6 +294,7 @@ class EvaluateWindow(QDialog):
             "<br>".join(f"<b>{html.escape(text(line))}</b>" for line in headline(evaluation)), rich=True
         )
         said = [text(note) for note in notes(evaluation)]
+        said += [f"  {Path(i.source).name}: {i.error}" for i in evaluation.failed[:MAX_FAILED_SHOWN]]
         self.notes.setText("\n".join(said))
         self.notes.setVisible(bool(said))
         self.cell_images.set_images([])

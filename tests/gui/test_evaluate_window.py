@@ -29,6 +29,7 @@ def labelled_samples(root: Path) -> Path:
         shutil.copy(path, folder / path.name)
     (root / "arrow" / "arrow-drawn.jpg").rename(root / "heart" / "arrow-drawn.jpg")
     (root / "zebra").mkdir()
+    (root / "circle" / "broken.jpg").write_text("not a picture")
     return root
 
 
@@ -68,6 +69,7 @@ def test_window_evaluates_lists_a_cell_and_opens_its_preview(qtbot, window, tmp_
     assert len(evaluation.scored) == 24 and evaluation.correct == 23
     assert "Accuracy 95.8%: 23 of 24 images taken for their class" in dialog.summary.text()
     assert "zebra" in dialog.notes.text() and dialog.notes.isVisibleTo(dialog)
+    assert "1 file could not be evaluated" in dialog.notes.text() and "broken.jpg:" in dialog.notes.text()
     assert window.results.counts() == (0, 0)  # the evaluation's images are not the user's results
     assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
 
