@@ -18,7 +18,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from core import __version__, cli_batch, cli_commands, cli_degradation, cli_explain, cli_train
+from core import __version__, cli_batch, cli_commands, cli_degradation, cli_evaluate, cli_explain, cli_train
 from core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ResLensError, describe
 from core.export import printable
 
@@ -29,6 +29,7 @@ DEBUG_ENV = "RESLENS_DEBUG"
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     cli_commands.add_classify,
     cli_explain.add_explain,
+    cli_evaluate.add_evaluate,
     cli_commands.add_summary,
     cli_commands.add_devices,
     cli_commands.add_weights,

@@ -40,6 +40,7 @@ class Handler(Protocol):
     def toggle_thumbnail_cams(self, show: bool) -> None: ...
     def show_sketch(self) -> None: ...
     def show_teach(self) -> None: ...
+    def show_evaluate(self) -> None: ...
     def show_about(self) -> None: ...
     def show_why_residual(self) -> None: ...
     def choose_language(self, choice: str) -> None: ...
@@ -132,6 +133,7 @@ class ModelActions:
     model_card: QAction
     backends: QActionGroup  # torch, ONNX Runtime fp32, ONNX Runtime int8 (core.backends)
     train: QAction
+    evaluate: QAction
 
 
 @dataclass
@@ -306,6 +308,12 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             shortcut="Ctrl+T",
             tip=translate("Actions", "Teach ResLens your own classes from a few images each"),
         ),
+        evaluate=new_action(
+            parent,
+            translate("Actions", "&Evaluate on a Folder…"),
+            slot=w.show_evaluate,
+            tip=translate("Actions", "Measure the model on a folder with one sub-folder per class"),
+        ),
     )
     model_column = new_action(
         parent,
@@ -431,7 +439,7 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     _add(model_menu, *m.archs.actions())
     model_menu.addSection(translate("Actions", "Weights"))
     _add(model_menu, *m.weights.actions(), m.load_weights, m.load_labels, None, m.download)
-    _add(model_menu, None, m.train)  # My Models follows (gui.teach.my_models)
+    _add(model_menu, None, m.train, m.evaluate)  # My Models follows (gui.teach.my_models)
     device_menu = bar.addMenu(translate("Actions", "&Device"))
     device_menu.addSection(translate("Actions", "Backend"))
     _add(device_menu, *m.backends.actions())

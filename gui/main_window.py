@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         side = round(THUMBNAIL_SIZE * self.devicePixelRatioF())
         self.thumbnail_cams = ThumbnailCams(self.engine, self.results_view, self.results, side, self)
         self.sketch: SketchPad | None = None
+        self.evaluation: Any = None  # gui.evaluate_window.EvaluateWindow, made on first use
         self._lay_out()
         self._connect()
         restore_window(self, self.settings, self.arch_dock)
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
     # -- results ----------------------------------------------------------------------------
 
     def _on_results(self, batch: tuple[Any, ...]) -> None:
+        if self.evaluation is not None and self.evaluation.run.takes(batch):
+            return  # an evaluation's images: shown in its window, not in the results
         self.results.add_batch(batch)
         self.drop_area.show_results(True)
 
@@ -293,6 +296,13 @@ class MainWindow(QMainWindow):
         from gui.residual import show_why_residual
 
         return show_why_residual(self)
+
+    def show_evaluate(self) -> Any:
+        """Model ▸ Evaluate on a Folder…: one window, run through this window's engine."""
+        from gui.evaluate_window import show_evaluate_window
+
+        self.evaluation = show_evaluate_window(self)
+        return self.evaluation
 
     def _show_sketch_answer(self, answer: Any) -> None:
         categories = display_categories(self.model_info) if self.model_info else ()

@@ -39,6 +39,30 @@
     </message>
 </context>
 <context>
+    <name>ConfusionModel</name>
+    <message numerus="yes">
+        <source>%1 taken for their own class: %n image(s)</source>
+        <translation>
+            <numerusform>%1 taken for their own class: %n image</numerusform>
+            <numerusform>%1 taken for their own class: %n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 called unknown: %n image(s)</source>
+        <translation>
+            <numerusform>%1 called unknown: %n image</numerusform>
+            <numerusform>%1 called unknown: %n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 taken for %2: %n image(s)</source>
+        <translation>
+            <numerusform>%1 taken for %2: %n image</numerusform>
+            <numerusform>%1 taken for %2: %n images</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message numerus="yes">
         <source>%n class(es): %1</source>
@@ -55,6 +79,16 @@
         <translation>
             <numerusform>Model: %1, %n class: %2</numerusform>
             <numerusform>Model: %1, %n classes: %2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EvaluateWindow</name>
+    <message numerus="yes">
+        <source>%1 misclassified: %n image(s)</source>
+        <translation>
+            <numerusform>%1 misclassified: %n image</numerusform>
+            <numerusform>%1 misclassified: %n images</numerusform>
         </translation>
     </message>
 </context>
@@ -127,6 +161,55 @@
         <translation>
             <numerusform>%n file could not be read and will be skipped.</numerusform>
             <numerusform>%n files could not be read and will be skipped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Accuracy %1: %2 of %n image(s) taken for their class</source>
+        <translation>
+            <numerusform>Accuracy %1: %2 of %n image taken for their class</numerusform>
+            <numerusform>Accuracy %1: %2 of %n images taken for their class</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Unknown %1: %n image(s) below the threshold %2</source>
+        <translation>
+            <numerusform>Unknown %1: %n image below the threshold %2</numerusform>
+            <numerusform>Unknown %1: %n images below the threshold %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folder(s) skipped, named after no class of the model: %1</source>
+        <translation>
+            <numerusform>%n folder skipped, named after no class of the model: %1</numerusform>
+            <numerusform>%n folders skipped, named after no class of the model: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>No folder for %n class(es) of the model: %1</source>
+        <translation>
+            <numerusform>No folder for %n class of the model: %1</numerusform>
+            <numerusform>No folder for %n classes of the model: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) directly in the folder were skipped: put images in a sub-folder named after their class</source>
+        <translation>
+            <numerusform>%n file directly in the folder were skipped: put images in a sub-folder named after their class</numerusform>
+            <numerusform>%n files directly in the folder were skipped: put images in a sub-folder named after their class</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be evaluated</source>
+        <translation>
+            <numerusform>%n file could not be evaluated</numerusform>
+            <numerusform>%n files could not be evaluated</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) misclassified</source>
+        <translation>
+            <numerusform>%n image misclassified</numerusform>
+            <numerusform>%n images misclassified</numerusform>
         </translation>
     </message>
 </context>

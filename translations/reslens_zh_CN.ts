@@ -156,6 +156,14 @@
         <translation>每个类别只需几张图片，教 ResLens 识别你自己的类别</translation>
     </message>
     <message>
+        <source>&amp;Evaluate on a Folder…</source>
+        <translation>在文件夹上评估(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Measure the model on a folder with one sub-folder per class</source>
+        <translation>在每个类别一个子文件夹的文件夹上衡量模型</translation>
+    </message>
+    <message>
         <source>&amp;Model Column</source>
         <translation>模型列(&amp;M)</translation>
     </message>
@@ -767,6 +775,27 @@
     </message>
 </context>
 <context>
+    <name>ConfusionModel</name>
+    <message numerus="yes">
+        <source>%1 taken for their own class: %n image(s)</source>
+        <translation>
+            <numerusform>%1 被认作本类别：%n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 called unknown: %n image(s)</source>
+        <translation>
+            <numerusform>%1 被判为未知：%n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 taken for %2: %n image(s)</source>
+        <translation>
+            <numerusform>%1 被认作 %2：%n 张图像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>ResLens is free software under the MIT licence. ImageNet weights are torchvision&apos;s (BSD-3-Clause code; the weights were trained on ImageNet, whose terms restrict them to non-commercial research and education).</source>
@@ -965,6 +994,90 @@
         <translation>
             <numerusform>模型：%1，%n 个类别：%2</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>EvaluateWindow</name>
+    <message>
+        <source>Evaluate on a Folder</source>
+        <translation>在文件夹上评估</translation>
+    </message>
+    <message>
+        <source>A folder with one sub-folder per class, named after the class</source>
+        <translation>每个类别一个子文件夹、以类别命名的文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Choose a labelled folder and press Evaluate.</source>
+        <translation>选择一个已标注的文件夹，然后按“评估”。</translation>
+    </message>
+    <message>
+        <source>Confusion Matrix</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <source>Per Class</source>
+        <translation>各类别</translation>
+    </message>
+    <message>
+        <source>Click a cell of the matrix to see its images.</source>
+        <translation>点击矩阵中的单元格查看其中的图像。</translation>
+    </message>
+    <message>
+        <source>Rows: the true class (the folder). Columns: what the model took it for.</source>
+        <translation>行：真实类别（文件夹）。列：模型把它认作的类别。</translation>
+    </message>
+    <message>
+        <source>Double-click an image to see it larger, with its heat-map.</source>
+        <translation>双击图像可查看大图及其热力图。</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Waiting for the images being classified…</source>
+        <translation>正在等待当前图像分类完成…</translation>
+    </message>
+    <message>
+        <source>Evaluating…</source>
+        <translation>正在评估…</translation>
+    </message>
+    <message>
+        <source>The evaluation was cancelled.</source>
+        <translation>评估已取消。</translation>
+    </message>
+    <message>
+        <source>Choose a Labelled Folder</source>
+        <translation>选择已标注的文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a labelled folder first.</source>
+        <translation>请先选择一个已标注的文件夹。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 misclassified: %n image(s)</source>
+        <translation>
+            <numerusform>%1 分类错误：%n 张图像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationRun</name>
+    <message>
+        <source>No model is loaded yet; wait for it and try again.</source>
+        <translation>模型尚未加载；请稍候再试。</translation>
     </message>
 </context>
 <context>
@@ -1495,6 +1608,96 @@
     <message>
         <source>unknown optimizer %1; choose adamw or sgd</source>
         <translation>未知的优化器 %1；请选择 adamw 或 sgd</translation>
+    </message>
+    <message>
+        <source>%1 is not a folder: give a folder with one sub-folder per class</source>
+        <translation>%1 不是文件夹：请给出每个类别一个子文件夹的文件夹</translation>
+    </message>
+    <message>
+        <source>no sub-folder of %1 is named after one of the model&apos;s classes (%2)</source>
+        <translation>%1 中没有以模型类别（%2）命名的子文件夹</translation>
+    </message>
+    <message numerus="yes">
+        <source>Accuracy %1: %2 of %n image(s) taken for their class</source>
+        <translation>
+            <numerusform>准确率 %1：%n 张图像中有 %2 张被认作其类别</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Unknown %1: %n image(s) below the threshold %2</source>
+        <translation>
+            <numerusform>未知 %1：%n 张图像低于阈值 %2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folder(s) skipped, named after no class of the model: %1</source>
+        <translation>
+            <numerusform>已跳过 %n 个不以模型类别命名的文件夹：%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>No folder for %n class(es) of the model: %1</source>
+        <translation>
+            <numerusform>模型的 %n 个类别没有文件夹：%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) directly in the folder were skipped: put images in a sub-folder named after their class</source>
+        <translation>
+            <numerusform>已跳过直接位于该文件夹中的 %n 个文件：请把图像放进以其类别命名的子文件夹</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) could not be evaluated</source>
+        <translation>
+            <numerusform>%n 个文件无法评估</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no image in the class folders could be read</source>
+        <translation>类别文件夹中没有可读取的图像</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1 分数</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Confusion matrix (rows: true class, columns: taken for)</source>
+        <translation>混淆矩阵（行：真实类别，列：被认作）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) misclassified</source>
+        <translation>
+            <numerusform>%n 张图像分类错误</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (a %2) taken for %3 at %4</source>
+        <translation>%1（%2）被认作 %3，概率 %4</translation>
+    </message>
+    <message>
+        <source>%1 (a %2) unknown: at most %3 for %4</source>
+        <translation>%1（%2）未知：%4 最高也只有 %3</translation>
     </message>
 </context>
 <context>
