@@ -42,10 +42,16 @@ as a user's folder: 100 train, 25 held out), seeds 100-104, five processes at on
   seed 103:  0.217 / 0.010 / 0.827 / 0.788   (779 s, 222 CPU-s)
   seed 104:  0.112 / 0.095 / 0.827 / 0.760   (838 s, 227 CPU-s)
 
-plain-56 ends worse than plain-20 in 5/5 (it stays at chance, 0.83, in every seed) and residual-56
-better than plain-56 in 5/5, but by only 0.01-0.07 there (0.15 on the tuned shapes): in 300 steps
-residual-56 has only begun to fit; the first half of the claim is robust, the second is right in
-sign and small.
+The tuned shapes on seeds the defaults were not tuned on (1-4, four processes at once, niced,
+load 17-18): seed 1 0.082 / 0.003 / 0.822 / 0.787, seed 2 0.133 / 0.003 / 0.820 / 0.782,
+seed 3 0.237 / 0.035 / 0.827 / 0.757, seed 4 0.298 / 0.203 / 0.827 / 0.783 (796-827 s, 220-222 CPU-s).
+``reslens-cli degradation --json`` with no option (seed 0) gives seed 0's numbers above exactly:
+0.223 / 0.000 / 0.818 / 0.668, 5 min 53 s wall, 219 s user + 15 s system CPU, load 18-59.
+
+plain-56 ends worse than plain-20 in 9/9 seeds (it stays near chance, 0.83, in every one) and
+residual-56 better than plain-56 in 9/9, but by only 0.01-0.07 (0.15 on seed 0): in 300 steps
+residual-56 has only begun to fit. The first half of the claim is robust; the second is right in
+sign every time and small.
 """
 
 from __future__ import annotations
