@@ -403,15 +403,15 @@ def build_runner(request: BackendRequest) -> OnnxRunner:
 
 def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> OnnxRunner:
     from core.images import build_transform
+    from core.preprocess import decode_side
 
     meta = request.meta
     transform = build_transform(meta)
     render_size = max(meta.resize_size, meta.crop_size)
     holdout_images: list[Image.Image] = []
     if request.calibrate is not None:
-        min_side = 2 * max(meta.resize_size, meta.crop_size)  # as classify decodes by default
         calibration_images, holdout_images, calibration_id = folder_images(
-            request.calibrate, CALIBRATION_IMAGES, HOLDOUT_IMAGES, min_side
+            request.calibrate, CALIBRATION_IMAGES, HOLDOUT_IMAGES, decode_side(meta)  # as classify
         )
     else:
         calibration_images, calibration_id = None, "shapes"

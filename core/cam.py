@@ -43,6 +43,7 @@ from core.errors import OutputError, UsageError
 from core.export import replace_atomically
 from core.images import ImageSource, build_transform, load_rgb
 from core.metadata import ModelMeta
+from core.preprocess import eval_geometry
 
 DEFAULT_LAYER = "layer4"
 BOX_LEVEL = 0.5  # cam_box: the region at or above half of the map's maximum
@@ -57,22 +58,11 @@ Box = tuple[float, float, float, float]
 def crop_box(width: int, height: int, meta: ModelMeta) -> Box:
     """Where the eval transform's centre crop lies in an image of ``width`` x ``height`` pixels.
 
-    Mirrors torchvision's ``Resize(resize_size)`` (shorter side, long side truncated) and
-    ``CenterCrop(crop_size)`` (rounded offset, zero padding when the crop is larger), and returns
-    the crop as ``(x0, y0, x1, y1)`` in the original's continuous pixel coordinates. It may reach
-    outside the image where the crop is padded.
+    The geometry is :func:`core.preprocess.eval_geometry`'s (aspect limit, torchvision's
+    ``Resize`` and ``CenterCrop``), returned as ``(x0, y0, x1, y1)`` in the original's continuous
+    pixel coordinates. It may reach outside the image where the crop is padded.
     """
-    short, long = (width, height) if width <= height else (height, width)
-    new_long = int(meta.resize_size * long / short)
-    new_w, new_h = (meta.resize_size, new_long) if width <= height else (new_long, meta.resize_size)
-    crop = meta.crop_size
-
-    def start(size: int) -> int:
-        return int(round((size - crop) / 2.0)) if size >= crop else -((crop - size) // 2)
-
-    left, top = start(new_w), start(new_h)
-    sx, sy = width / new_w, height / new_h
-    return (left * sx, top * sy, (left + crop) * sx, (top + crop) * sy)
+    return eval_geometry(width, height, meta).crop_in_original()
 
 
 def _bilinear_weights(length: int, cells: int, lo: float, hi: float) -> np.ndarray:

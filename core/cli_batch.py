@@ -10,8 +10,7 @@ import argparse
 import dataclasses
 import sys
 
-from core.architectures import ARCH_NAMES
-from core.backends import BACKENDS, DEFAULT_BACKEND
+from core.cli_commands import add_model_arguments, model_choice
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, ResLensError
 from core.messages import Message, english
 
@@ -46,20 +45,8 @@ def add_batch(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--batch-size", type=int, default=16, help="images per forward pass")
     p.add_argument("--shard-size", type=int, default=512, help="rows per Parquet shard (at most)")
-    p.add_argument("--arch", choices=list(ARCH_NAMES), default=None)
-    p.add_argument(
-        "--weights", default="default", help="default (bundled), imagenet-v1, imagenet-v2, or a weights file"
-    )
-    p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
-    p.add_argument(
-        "--backend",
-        choices=BACKENDS,
-        default=DEFAULT_BACKEND,
-        help="what runs the forward pass, as in 'classify --backend' (default torch); an ONNX model "
-        "is built once into the user cache (int8: refused below 98%% agreement with fp32)",
-    )
+    add_model_arguments(p)  # --device: on each worker
     p.add_argument("--top-k", type=int, default=5)
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (on each worker)")
     p.set_defaults(run=run_batch)
 
 
@@ -68,7 +55,7 @@ def run_batch(args: argparse.Namespace) -> int:
     from core.batch.rows import BatchSpec
     from core.cli_commands import _ProgressBar
 
-    spec = BatchSpec(**_options_for(BatchSpec, args))
+    spec = BatchSpec(**dataclasses.asdict(model_choice(args)), top_k=args.top_k, batch_size=args.batch_size)
     options = JobOptions(**_options_for(JobOptions, args))
     progress = _ProgressBar(sys.stderr)
     try:

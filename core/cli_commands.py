@@ -15,7 +15,7 @@ from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
 from core.export import printable
 from core.messages import english
 from core.results import ClassificationResult
-from core.sources import DEFAULT, cli_weights_help
+from core.sources import AUTO_DEVICE, DEFAULT, ModelChoice, cli_weights_help
 from core.unknown import unknown_text
 
 PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
@@ -23,9 +23,10 @@ SUMMARY_SIDES = (32, 2048)  # ``summary --input-size``: a real forward pass runs
 MAX_CLASSES = 100_000  # ``summary --num-classes``: a 2048 x 100,000 head is already 0.8 GB
 
 
-def add_classify(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("classify", help="classify image files and folders")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
+def add_model_arguments(p: argparse.ArgumentParser, backend: bool = True) -> None:
+    """The flags that name a model, the same for every sub-command that loads one (classify,
+    explain, batch): ``--arch``, ``--weights``, ``--labels``, ``--device`` and, where the command
+    can run on another backend, ``--backend``. :func:`model_choice` reads them back."""
     p.add_argument(
         "--arch",
         choices=list(ARCH_NAMES),
@@ -34,6 +35,28 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--weights", default=DEFAULT, help=cli_weights_help())
     p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
+    p.add_argument("--device", default=AUTO_DEVICE, help="auto, cpu, cuda, cuda:N or mps")
+    if backend:
+        p.add_argument(
+            "--backend",
+            choices=list(BACKENDS),
+            default=DEFAULT_BACKEND,
+            help="what runs the model: torch (default), onnx (ONNX Runtime fp32) or onnx-int8 "
+            "(quantized; refused below 98%% agreement with fp32); an ONNX model is built once "
+            "into the user cache",
+        )
+
+
+def model_choice(args: argparse.Namespace) -> ModelChoice:
+    """The model the flags of :func:`add_model_arguments` name, as every other face names one."""
+    backend = getattr(args, "backend", DEFAULT_BACKEND)
+    return ModelChoice(args.arch, args.weights, args.labels or "", args.device, backend)
+
+
+def add_classify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("classify", help="classify image files and folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
+    add_model_arguments(p)
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument(
         "--threshold",
@@ -42,14 +65,7 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
         help="report results whose top-1 probability is below T (0 to 1) as unknown; "
         "0 turns this off (default: the model card's calibrated threshold, if it has one)",
     )
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument(
-        "--backend",
-        choices=list(BACKENDS),
-        default=DEFAULT_BACKEND,
-        help="what runs the model: torch (default), onnx (ONNX Runtime fp32) or onnx-int8 (quantized)",
-    )
     p.add_argument(
         "--precision",
         choices=["fp32", "fp16", "bf16"],
@@ -74,22 +90,18 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
 
 
 def run_classify(args: argparse.Namespace) -> int:
-    from core.devices import resolve_device
     from core.export import check_writable, results_to_json, write_csv, write_csv_to
-    from core.inference import Classifier
+    from core.opener import open_classifier, open_weights
     from core.unknown import check_threshold, default_threshold, mark_unknown
-    from core.weights import load_weights
 
     if args.top_k < 1 or args.batch_size < 1:
         return _fail("--top-k and --batch-size must be at least 1")
     threshold = check_threshold(args.threshold)  # a bad value is exit 2 before any work
     if args.csv and args.csv != "-":
         check_writable(args.csv)  # before any work: a bad output path is exit 2, not a lost run
-    device = resolve_device(args.device)
-    loaded = load_weights(
-        args.arch, args.weights, labels=args.labels, device=device, on_progress=_download_progress
-    )
-    print(f"model: {printable(loaded.description)} on {device}", file=sys.stderr)
+    choice = model_choice(args)
+    loaded = open_weights(choice, on_progress=_download_progress)
+    print(f"model: {printable(loaded.description)} on {loaded.device}", file=sys.stderr)
     calibrate = None
     if args.calibrate is not None:
         if args.backend != "onnx-int8":
@@ -97,9 +109,9 @@ def run_classify(args: argparse.Namespace) -> int:
         calibrate = Path(args.calibrate)
         if not calibrate.is_dir():
             raise UsageError(f"--calibrate: {printable(args.calibrate)} is not a folder")
-    classifier = Classifier.from_loaded(
+    classifier = open_classifier(
+        choice,
         loaded,
-        backend=args.backend,
         precision=args.precision,
         exact_decode=args.exact_decode,
         calibrate=calibrate,

@@ -21,8 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.architectures import ARCH_NAMES
-from core.cli_commands import report_failures
+from core.cli_commands import add_model_arguments, model_choice, report_failures
 from core.errors import ImageDecodeError, UsageError
 from core.export import printable
 
@@ -48,29 +47,21 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--opacity", type=float, default=0.5, help="of the heat-map over the picture (default 0.5)"
     )
-    p.add_argument(
-        "--arch", choices=list(ARCH_NAMES), default=None, help="architecture (default: the weights')"
-    )
-    p.add_argument(
-        "--weights", default="default", help="default (bundled model), imagenet-v1, imagenet-v2, or a file"
-    )
-    p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    add_model_arguments(p, backend=False)  # Grad-CAM needs torch's gradients: no --backend
     p.set_defaults(run=run_explain)
 
 
 def run_explain(args: argparse.Namespace) -> int:
     """Errors a person can fix are ``ResLensError``s: ``core.cli.main`` prints them and exits."""
     from core.cam import GradCam
-    from core.devices import resolve_device
     from core.inference import expand_inputs
+    from core.opener import open_weights
     from core.unknown import default_threshold
-    from core.weights import load_weights
 
     if not 0.0 <= args.opacity <= 1.0:
         raise UsageError("--opacity must be between 0 and 1")
-    device = resolve_device(args.device)
-    loaded = load_weights(args.arch, args.weights, labels=args.labels, device=device)
+    loaded = open_weights(model_choice(args))
+    device = loaded.device
     cam = GradCam.from_loaded(loaded, args.layer)  # an unknown layer fails here, before any work
     if args.target is not None:
         cam.class_index(args.target, [0.0] * loaded.meta.num_classes)

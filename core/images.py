@@ -28,6 +28,8 @@ from typing import IO, TYPE_CHECKING, Any
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from core.errors import ImageDecodeError
+from core.preprocess import MAX_ASPECT_RATIO as MAX_ASPECT_RATIO  # re-exported for callers
+from core.preprocess import LimitAspect, aspect_limit, interpolation_mode
 
 if TYPE_CHECKING:
     from core.metadata import ModelMeta
@@ -527,38 +529,6 @@ def _is_hidden(entry: os.DirEntry) -> bool:
         return False
 
 
-MAX_ASPECT_RATIO = 4.0
-"""Before resizing, a picture longer than this many times its width (or the reverse) is cut to
-this ratio around its centre: the centre crop would never see the rest, and resizing all of a
-1 x 100,000 strip to a shorter side of 256 would need gigabytes (see :class:`LimitAspect`)."""
-
-
-class LimitAspect:
-    """Cut an extreme panorama or strip to ``ratio``:1 around its centre, at its own resolution.
-
-    The evaluation recipe resizes the shorter side to ``resize_size`` and keeps only the centre
-    ``crop_size`` square, so everything beyond ``ratio`` times the shorter side is thrown away
-    anyway; dropping it first bounds the resized picture to ``resize_size`` x ``ratio`` x
-    ``resize_size`` whatever the input's shape. Pictures within the ratio pass unchanged.
-    """
-
-    def __init__(self, ratio: float) -> None:
-        self.ratio = ratio
-
-    def __call__(self, image: Image.Image) -> Image.Image:
-        width, height = image.size
-        short, long = min(width, height), max(width, height)
-        keep = max(1, int(short * self.ratio))
-        if long <= keep:
-            return image
-        start = (long - keep) // 2
-        box = (start, 0, start + keep, height) if width > height else (0, start, width, start + keep)
-        return image.crop(box)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(ratio={self.ratio})"
-
-
 def build_transform(meta: ModelMeta) -> Callable[[Image.Image], Any]:
     """The evaluation preprocessing the weights in ``meta`` were trained with.
 
@@ -566,22 +536,16 @@ def build_transform(meta: ModelMeta) -> Callable[[Image.Image], Any]:
     normalise: torchvision's recipe, so torchvision's ImageNet weights see exactly what their
     own ``weights.transforms()`` would give them. Returns PIL image -> float32 CHW tensor.
     A picture beyond :data:`MAX_ASPECT_RATIO` is first cut to it (:class:`LimitAspect`), which
-    bounds the memory one image can take.
+    bounds the memory one image can take. Every number comes from :mod:`core.preprocess`, whose
+    :class:`~core.preprocess.EvalTransform` is the same recipe without torch.
     """
     import torch
-    from torchvision.transforms import InterpolationMode, v2
+    from torchvision.transforms import v2
 
-    try:
-        interpolation = InterpolationMode(meta.interpolation.lower())
-    except ValueError:
-        known = ", ".join(mode.value for mode in InterpolationMode)
-        raise ValueError(f"unknown interpolation {meta.interpolation!r} (expected one of: {known})") from None
-    # A crop larger than the resized picture sees more of it, so keep at least that much.
-    ratio = MAX_ASPECT_RATIO * max(1.0, meta.crop_size / meta.resize_size)
     return v2.Compose(
         [
-            LimitAspect(ratio),
-            v2.Resize(meta.resize_size, interpolation=interpolation, antialias=True),
+            LimitAspect(aspect_limit(meta)),
+            v2.Resize(meta.resize_size, interpolation=interpolation_mode(meta.interpolation), antialias=True),
             v2.CenterCrop(meta.crop_size),
             v2.ToImage(),
             v2.ToDtype(torch.float32, scale=True),

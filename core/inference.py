@@ -33,6 +33,7 @@ from core.images import ImageDecodeError, build_transform, decode_for_model, ite
 from core.messages import Message
 from core.metadata import ModelMeta
 from core.optimize import prepare_for_inference
+from core.preprocess import decode_side
 from core.results import ClassificationResult, Prediction
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ class Classifier:
             self.runner = build_runner(request)
         self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
         self.transform = build_transform(meta)
-        self.min_side = None if exact_decode else 2 * max(meta.resize_size, meta.crop_size)
+        self.min_side = None if exact_decode else decode_side(meta)
         self.decode_workers = decode_workers or max(2, min(8, _usable_cpus()))
 
     @property

@@ -82,12 +82,12 @@ def run_selftest(device: str = "auto") -> SelfTestReport:
 
 
 def _check(report: SelfTestReport, device: str) -> None:
-    from core.devices import resolve_device
-    from core.inference import Classifier
+    from core.opener import open_classifier, open_weights
+    from core.sources import DEFAULT, ModelChoice
     from core.summary import summarize
-    from core.weights import load_weights
 
-    loaded = load_weights(None, "default", device=resolve_device(device))
+    choice = ModelChoice(None, DEFAULT, device=device)
+    loaded = open_weights(choice)
     report.device = str(loaded.device)
     report.model = loaded.description
 
@@ -95,7 +95,7 @@ def _check(report: SelfTestReport, device: str) -> None:
     report.samples_total = len(samples)
     if not samples:
         report.errors.append("no sample images found in the bundled assets")
-    classifier = Classifier.from_loaded(loaded)
+    classifier = open_classifier(choice, loaded)
     for result in classifier.classify([str(p) for p in samples], top_k=1):
         truth = true_class(result.source, loaded.meta.categories)
         if result.error is not None:

@@ -381,7 +381,7 @@ def execute(
     Imports torch (through ``core.weights``); call it off the GUI thread.
     """
     from core import weights
-    from core.devices import resolve_device
+    from core.opener import open_weights
 
     names = device_names or {}
     problems: list[Problem] = []
@@ -393,16 +393,13 @@ def execute(
         if choice.needs_download and not download and not weights.is_cached(choice.arch, choice.weights):
             problems.append(Problem(choice, NOT_DOWNLOADED, IS_NOT_DOWNLOADED(choice.title)))
             continue
+        # A file's architecture is its own (the window follows it); a device this machine lacks
+        # (a saved setting) is Auto.
+        spec = replace(choice, arch=None) if choice.is_file else choice
+        if names and choice.device not in names:
+            spec = spec.with_device(AUTO_DEVICE)
         try:
-            device = resolve_device(choice.device if choice.device in names or not names else "auto")
-            loaded = weights.load_weights(
-                None if choice.is_file else choice.arch,
-                choice.weights,
-                labels=choice.labels or None,
-                device=device,
-                on_progress=on_progress if download else None,
-                cancel=job.cancel,
-            )
+            loaded = open_weights(spec, on_progress if download else None, job.cancel)
         except Cancelled:
             problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break

@@ -189,11 +189,15 @@ class ModelChoice:
     and the backend that runs the forward pass (``core.backends.BACKENDS``).
 
     ``labels`` is a label file that renames the classes of any source ("" = the weights' own).
-    Build changes with the ``with_*`` methods: they keep the choice coherent (see
-    :meth:`normalised`); device and backend travel with every change of model.
+    ``arch=None`` means "the architecture the weights hold" (the CLI without ``--arch``); a given
+    one is a requirement when the model is opened (:func:`core.opener.open_weights`), and
+    :meth:`normalised` always names one. Build changes with the ``with_*`` methods: they keep the
+    choice coherent (see :meth:`normalised`); device and backend travel with every change of model.
+    It is the spec of a model everywhere: the window's session, every CLI sub-command that loads
+    a model, and each worker of ``batch`` (:class:`core.batch.BatchSpec` extends it).
     """
 
-    arch: str
+    arch: str | None = None
     weights: str = DEFAULT
     labels: str = ""
     device: str = AUTO_DEVICE
@@ -221,9 +225,12 @@ class ModelChoice:
         own architecture; ImageNet weights not published for the architecture become the ones
         that are (V1 for ResNet-18/34); an unknown source key becomes the bundled model; an
         unknown backend (a hand-edited or future setting) becomes torch.
-        A file keeps the architecture asked for until it loads and says which it holds."""
-        arch = self.arch if self.arch in ARCH_NAMES else bundled_arch()
+        A file keeps the architecture asked for until it loads and says which it holds; no
+        architecture (``None``) becomes the one the weights are published for by default."""
         weights = self.weights or DEFAULT
+        arch = self.arch if self.arch in ARCH_NAMES else bundled_arch()
+        if self.arch is None and weights in IMAGENET_SOURCES:
+            arch = IMAGENET_SOURCES[weights].default_arch
         device = self.device or AUTO_DEVICE
         backend = self.backend if self.backend in BACKENDS else DEFAULT_BACKEND
         if weights in IMAGENET_SOURCES and arch not in IMAGENET_SOURCES[weights].archs:

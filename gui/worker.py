@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -135,16 +135,19 @@ class ClassifierWorker(QObject):
         try:
             self._prepare()
             self.started.emit(LOAD)
-            from core.inference import Classifier
+            from core.opener import open_classifier
 
             def progress(done: int, total: int) -> None:
                 self.downloadProgress.emit(job.job_id, done, total)
 
             outcome, loaded = session.execute(job, progress, self._device_names)
             if loaded is not None:  # the backend (ONNX export, int8 check) is built here, off the GUI
-                outcome, self._classifier = session.run_on_backend(
-                    outcome, lambda b: Classifier.from_loaded(loaded, backend=b, on_status=job.on_status)
-                )
+                choice = outcome.loaded.choice
+
+                def build(backend: str) -> Any:
+                    return open_classifier(replace(choice, backend=backend), loaded, on_status=job.on_status)
+
+                outcome, self._classifier = session.run_on_backend(outcome, build)
                 self._make_cam(loaded)
                 # torch's modules and the model are a million long-lived objects that every full
                 # collection would walk again: 50-200 ms with the GIL held, so the window froze

@@ -116,15 +116,14 @@ def _run_local(pending, out, spec, options, report, on_progress, cancel, log: Lo
 
 def _run_ray(pending, out, spec, options, report, log: Log) -> None:
     from core.batch import ray_engine
-    from core.weights import load_weights
+    from core.opener import open_classifier, open_weights
 
     # Fail here, with the user's error and exit code, rather than in every actor; an ONNX
     # backend is built (and its int8 model checked) once here, and the actors find it cached.
-    loaded = load_weights(spec.arch, spec.weights, labels=spec.labels, device="cpu")
+    here = spec.model.with_device("cpu")
+    loaded = open_weights(here)
     if spec.backend != "torch":
-        from core.inference import Classifier
-
-        note = Classifier.from_loaded(loaded, backend=spec.backend, on_status=log).backend_note
+        note = open_classifier(here, loaded, on_status=log).backend_note
         if note:
             log(note)
     started = ray_engine.connect(options.address, num_cpus=None)

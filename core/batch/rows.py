@@ -17,28 +17,32 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from core.backends import DEFAULT_BACKEND
 from core.batch.inputs import filesystem, is_uri, require
 from core.results import ClassificationResult
+from core.sources import ModelChoice
 
 SOURCE = "source"
 
 
 @dataclass(frozen=True)
-class BatchSpec:
-    """What every worker needs to build the same classifier: plain data, cheap to ship to actors."""
+class BatchSpec(ModelChoice):
+    """What every worker needs to build the same classifier: plain data, cheap to ship to actors.
 
-    weights: str = "default"
-    arch: str | None = None
-    labels: str | None = None
-    device: str = "auto"
+    The model is a :class:`~core.sources.ModelChoice` (architecture, weights, labels, device,
+    backend: the ``classify`` flags of the same names), plus how the worker batches.
+    """
+
     top_k: int = 5
     batch_size: int = 16
-    backend: str = DEFAULT_BACKEND  # core.backends: torch, onnx, onnx-int8
+
+    @property
+    def model(self) -> ModelChoice:
+        """The model part alone, as every other face of ResLens names one."""
+        return ModelChoice(self.arch, self.weights, self.labels, self.device, self.backend)
 
 
 class Runner:
-    """The model of ``spec`` loaded once (through :func:`core.weights.load_weights`), ready for chunks."""
+    """The model of ``spec`` opened once (:func:`core.opener.open_classifier`), ready for chunks."""
 
     def __init__(
         self,
@@ -48,15 +52,12 @@ class Runner:
     ) -> None:
         """``spec.backend`` runs the forward pass (an ONNX model is built once into the user cache
         and reused; ``on_status`` hears "building the ONNX model once…")."""
-        from core.devices import resolve_device
-        from core.inference import Classifier
-        from core.weights import load_weights
+        from core.opener import open_classifier, open_weights
 
         self.spec = spec
-        device = resolve_device(spec.device)
-        self.loaded = load_weights(spec.arch, spec.weights, labels=spec.labels, device=device)
-        self.classifier = Classifier.from_loaded(
-            self.loaded, decode_workers=decode_workers, backend=spec.backend, on_status=on_status
+        self.loaded = open_weights(spec.model)
+        self.classifier = open_classifier(
+            spec.model, self.loaded, decode_workers=decode_workers, on_status=on_status
         )
         # Classifier stamps ClassificationResult.model where it knows the model's identity; this
         # is the fallback for rows it leaves blank, so no row is ever without its model.
