@@ -50,7 +50,9 @@ TOO_FEW_CLASSES = kind(
     "quick.too-few-classes",
     QT_TRANSLATE_NOOP("Messages", "%1 needs at least two sub-folders of pictures, one per class"),
 )
-EMPTY_CLASS = kind("quick.empty-class", QT_TRANSLATE_NOOP("Messages", "the class %1 has no pictures it can read"))
+EMPTY_CLASS = kind(
+    "quick.empty-class", QT_TRANSLATE_NOOP("Messages", "the class %1 has no pictures it can read")
+)
 READING = kind("quick.reading", translate("Messages", "Reading %n picture(s)…", None, 0))
 FITTING = kind("quick.fitting", QT_TRANSLATE_NOOP("Messages", "Fitting the quick head (penalty %1)…"))
 
