@@ -115,6 +115,13 @@
             <numerusform>Bundled model (%n shapes)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Reading %n picture(s)…</source>
+        <translation>
+            <numerusform>Reading %n picture…</numerusform>
+            <numerusform>Reading %n pictures…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultsPanel</name>

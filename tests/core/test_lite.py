@@ -124,7 +124,10 @@ def _rewrite(tmp_path: Path, change) -> Path:
     [
         (lambda r: r.update(format_version=99), "format 99"),
         (lambda r: r.pop("format_version"), "format None"),
-        (lambda r: r.update(categories=r["categories"][:-1], localized_categories={}), "do not fit 11 classes"),
+        (
+            lambda r: r.update(categories=r["categories"][:-1], localized_categories={}),
+            "do not fit 11 classes",
+        ),
         (lambda r: r.update(std=[0.2, 0.0, 0.2]), "std must be positive"),
         (lambda r: r.update(crop_size=100_000), "crop_size"),
         (lambda r: r.update(interpolation="sinc"), "sinc"),
