@@ -42,9 +42,10 @@ from core.lite.runtime import LiteModel  # noqa: E402
 TASKS = {**TASKS, "letters2": "LMNPQRSTUV"}  # no O (a ring)
 MODEL = ROOT / "assets" / "models" / "reslens-shapes-r18.onnx"
 VARIANTS = {
-    "gap234+max3": DEFAULT_FEATURES,
+    "max234+gap4": DEFAULT_FEATURES,
+    "gap234+max3": ("gap:layer2", "gap:layer3", "gap:layer4", "max:layer3"),
     "gap234": ("gap:layer2", "gap:layer3", "gap:layer4"),
-    "gap234+max234": (*DEFAULT_FEATURES, "max:layer2", "max:layer4"),
+    "gap234+max234": ("gap:layer2", "gap:layer3", "gap:layer4", "max:layer2", "max:layer3", "max:layer4"),
     "max234": ("max:layer2", "max:layer3", "max:layer4"),
     "gap4": ("gap:layer4",),
 }
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     families = font_families()
     train_families, held_families = split_families(families)
-    sizes = args.size or ([64, 96] if args.explore else [INPUT_SIZE])
+    sizes = args.size or ([64, 96, 128] if args.explore else [INPUT_SIZE])
     variants = {"default": DEFAULT_FEATURES}
     for task in args.task or ["digits"]:
         chars = TASKS[task]

@@ -2,9 +2,12 @@
 
 Used by both editions to teach new classes in seconds (the full edition then fine-tunes). The
 penultimate layer of a network trained on 12 shapes knows little about letters (a head on it
-reached 67.5 % on hidden glyph tasks), but the earlier stages hold general strokes and parts:
-global average pooling of layer2, layer3 and layer4 plus max pooling of layer3 (1,152 values for
-a ResNet-18; :data:`DEFAULT_FEATURES`, chosen by ``bench/quick_head.py``) reached about 90 %.
+reached 67.5 % on hidden glyph tasks), but the earlier stages hold general strokes and parts.
+:data:`DEFAULT_FEATURES` is max pooling of layer2, layer3 and layer4 plus the average of layer4
+(1,408 values for a ResNet-18), chosen on the letters task A-K by k-fold accuracy (``python
+bench/quick_head.py --task letters --explore``; at 128 px: this set 92.5 % k-fold, DESIGN.md's
+GAP of layer2-4 + max of layer3 92.2 %, GAP only 88.5 %); the average of layer4 is kept so that
+a quick model still has a CAM at layer4 (:mod:`core.lite.cam`).
 
 - :func:`pool_features` turns the graph's feature maps into one row per image;
 - :func:`fit` standardises (mean and std of the training rows, stored with the head), then
@@ -26,12 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
+from core.lite.blas import one_thread
 from core.lite.lbfgs import minimize
 from core.lite.model_file import Head
 
-DEFAULT_FEATURES: tuple[str, ...] = ("gap:layer2", "gap:layer3", "gap:layer4", "max:layer3")
-L2_GRID: tuple[float, ...] = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+DEFAULT_FEATURES: tuple[str, ...] = ("max:layer2", "max:layer3", "max:layer4", "gap:layer4")
+L2_GRID: tuple[float, ...] = (1e-3, 1e-2, 1e-1, 1.0)
 FOLDS = 5
+GTOL = 1e-4
+MAX_ITER = 500
 STD_FLOOR = 1e-6  # a feature constant over the training set is divided by this, not by zero
 POOLS = {"gap": lambda a: a.mean(axis=(2, 3)), "max": lambda a: a.max(axis=(2, 3))}
 
@@ -140,8 +146,15 @@ def fit(
     l2: float = 1e-2,
     classes: int | None = None,
     widths: np.ndarray | None = None,
+    start: QuickHead | None = None,
+    gtol: float = GTOL,
 ) -> QuickHead:
-    """The head that minimises mean cross-entropy + ``l2 / 2 * ||W||^2`` on standardised rows."""
+    """The head that minimises mean cross-entropy + ``l2 / 2 * ||W||^2`` on standardised rows.
+
+    ``start`` (a head fitted on the same rows with another penalty) warm-starts L-BFGS: along a
+    path of decreasing penalties each fit then needs a fraction of the iterations. ``gtol`` stops
+    at a gradient that small relative to the first: far below what changes a prediction.
+    """
     x = np.asarray(features, dtype=np.float64)
     y = np.asarray(labels, dtype=np.int64)
     if x.ndim != 2 or len(x) != len(y) or len(x) == 0:
@@ -165,7 +178,9 @@ def fit(
         grad_w = residual.T @ z + l2 * w
         return loss, np.concatenate([grad_w.ravel(), residual.sum(axis=0)])
 
-    solution = minimize(objective, np.zeros(k * d + k), max_iter=1000)
+    theta0 = np.zeros(k * d + k) if start is None else np.concatenate([start.weight.ravel(), start.bias])
+    with one_thread():  # small products: OpenBLAS's threads only spin (core.lite.blas)
+        solution = minimize(objective, theta0, max_iter=MAX_ITER, gtol=gtol)
     theta = solution.x
     return QuickHead(mean, std, theta[: k * d].reshape(k, d), theta[k * d :], widths)
 
@@ -181,18 +196,26 @@ def stratified_folds(labels: np.ndarray, folds: int = FOLDS, seed: int = 0) -> l
     return [np.array(sorted(p), dtype=np.int64) for p in parts if p]
 
 
-def cross_validate(
-    features: np.ndarray, labels: np.ndarray, l2: float, folds: int = FOLDS, classes: int | None = None
-) -> float:
-    """Mean held-out accuracy of :func:`fit` over stratified folds of the training data."""
+def path_accuracy(
+    features: np.ndarray,
+    labels: np.ndarray,
+    grid: Sequence[float],
+    folds: int = FOLDS,
+    classes: int | None = None,
+) -> dict[float, float]:
+    """Held-out accuracy of :func:`fit` for each penalty of ``grid``, over stratified folds of
+    the training data; in each fold the penalties run from large to small, each fit warm-started
+    from the previous one."""
     y = np.asarray(labels)
     k = int(classes if classes is not None else y.max() + 1)
-    correct = 0
+    correct = dict.fromkeys((float(v) for v in grid), 0)
     for held in stratified_folds(y, folds):
         train = np.setdiff1d(np.arange(len(y)), held)
-        head = fit(features[train], y[train], l2, k)
-        correct += int((head.predict(features[held]) == y[held]).sum())
-    return correct / len(y)
+        head = None
+        for l2 in sorted(correct, reverse=True):
+            head = fit(features[train], y[train], l2, k, start=head)
+            correct[l2] += int((head.predict(features[held]) == y[held]).sum())
+    return {l2: hits / len(y) for l2, hits in correct.items()}
 
 
 def choose_l2(
@@ -206,7 +229,6 @@ def choose_l2(
     folds = min(folds, int(counts[counts > 0].min()))
     if folds < 2:
         return float(grid[len(grid) // 2]), {}
-    k = int(y.max() + 1)
-    scores = {float(l2): cross_validate(features, y, l2, folds, k) for l2 in grid}
+    scores = path_accuracy(features, y, grid, folds, int(y.max() + 1))
     best = max(scores, key=lambda l2: (round(scores[l2], 9), l2))
     return best, scores

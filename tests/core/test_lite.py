@@ -198,3 +198,13 @@ def test_export_refuses_to_replace_what_is_not_a_model(loaded, tmp_path: Path) -
     assert main(["export", "--out", str(precious), "--force"]) == 0
     assert LiteModel(precious).meta.num_classes == 12
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_lite_preprocessing_is_torchvisions(lite) -> None:
+    """Lite runs core.preprocess.EvalTransform (Pillow + numpy): torchvision's tensors to 1e-6."""
+    from core.images import build_transform, load_rgb
+
+    torch_transform = build_transform(lite.meta)
+    for path in SAMPLES[:6]:
+        image = load_rgb(path)
+        np.testing.assert_allclose(lite.preprocess(image), torch_transform(image).numpy(), atol=1e-6, rtol=0)

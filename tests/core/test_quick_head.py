@@ -91,7 +91,8 @@ def test_pooling_features_and_widths() -> None:
         name: rng.normal(size=(2, c, s, s))
         for name, c, s in (("layer2", 4, 4), ("layer3", 6, 2), ("layer4", 8, 1))
     }
-    rows = pool_features(maps, DEFAULT_FEATURES)
+    features = ("gap:layer2", "gap:layer3", "gap:layer4", "max:layer3")
+    rows = pool_features(maps, features)
     assert rows.shape == (2, 4 + 6 + 8 + 6)
     np.testing.assert_allclose(rows[:, :4], maps["layer2"].mean(axis=(2, 3)))
     np.testing.assert_allclose(rows[:, -6:], maps["layer3"].max(axis=(2, 3)))
@@ -169,6 +170,6 @@ def test_quick_train_cli(tmp_path: Path, capsys) -> None:
     out = tmp_path / "q.onnx"
     assert main(["quick-train", str(tmp_path / "data"), "--out", str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["classes"] == ["bar", "cross", "disc"] and report["input_size"] == 96
+    assert report["classes"] == ["bar", "cross", "disc"] and report["input_size"] == 128
     assert main(["quick-train", str(tmp_path / "data" / "bar"), "--out", str(out)]) == 2
     assert "at least two sub-folders" in capsys.readouterr().err
