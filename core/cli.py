@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from core import __version__, cli_batch, cli_commands, cli_degradation, cli_evaluate, cli_explain, cli_train
 from core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ResLensError, describe
 from core.export import printable
+from core.lite import cli as lite_cli
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 DEBUG_ENV = "RESLENS_DEBUG"
@@ -37,6 +38,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     cli_train.add_generate_shapes,
     cli_batch.add_batch,
     cli_degradation.add_degradation,
+    lite_cli.add_export,
+    lite_cli.add_quick_train,
 ]
 
 

@@ -212,6 +212,13 @@
             <numerusform>%n images misclassified</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Reading %n picture(s)…</source>
+        <translation>
+            <numerusform>Reading %n picture…</numerusform>
+            <numerusform>Reading %n pictures…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultsPanel</name>

@@ -1,0 +1,140 @@
+"""The ``export`` and ``quick-train`` sub-commands of ``reslens-cli``.
+
+- ``reslens-cli export [MODEL] --out FILE [--force]``: the model that ``classify`` would open
+  (the same ``--arch/--weights/--labels/--device`` flags, :func:`core.cli_commands.add_model_arguments`)
+  as a ResLens Lite model file (:mod:`core.lite.export`; needs the full edition).
+- ``reslens-cli quick-train DATA --out FILE [--from MODEL]``: a quick head on ``DATA``'s classes
+  (:func:`core.lite.quick_train.quick_train`), over the backbone of a Lite model file (default:
+  the bundled one). ``--from`` may also name full-edition weights (a registry key or a
+  ``.safetensors``/``.pth`` file), which are exported first when torch is there.
+
+Registering imports neither torch nor onnxruntime; running imports what the command needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from core.errors import EXIT_OK, UsageError
+from core.export import printable
+from core.messages import QT_TRANSLATE_NOOP, english, kind
+from core.paths import models_dir
+from core.sources import BUNDLED_MODEL_NAME, DEFAULT
+
+WROTE = kind("lite.wrote", QT_TRANSLATE_NOOP("Messages", "wrote %1 (%2 MB)"))
+NEEDS_FULL = kind(
+    "lite.needs-full",
+    QT_TRANSLATE_NOOP("Messages", "%1 is not a ResLens Lite model; opening it needs ResLens, full edition"),
+)
+QUICK_DONE = kind(
+    "quick.done",
+    QT_TRANSLATE_NOOP(
+        "Messages", "quick head: %1 classes, %2 pictures, penalty %3 (k-fold accuracy %4), %5 s"
+    ),
+)
+
+
+def bundled_lite_path() -> Path:
+    """The bundled model as a Lite model file (``assets/models/<name>.onnx``)."""
+    return models_dir() / f"{BUNDLED_MODEL_NAME}.onnx"
+
+
+def add_export(sub: argparse._SubParsersAction) -> None:
+    from core.cli_commands import add_model_arguments
+
+    p = sub.add_parser("export", help="write a model as a ResLens Lite model file (ONNX + metadata)")
+    add_model_arguments(p, backend=False)
+    p.add_argument("--out", required=True, metavar="FILE", help="the .onnx file to write")
+    p.add_argument("--force", action="store_true", help="replace FILE even if it is not a ResLens model")
+    p.set_defaults(run=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from core.cli_commands import model_choice
+    from core.lite import model_file
+    from core.lite.export import export_lite
+    from core.opener import open_weights
+
+    out = Path(args.out)
+    model_file.check_target(out, args.force)  # before loading anything: a bad --out is exit 2
+    loaded = open_weights(model_choice(args))
+    path = export_lite(loaded, out, force=args.force)
+    size = f"{path.stat().st_size / 1e6:.1f}"
+    print(printable(english(WROTE(str(path), size))), file=sys.stderr)
+    return EXIT_OK
+
+
+def add_quick_train(sub: argparse._SubParsersAction) -> None:
+    from core.lite.quick_train import INPUT_SIZE
+
+    p = sub.add_parser("quick-train", help="teach new classes in seconds (a quick head, no fine-tuning)")
+    p.add_argument("data", metavar="DATA", help="a folder with one sub-folder of pictures per class")
+    p.add_argument("--out", required=True, metavar="FILE", help="the Lite model file (.onnx) to write")
+    p.add_argument(
+        "--from",
+        dest="source",
+        default=DEFAULT,
+        metavar="MODEL",
+        help="the backbone: a Lite model file, or full-edition weights (default: the bundled model)",
+    )
+    p.add_argument("--input-size", type=int, default=INPUT_SIZE, metavar="PX", help=f"default {INPUT_SIZE}")
+    p.add_argument("--force", action="store_true", help="replace FILE even if it is not a ResLens model")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
+    p.set_defaults(run=run_quick_train)
+
+
+def run_quick_train(args: argparse.Namespace) -> int:
+    import json
+
+    from core.lite import model_file
+    from core.lite.quick_train import quick_train
+
+    if not 16 <= args.input_size <= model_file.MAX_SIDE:
+        raise UsageError(f"--input-size must be between 16 and {model_file.MAX_SIDE}")
+    out = Path(args.out)
+    model_file.check_target(out, args.force)
+    say = lambda message: print(printable(english(message)), file=sys.stderr)  # noqa: E731
+    with tempfile.TemporaryDirectory(prefix="reslens-quick-") as tmp:
+        source = lite_source(args.source, Path(tmp))
+        outcome = quick_train(args.data, source, out, args.input_size, force=args.force, on_status=say)
+    cv = "-" if outcome.cv_accuracy is None else f"{outcome.cv_accuracy:.1%}"
+    say(QUICK_DONE(len(outcome.classes), outcome.images, f"{outcome.l2:g}", cv, f"{outcome.seconds:.1f}"))
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "out": str(outcome.path),
+                    "classes": list(outcome.classes),
+                    "images": outcome.images,
+                    "l2": outcome.l2,
+                    "cv_accuracy": outcome.cv_accuracy,
+                    "input_size": outcome.input_size,
+                    "features_s": round(outcome.features_s, 3),
+                    "fit_s": round(outcome.fit_s, 3),
+                    "skipped": list(outcome.skipped),
+                }
+            )
+        )
+    return EXIT_OK
+
+
+def lite_source(source: str, scratch: Path) -> Path:
+    """The Lite model file ``--from`` names: a ``.onnx`` file as it is, the bundled model's Lite
+    file, or (full edition) other weights exported into ``scratch`` first."""
+    path = Path(source)
+    if path.suffix.lower() == ".onnx":
+        return path
+    if source == DEFAULT and bundled_lite_path().is_file():
+        return bundled_lite_path()
+    try:
+        from core.lite.export import export_lite
+        from core.opener import open_weights
+        from core.sources import ModelChoice
+
+        loaded = open_weights(ModelChoice(None, source, "", "cpu"))
+    except ImportError:  # Lite: no torch to open full-edition weights with
+        raise UsageError(NEEDS_FULL(source)) from None
+    return export_lite(loaded, scratch / "source.onnx")
