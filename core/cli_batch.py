@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import sys
 
+from core import options
 from core.cli_commands import add_model_arguments, model_choice
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, ResLensError
 from core.messages import Message, english
@@ -33,18 +34,25 @@ def add_batch(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--address", default=None, help="Ray cluster to join (default: $RAY_ADDRESS, else a local Ray)"
     )
-    p.add_argument("--workers", type=int, default=None, help="Ray actors (default: one per CPU, or per GPU)")
-    p.add_argument("--cpus-per-worker", type=float, default=1.0, help="CPUs reserved per Ray actor")
+    p.add_argument(
+        "--workers",
+        type=options.RAY_WORKERS,
+        default=None,
+        help="Ray actors (default: one per CPU, or per GPU)",
+    )
+    p.add_argument("--cpus-per-worker", type=options.CPUS, default=1.0, help="CPUs reserved per Ray actor")
     p.add_argument(
         "--gpus-per-worker",
-        type=float,
+        type=options.GPUS,
         default=None,
         help="GPUs per Ray actor (default: 1 where there are GPUs)",
     )
-    p.add_argument("--batch-size", type=int, default=16, help="images per forward pass")
-    p.add_argument("--shard-size", type=int, default=512, help="rows per Parquet shard (at most)")
+    p.add_argument("--batch-size", type=options.BATCH_SIZE, default=16, help="images per forward pass")
+    p.add_argument(
+        "--shard-size", type=options.SHARD_SIZE, default=512, help="rows per Parquet shard (at most)"
+    )
     add_model_arguments(p)  # --device: on each worker
-    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--top-k", type=options.TOP_K, default=5)
     p.set_defaults(run=run_batch)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from core import options
 from core.architectures import ARCH_NAMES
 from core.backends import BACKENDS, DEFAULT_BACKEND
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
@@ -20,7 +21,6 @@ from core.unknown import unknown_text
 
 PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
 SUMMARY_SIDES = (32, 2048)  # ``summary --input-size``: a real forward pass runs at this size
-MAX_CLASSES = 100_000  # ``summary --num-classes``: a 2048 x 100,000 head is already 0.8 GB
 
 
 def add_model_arguments(p: argparse.ArgumentParser, backend: bool = True) -> None:
@@ -57,7 +57,7 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("classify", help="classify image files and folders")
     p.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
     add_model_arguments(p)
-    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--top-k", type=options.TOP_K, default=5)
     p.add_argument(
         "--threshold",
         default=None,
@@ -65,7 +65,7 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
         help="report results whose top-1 probability is below T (0 to 1) as unknown; "
         "0 turns this off (default: the model card's calibrated threshold, if it has one)",
     )
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=options.BATCH_SIZE, default=16)
     p.add_argument(
         "--precision",
         choices=["fp32", "fp16", "bf16"],
@@ -236,7 +236,7 @@ def add_summary(sub: argparse._SubParsersAction) -> None:
         metavar="PX",
         help="side, or height and width, of the input image (default 224)",
     )
-    p.add_argument("--num-classes", type=int, default=1000)
+    p.add_argument("--num-classes", type=options.SUMMARY_CLASSES, default=1000)
     p.add_argument(
         "--depth",
         type=int,
@@ -253,8 +253,6 @@ def run_summary(args: argparse.Namespace) -> int:
     low, high = SUMMARY_SIDES
     if len(args.input_size) > 2 or not all(low <= side <= high for side in args.input_size):
         raise UsageError(f"--input-size takes one or two sides of at least {low} and at most {high} px")
-    if not 1 <= args.num_classes <= MAX_CLASSES:
-        raise UsageError(f"--num-classes must be between 1 and {MAX_CLASSES:,}")
     size = args.input_size[0] if len(args.input_size) == 1 else tuple(args.input_size)
     model = build_resnet(args.arch, num_classes=args.num_classes)
     depth = None if args.depth < 0 else args.depth

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core import options
 from core.cli_commands import add_model_arguments, model_choice, report_failures
 from core.errors import ImageDecodeError, UsageError
 from core.export import printable
@@ -45,7 +46,7 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON list on stdout, one record per image")
     p.add_argument("--raw", action="store_true", help="also write the map as 16-bit grey, <stem>-cam16.png")
     p.add_argument(
-        "--opacity", type=float, default=0.5, help="of the heat-map over the picture (default 0.5)"
+        "--opacity", type=options.OPACITY, default=0.5, help="of the heat-map over the picture (default 0.5)"
     )
     add_model_arguments(p, backend=False)  # Grad-CAM needs torch's gradients: no --backend
     p.set_defaults(run=run_explain)

@@ -101,7 +101,7 @@ PATIENCE = whole(1, 100_000)
 IMAGE_SIZE = whole(*SIZE_RANGE)  # --input-size / --resize-size / generate-shapes --size
 PER_CLASS = whole(1, 10_000_000)
 SHARD_SIZE = whole(1, 10_000_000)
-CLASSES = whole(1, 1_000_000)  # summary --num-classes
+SUMMARY_CLASSES = whole(1, 100_000)  # summary --num-classes: a 2048 x 100,000 head is 0.8 GB
 RAY_WORKERS = whole(1, 100_000)
 LEARNING_RATE = Range(0.0, 10.0, low_open=True)
 WEIGHT_DECAY = Range(0.0, 1.0)
@@ -111,4 +111,6 @@ ROTATION = Range(0.0, 180.0)  # degrees either way
 WARMUP_EPOCHS = Range(0.0, 100_000.0)
 VAL_SPLIT = Range(0.0, 0.9, low_open=True)  # a fraction of each class held out
 CPUS = Range(0.0, 1024.0, low_open=True)  # CPUs reserved per Ray actor
+GPUS = Range(0.0, 1024.0)  # GPUs per Ray actor (0: none, a fraction shares one)
+OPACITY = Range(0.0, 1.0)  # of a heat-map over its picture
 THRESHOLD = Range(0.0, 1.0, high_open=True)  # unknown below this top-1 probability (0: off)

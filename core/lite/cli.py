@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from core import options
 from core.errors import EXIT_OK, UsageError
 from core.export import printable
 from core.messages import QT_TRANSLATE_NOOP, english, kind
@@ -80,7 +81,13 @@ def add_quick_train(sub: argparse._SubParsersAction) -> None:
         metavar="MODEL",
         help="the backbone: a Lite model file, or full-edition weights (default: the bundled model)",
     )
-    p.add_argument("--input-size", type=int, default=INPUT_SIZE, metavar="PX", help=f"default {INPUT_SIZE}")
+    p.add_argument(
+        "--input-size",
+        type=options.IMAGE_SIZE,
+        default=INPUT_SIZE,
+        metavar="PX",
+        help=f"default {INPUT_SIZE}",
+    )
     p.add_argument("--force", action="store_true", help="replace FILE even if it is not a ResLens model")
     p.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
     p.set_defaults(run=run_quick_train)

@@ -87,3 +87,48 @@ def test_whole_numbers_are_written_as_such() -> None:
     for text in ("8.0", "0x10", "1e3"):
         with pytest.raises(argparse.ArgumentTypeError):
             options.BATCH_SIZE(text)
+
+
+# Every numeric option of every sub-command, with values it must refuse before any work (issue 24:
+# "--batch-size 0/-4, --lr nan/-1, --head-lr inf, --weight-decay nan, --label-smoothing 5, ...").
+REFUSED = [
+    ("train DATA --out M.safetensors", "--batch-size", ["0", "-4"]),
+    ("train DATA --out M.safetensors", "--lr", ["nan", "-1", "inf"]),
+    ("train DATA --out M.safetensors", "--head-lr", ["inf"]),
+    ("train DATA --out M.safetensors", "--weight-decay", ["nan"]),
+    ("train DATA --out M.safetensors", "--label-smoothing", ["5"]),
+    ("train DATA --out M.safetensors", "--min-scale", ["2", "-1"]),
+    ("train DATA --out M.safetensors", "--rotation", ["-30", "nan"]),
+    ("train DATA --out M.safetensors", "--warmup-epochs", ["nan"]),
+    ("train DATA --out M.safetensors", "--seed", [str(2**70)]),
+    ("train DATA --out M.safetensors", "--threads", ["-2", "100000", "5000"]),
+    ("train DATA --out M.safetensors", "--input-size", ["-64", "8", "1", "15"]),
+    ("train DATA --out M.safetensors", "--resize-size", ["1"]),
+    ("train DATA --out M.safetensors", "--val-split", ["nan", "0"]),
+    ("generate-shapes OUT", "--size", ["0", "-10"]),
+    ("generate-shapes OUT", "--seed", ["-1"]),
+    ("classify X.png", "--top-k", ["0"]),
+    ("classify X.png", "--batch-size", ["0"]),
+    ("batch X.png --out OUT", "--batch-size", ["-1"]),
+    ("batch X.png --out OUT", "--shard-size", ["0"]),
+    ("explain X.png", "--opacity", ["2", "nan"]),
+    ("summary", "--num-classes", ["-1", "0"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "flag", "value"),
+    [(command, flag, value) for command, flag, values in REFUSED for value in values],
+)
+def test_every_sub_command_refuses_a_bad_number_at_parse_time(
+    command: str, flag: str, value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 2 from argparse, naming the flag and the allowed range; nothing runs (no torch import
+    is needed to refuse)."""
+    from core.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command.split(), flag, value])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}: {value!r} is not " in err, err
