@@ -43,6 +43,7 @@ from core.errors import OutputError, UsageError
 from core.export import replace_atomically
 from core.images import ImageSource, load_rgb
 from core.metadata import ModelMeta
+from core.outputs import png_info
 from core.preprocess import EvalTransform, eval_geometry
 
 DEFAULT_LAYER = "layer4"
@@ -438,7 +439,7 @@ def save_png(image: Image.Image, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     try:
-        replace_atomically(path, lambda tmp: image.save(tmp, format="PNG"))
+        replace_atomically(path, lambda tmp: image.save(tmp, format="PNG", pnginfo=png_info()))
     except OSError as exc:
         target = path if os.access(path.parent, os.W_OK) else f"into {path.parent}"
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None

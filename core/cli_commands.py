@@ -86,19 +86,22 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     out.add_argument("--csv", metavar="FILE", help="write results as CSV to FILE ('-' for stdout)")
+    p.add_argument(
+        "--force", action="store_true", help="let --csv replace an existing file that is not a CSV"
+    )
     p.set_defaults(run=run_classify)
 
 
 def run_classify(args: argparse.Namespace) -> int:
-    from core.export import check_writable, results_to_json, write_csv, write_csv_to
+    from core.export import results_to_json, write_csv, write_csv_to
     from core.opener import open_classifier, open_weights
+    from core.outputs import Output, OutputRules, claim
     from core.unknown import check_threshold, default_threshold, mark_unknown
 
-    if args.top_k < 1 or args.batch_size < 1:
-        return _fail("--top-k and --batch-size must be at least 1")
     threshold = check_threshold(args.threshold)  # a bad value is exit 2 before any work
-    if args.csv and args.csv != "-":
-        check_writable(args.csv)  # before any work: a bad output path is exit 2, not a lost run
+    if args.csv is not None and args.csv != "-":
+        # Before any work: never one of the images (`--csv a.jpg b.jpg`), never a picture.
+        claim(args.csv, Output.TEXT, OutputRules.reading(args.paths, force=args.force))
     choice = model_choice(args)
     loaded = open_weights(choice, on_progress=_download_progress)
     print(f"model: {printable(loaded.description)} on {loaded.device}", file=sys.stderr)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,14 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--opacity", type=options.OPACITY, default=0.5, help="of the heat-map over the picture (default 0.5)"
     )
+    p.add_argument(
+        "--force", action="store_true", help="replace existing pictures with the overlays' names in --out"
+    )
     add_model_arguments(p, backend=False)  # Grad-CAM needs torch's gradients: no --backend
     p.set_defaults(run=run_explain)
+
+
+OVERLAY_MIN_SIDE = 1024  # px: a larger picture is decoded reduced, so its overlay is about this size
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -59,26 +66,26 @@ def run_explain(args: argparse.Namespace) -> int:
     from core.opener import open_weights
     from core.unknown import default_threshold
 
-    if not 0.0 <= args.opacity <= 1.0:
-        raise UsageError("--opacity must be between 0 and 1")
     loaded = open_weights(model_choice(args))
     device = loaded.device
     cam = GradCam.from_loaded(loaded, args.layer)  # an unknown layer fails here, before any work
     if args.target is not None:
         cam.class_index(args.target, [0.0] * loaded.meta.num_classes)
-    items = expand_inputs(args.paths)
+    items, skipped = _without_our_overlays(expand_inputs(args.paths))
+    if skipped:
+        print(f"skipped {skipped} heat-map(s) ResLens wrote earlier (not explained again)", file=sys.stderr)
     if not items:
         raise UsageError("no images found in the given paths")
+    plan = _plan_outputs(items, Path(args.out), args)  # every output checked before any work
     out = _output_folder(Path(args.out))  # made only once everything else is known to be right
-    print(f"model: {loaded.description} on {device}; layer {cam.layer}", file=sys.stderr)
+    print(f"model: {printable(loaded.description)} on {device}; layer {cam.layer}", file=sys.stderr)
     threshold = default_threshold(loaded.meta, loaded.path)
-    names: set[str] = set()
-    records = []
-    for source, data in items:
-        stem = _unique_stem(Path(source).stem or "image", names)
-        records.append(_explain_one(cam, source, data, args, out, stem, threshold))
+    records = [
+        _explain_one(cam, source, data, args, out / name, threshold)
+        for (source, data), name in zip(items, plan, strict=True)
+    ]
     if args.json:
-        print(json.dumps(records, indent=2, ensure_ascii=False))
+        print(json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         for record in records:
             print(_line(record))
@@ -96,6 +103,36 @@ def _output_folder(out: Path) -> Path:
     return out
 
 
+def _without_our_overlays(items: list[tuple[str, Any]]) -> tuple[list[tuple[str, Any]], int]:
+    """The inputs less the heat-maps an earlier ``explain`` wrote (``--out`` the images' folder):
+    a map of a map is never wanted."""
+    from core.outputs import written_by_us
+
+    kept = [(source, data) for source, data in items if not (isinstance(data, Path) and written_by_us(data))]
+    return kept, len(items) - len(kept)
+
+
+def _plan_outputs(items: list[tuple[str, Any]], out: Path, args: argparse.Namespace) -> list[str]:
+    """The overlay file name of each input, each claimed now: never an input, never a picture
+    ResLens did not write (a user's own ``x-cam.png``), unless ``--force``."""
+    from core.cam import raw_map_path
+    from core.outputs import Output, OutputRules, claim
+
+    rules = OutputRules.reading(
+        [source for source, data in items if isinstance(data, Path)], force=args.force
+    )
+    names: set[str] = set()
+    plan = []
+    for source, _ in items:
+        name = f"{_unique_stem(Path(source).stem or 'image', names)}-cam.png"
+        if out.is_dir():
+            claim(out / name, Output.PNG, rules)
+            if args.raw:
+                claim(raw_map_path(out / name), Output.PNG, rules)
+        plan.append(name)
+    return plan
+
+
 def _unique_stem(stem: str, taken: set[str]) -> str:
     candidate, n = stem, 1
     while candidate.casefold() in taken:
@@ -105,25 +142,29 @@ def _unique_stem(stem: str, taken: set[str]) -> str:
     return candidate
 
 
-def _explain_one(
-    cam, source: str, data, args, out: Path, stem: str, threshold: float | None
-) -> dict[str, Any]:
+def _explain_one(cam, source: str, data, args, target: Path, threshold: float | None) -> dict[str, Any]:
     from core.cam import grey16, overlay, raw_map_path, save_png
-    from core.images import load_rgb
+    from core.images import decode_for_model
+    from core.preprocess import decode_side
     from core.unknown import is_unknown
 
     record: dict[str, Any] = {"source": source, "ok": False, "error": None}
     try:
-        picture = load_rgb(data)
+        # Decoded no larger than needed (a 9000 x 9000 PNG is not held at full size): at least the
+        # size classify decodes at, and enough for an overlay worth looking at; the coordinates in
+        # the record are the original's.
+        picture, original = decode_for_model(data, max(decode_side(cam.meta), OVERLAY_MIN_SIDE))
         result = cam.explain(picture, args.target, source=source)
+        if not all(math.isfinite(p) for p in result.probabilities):
+            raise ImageDecodeError("the model's output for this image is not a number (NaN or infinity)")
         heat = result.heatmap()
-        overlay_path = save_png(overlay(picture, heat, args.opacity), out / f"{stem}-cam.png")
+        overlay_path = save_png(overlay(picture, heat, args.opacity), target)
         raw_path = save_png(grey16(heat), raw_map_path(overlay_path)) if args.raw else None
     except ImageDecodeError as exc:  # this file only; a bad --out or --class stops the run
         record["error"] = str(exc)
         return record
     ranked = sorted(enumerate(result.probabilities), key=lambda item: -item[1])[:TOP_K]
-    record.update(result.to_dict())
+    record.update(_in_original(result.to_dict(), picture.size, original))
     record.update(
         ok=True,
         overlay=str(overlay_path),
@@ -135,6 +176,28 @@ def _explain_one(
         ],
     )
     return record
+
+
+def _in_original(
+    fields: dict[str, Any], decoded: tuple[int, int], original: tuple[int, int]
+) -> dict[str, Any]:
+    """The map's peak, box and size in the original picture's pixels (it was decoded smaller)."""
+    if decoded == original:
+        return fields
+    sx, sy = original[0] / decoded[0], original[1] / decoded[1]
+    if fields.get("cam_peak"):
+        x, y = fields["cam_peak"]
+        fields["cam_peak"] = [min(int(x * sx), original[0] - 1), min(int(y * sy), original[1] - 1)]
+    if fields.get("cam_box"):
+        x0, y0, x1, y1 = fields["cam_box"]
+        fields["cam_box"] = [
+            int(x0 * sx),
+            int(y0 * sy),
+            min(round(x1 * sx), original[0]),
+            min(round(y1 * sy), original[1]),
+        ]
+    fields["width"], fields["height"] = original
+    return fields
 
 
 def _line(record: dict[str, Any]) -> str:

@@ -81,6 +81,8 @@ def expand_inputs(inputs: InputItem | Iterable[InputItem]) -> list[tuple[str, Pa
         elif isinstance(item, Image.Image):
             memory_count += 1
             items.append((f"image-{memory_count}", item))
+        elif isinstance(item, str | bytes | os.PathLike) and not os.fspath(item):
+            items.append(("", None))  # an empty name is no file, not the current folder
         elif isinstance(item, str | bytes | os.PathLike):
             for path in iter_image_files([_as_path(item)]):
                 key = _file_key(path)

@@ -70,14 +70,14 @@ class Output(Enum):
 class OutputRules:
     """What one run reads: its outputs may not land on or inside these."""
 
-    inputs: tuple[Path, ...] = ()  # files and folders this run reads
+    inputs: tuple[Path, ...] = ()  # what this run reads: none of them is an output
     data_folders: tuple[Path, ...] = ()  # folders nothing may be written inside (training data)
     force: bool = False  # --force: an existing file of another kind may be replaced
     _resolved: tuple[frozenset[Path], tuple[Path, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         files = frozenset(_resolve(p) for p in self.inputs)
-        folders = tuple(_resolve(p) for p in (*self.data_folders, *(p for p in self.inputs if _is_dir(p))))
+        folders = tuple(_resolve(p) for p in self.data_folders)
         object.__setattr__(self, "_resolved", (files, folders))
 
     @classmethod
@@ -122,13 +122,6 @@ NO_RULES = OutputRules()
 
 def _resolve(path: Path) -> Path:
     return Path(os.path.realpath(path))
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
 
 
 def _stat(path: Path, shown: str) -> os.stat_result | None:
@@ -214,6 +207,11 @@ def _is_image(path: Path) -> bool:
             return bool(image.format)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return False
+
+
+def written_by_us(path: Path) -> bool:
+    """Whether ``path`` is a picture ResLens wrote (a heat-map): such inputs are not explained."""
+    return path.suffix.lower() == ".png" and _written_by_us_png(path)
 
 
 def _written_by_us_png(path: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -39,7 +40,10 @@ def inputs(tmp_path):
 
 
 def _run(capsys, *argv):
-    code = main(["explain", *map(str, argv)])
+    try:
+        code = main(["explain", *map(str, argv)])
+    except SystemExit as refused:  # argparse refused a value (core.options)
+        code = refused.code
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -151,3 +155,46 @@ def test_coordinates_are_those_of_the_upright_picture(tmp_path, capsys) -> None:
     assert record["cam_peak"][0] < 80 and record["cam_box"][2] <= 160 and record["cam_box"][3] <= 128
     with Image.open(tmp_path / "out" / "phone-cam.png") as overlay:
         assert overlay.size == (160, 128)
+
+
+def test_a_users_picture_with_an_overlays_name_is_never_replaced(inputs, tmp_path, capsys) -> None:
+    """--out the images' own folder, which holds the user's own ``left-cam.png``: refused before
+    any work (exit 2), the picture untouched; with --force it is replaced."""
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    (folder / "left.png").write_bytes((inputs / "left.png").read_bytes())
+    users = folder / "left-cam.png"
+    _star(users)
+    before = users.read_bytes()
+    code, _, stderr = _run(capsys, folder / "left.png", "--out", folder)
+    assert code == 2 and "left-cam.png already exists and is an image" in stderr
+    assert users.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == [
+        "left-cam.png",
+        "left.png",
+    ]
+    code, _, _ = _run(capsys, folder / "left.png", "--out", folder, "--force")
+    assert code == 0 and users.read_bytes() != before
+
+
+def test_overlays_written_earlier_are_replaced_and_not_explained_again(inputs, tmp_path, capsys) -> None:
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    (folder / "left.png").write_bytes((inputs / "left.png").read_bytes())
+    assert _run(capsys, folder, "--out", folder)[0] == 0
+    code, stdout, stderr = _run(capsys, folder, "--out", folder, "--json")
+    assert code == 0 and "skipped 1 heat-map(s) ResLens wrote earlier" in stderr
+    assert [Path(r["source"]).name for r in json.loads(stdout)] == ["left.png"]
+
+
+def test_a_huge_picture_is_explained_at_the_size_classify_decodes(tmp_path, capsys) -> None:
+    """A 6000 x 4000 PNG: the overlay is a reduced copy (about 1024 px on its shorter side), the
+    coordinates are the original's."""
+    big = tmp_path / "big.png"
+    _star(big, centre=(1500, 2000), size=(6000, 4000))
+    code, stdout, _ = _run(capsys, big, "--out", tmp_path / "out", "--json")
+    (record,) = json.loads(stdout)
+    assert code == 0 and (record["width"], record["height"]) == (6000, 4000)
+    with Image.open(record["overlay"]) as overlay:
+        assert 1024 <= min(overlay.size) < 2048 and abs(overlay.size[0] / overlay.size[1] - 1.5) < 0.01
+    x0, y0, x1, y1 = record["cam_box"]
+    assert 0 <= x0 < x1 <= 6000 and 0 <= y0 < y1 <= 4000
