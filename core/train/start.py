@@ -107,9 +107,13 @@ def load_start(
             if not is_cached(arch, info.key):
                 status(DOWNLOADING(label, arch))
 
+            said = [""]  # the share last said: once per percent, not once per chunk (thousands)
+
             def progress(done: int, total: int) -> None:
-                if total:
-                    status(DOWNLOADED_SHARE(label, arch, f"{done / total:.0%}"))
+                share = f"{done / total:.0%}" if total else ""
+                if share and share != said[0]:
+                    said[0] = share
+                    status(DOWNLOADED_SHARE(label, arch, share))
 
             loaded = load_weights(arch, info.key, on_progress=progress)
         else:
