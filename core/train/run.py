@@ -54,13 +54,6 @@ OTHER_VAL_CLASSES = kind(
 NOT_SAFETENSORS = kind(
     "train.error.out-suffix", QT_TRANSLATE_NOOP("Messages", "%1: the output must be a .safetensors file")
 )
-NO_OUT_FOLDER = kind(
-    "train.error.out-folder", QT_TRANSLATE_NOOP("Messages", "%1: no such folder for the output")
-)
-INTO_DATA = kind(
-    "train.error.into-data",
-    QT_TRANSLATE_NOOP("Messages", "%1: refusing to write into the training pictures' folder %2"),
-)
 
 # --------------------------------------------------------------------------- feature cache
 
@@ -432,17 +425,21 @@ def train_model(
     out = Path(out)
     if out.suffix.lower() != ".safetensors":
         raise TrainingError(NOT_SAFETENSORS(out.name))
-    _refuse_data_folder(out, ts)
-    if not out.parent.is_dir():
-        raise TrainingError(NO_OUT_FOLDER(str(out.parent)))
+    claim_outputs(out, plan.config.checkpoint, ts)
     return _Run(ts, plan, out, on_progress, should_stop, on_status).run(discard_on_stop)
 
 
-def _refuse_data_folder(out: Path, ts: TrainingSet) -> None:
-    """Never write into a person's image folders."""
-    target = out.absolute().parent
-    folders = {Path(ts.origin).absolute()} if ts.origin else set()
-    folders |= {Path(p).absolute().parent for p, _ in ts.samples}
-    for folder in folders:
-        if target == folder or folder in target.parents:
-            raise TrainingError(INTO_DATA(str(out), str(folder)))
+def claim_outputs(out: Path, checkpoint: str | None, ts: TrainingSet) -> None:
+    """Before any work: the model, its card and the checkpoint may be written where asked, never
+    into the person's image folders (also through a link), never over a file ResLens did not
+    write, never into a missing or read-only folder (found now, not after the run)."""
+    from core.metadata import card_path
+    from core.outputs import Output, OutputRules, claim
+
+    folders = {Path(ts.origin)} if ts.origin else set()
+    folders |= {Path(p).parent for p, _ in ts.samples}
+    rules = OutputRules(data_folders=tuple(sorted(folders)))
+    claim(out, Output.MODEL, rules)
+    claim(card_path(out), Output.MODEL, rules)
+    if checkpoint:
+        claim(checkpoint, Output.FILE, rules)

@@ -11,6 +11,7 @@ from PIL import Image
 from safetensors.torch import load_file
 
 from core.dataset import TrainingSet, scan_class_folder
+from core.errors import OutputError, ResLensError
 from core.images import build_transform, decode_for_model
 from core.messages import english
 from core.metadata import read_safetensors_meta
@@ -255,11 +256,39 @@ def test_stop_before_any_model_writes_nothing(ts: TrainingSet, tmp_path: Path) -
     assert outcome.stopped and outcome.weights is None and list(tmp_path.iterdir()) == []
 
 
-def test_output_inside_the_data_folder_is_refused(ts: TrainingSet, data: Path) -> None:
-    with pytest.raises(TrainingError, match="refusing to write"):
+def test_output_inside_the_data_folder_is_refused(ts: TrainingSet, data: Path, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="is inside the data folder"):
         train_model(ts, plan_training(ts, **FAST), data / "circle" / "m.safetensors")
+    link = tmp_path / "link"
+    link.symlink_to(data)  # the data folder reached through a link is still the data folder
+    with pytest.raises(OutputError, match="is inside the data folder"):
+        train_model(ts, plan_training(ts, **FAST), link / "m.safetensors")
     with pytest.raises(TrainingError, match=".safetensors"):
         train_model(ts, plan_training(ts, **FAST), data.parent / "m.pt")
+
+
+def test_every_output_is_checked_before_any_work(ts: TrainingSet, tmp_path: Path) -> None:
+    """A missing folder, a folder as --out, a picture in the card's place and a checkpoint in a
+    missing folder: each refused at once (issue 24: found only after training before)."""
+    fast = plan_training(ts, **FAST)
+    started: list[object] = []
+    cases = [
+        (tmp_path / "missing" / "m.safetensors", fast, "does not exist"),
+        (tmp_path, fast, ".safetensors"),
+        (tmp_path / "dir.safetensors", fast, "is a folder"),
+        (tmp_path / "pic.safetensors", fast, "pic.json already exists and is an image"),
+        (
+            tmp_path / "ok.safetensors",
+            plan_training(ts, **FAST, checkpoint=str(tmp_path / "no" / "c.pt")),
+            "does not exist",
+        ),
+    ]
+    (tmp_path / "dir.safetensors").mkdir()
+    Image.new("RGB", (4, 4)).save(tmp_path / "pic.json", format="PNG")
+    for out, plan, message in cases:
+        with pytest.raises(ResLensError, match=message):
+            train_model(ts, plan, out, on_progress=started.append)
+    assert started == []
 
 
 def test_start_from_a_file_follows_its_architecture_or_says_why_not(trained, tmp_path: Path) -> None:
