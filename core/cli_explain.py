@@ -26,6 +26,7 @@ from core import options
 from core.cli_commands import add_model_arguments, model_choice, report_failures
 from core.errors import ImageDecodeError, UsageError
 from core.export import printable
+from core.messages import QT_TRANSLATE_NOOP, kind
 
 TOP_K = 5
 
@@ -56,12 +57,19 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_explain)
 
 
+NO_FEATURE_MAP = kind(
+    "explain.no-feature-map",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the layer %1 gives no single feature map to explain; choose a stage, a block or a convolution: %2",
+    ),
+)
 OVERLAY_MIN_SIDE = 1024  # px: a larger picture is decoded reduced, so its overlay is about this size
 
 
 def run_explain(args: argparse.Namespace) -> int:
     """Errors a person can fix are ``ResLensError``s: ``core.cli.main`` prints them and exits."""
-    from core.cam import GradCam
+    from core.cam import GradCam, cam_layers
     from core.inference import expand_inputs
     from core.opener import open_weights
     from core.unknown import default_threshold
@@ -69,6 +77,9 @@ def run_explain(args: argparse.Namespace) -> int:
     loaded = open_weights(model_choice(args))
     device = loaded.device
     cam = GradCam.from_loaded(loaded, args.layer)  # an unknown layer fails here, before any work
+    usable = cam_layers(cam.model, loaded.meta.crop_size)
+    if cam.layer not in usable:  # avgpool, fc, a block's shared relu: no single spatial map
+        raise UsageError(NO_FEATURE_MAP(args.layer, ", ".join(n for n in usable if n.count(".") <= 1)))
     if args.target is not None:
         cam.class_index(args.target, [0.0] * loaded.meta.num_classes)
     items, skipped = _without_our_overlays(expand_inputs(args.paths))

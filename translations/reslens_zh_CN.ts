@@ -1586,14 +1586,6 @@
         <translation>%1：输出必须是 .safetensors 文件</translation>
     </message>
     <message>
-        <source>%1: no such folder for the output</source>
-        <translation>%1：输出文件夹不存在</translation>
-    </message>
-    <message>
-        <source>%1: refusing to write into the training pictures&apos; folder %2</source>
-        <translation>%1：拒绝写入训练图片所在的文件夹 %2</translation>
-    </message>
-    <message>
         <source>cannot resume from %1: %2</source>
         <translation>无法从 %1 继续训练：%2</translation>
     </message>
@@ -1760,6 +1752,10 @@
     <message>
         <source>Fitting the quick head (penalty %1)…</source>
         <translation>正在拟合快速分类头（惩罚系数 %1）…</translation>
+    </message>
+    <message>
+        <source>the layer %1 gives no single feature map to explain; choose a stage, a block or a convolution: %2</source>
+        <translation>层 %1 没有可解释的单个特征图；请选择一个阶段、一个残差块或一个卷积层：%2</translation>
     </message>
 </context>
 <context>

@@ -198,3 +198,11 @@ def test_a_huge_picture_is_explained_at_the_size_classify_decodes(tmp_path, caps
         assert 1024 <= min(overlay.size) < 2048 and abs(overlay.size[0] / overlay.size[1] - 1.5) < 0.01
     x0, y0, x1, y1 = record["cam_box"]
     assert 0 <= x0 < x1 <= 6000 and 0 <= y0 < y1 <= 4000
+
+
+@pytest.mark.parametrize("layer", ["avgpool", "fc", "layer1.0.relu"])
+def test_a_layer_without_one_feature_map_is_refused_before_any_work(inputs, tmp_path, capsys, layer) -> None:
+    """avgpool (1 x 1), the head, a block's shared ReLU: refused as the window greys them."""
+    code, stdout, stderr = _run(capsys, inputs / "left.png", "--out", tmp_path / "out", "--layer", layer)
+    assert code == 2 and "gives no single feature map" in stderr and stdout == ""
+    assert not (tmp_path / "out").exists()
