@@ -31,14 +31,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from core.errors import UsageError
 from core.export import replace_atomically
 from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
 from core.paths import cache_dir
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
     from PIL import Image
 
@@ -166,6 +165,8 @@ class OnnxRunner:
 
     def run(self, batch: np.ndarray) -> np.ndarray:
         """Logits of a float32 ``N x 3 x H x W`` array, as a numpy array."""
+        import numpy as np  # here: the CLI's parser and usage errors import no numpy
+
         array = np.ascontiguousarray(batch, dtype=np.float32)
         return self.session.run(None, {self.input_name: array})[0]
 
@@ -289,6 +290,8 @@ def transformed_batches(
     images: Iterable[Image.Image], transform: Callable, size: int = 16
 ) -> Iterator[np.ndarray]:
     """``images`` through ``transform`` (numpy arrays or CPU tensors), stacked ``size`` at a time."""
+    import numpy as np
+
     chunk: list[Any] = []
     for image in images:
         chunk.append(np.asarray(transform(image), dtype=np.float32))
