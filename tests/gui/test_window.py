@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from core import __version__
 from gui import actions as act
 from gui.drop_zone import DROP_HINT
+from gui.messages import text
 from tests.gui.conftest import sample_files, wait_idle
 
 
@@ -20,7 +21,8 @@ def test_the_weights_menu_is_built_from_the_registry(window) -> None:
     from core.sources import weight_sources
 
     entries = [(a.data(), a.text()) for a in window.actions.model.weights.actions()]
-    assert entries == [(s.key, s.label) for s in weight_sources()]
+    assert entries == [(s.key, text(s.label)) for s in weight_sources()]
+    assert entries[0] == ("default", "Bundled model (12 shapes)")
     v2 = next(a for a in window.actions.model.weights.actions() if a.data() == "imagenet-v2")
     assert not v2.isEnabled() and "no ImageNet V2 weights for ResNet-18" in v2.toolTip()
 
@@ -102,7 +104,7 @@ def test_about_and_model_card(window) -> None:
         platform.python_version(),
     ):
         assert expected in about
-    assert window.model_info.device_name in about
+    assert text(window.model_info.device_name) in about and "CPU (" in about
 
     assert "Licence" in about and "MIT" in about
     dialog = window.show_about()
