@@ -18,36 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from core import options
-from core.architectures import ARCH_NAMES
-from core.backends import BACKENDS, DEFAULT_BACKEND
-from core.cli_commands import _download_progress, _ProgressBar, report_failures
+from core.cli_commands import (
+    _download_progress,
+    _ProgressBar,
+    add_model_arguments,
+    model_choice,
+    report_failures,
+)
 from core.errors import UsageError
 from core.export import printable
 from core.messages import english
-from core.sources import DEFAULT, cli_weights_help
-
-
-def add_model_flags(p: argparse.ArgumentParser) -> None:
-    """``--arch/--weights/--labels/--device/--backend`` as ``classify`` takes them.
-
-    One small function on purpose: when ``core.cli_commands.add_model_arguments`` (the one
-    declaration for every sub-command) lands, this body becomes a call to it.
-    """
-    p.add_argument(
-        "--arch",
-        choices=list(ARCH_NAMES),
-        default=None,
-        help="architecture (default: the one the weights hold)",
-    )
-    p.add_argument("--weights", default=DEFAULT, help=cli_weights_help())
-    p.add_argument("--labels", default=None, help="class names: a .txt (one per line) or .json file")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    p.add_argument(
-        "--backend",
-        choices=list(BACKENDS),
-        default=DEFAULT_BACKEND,
-        help="what runs the model: torch (default), onnx (ONNX Runtime fp32) or onnx-int8 (quantized)",
-    )
 
 
 def add_evaluate(sub: argparse._SubParsersAction) -> None:
@@ -60,7 +40,7 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "data", metavar="DATA", help="a folder with one sub-folder per class, named after the class"
     )
-    add_model_flags(p)
+    add_model_arguments(p)
     p.add_argument(
         "--threshold",
         type=options.THRESHOLD,
@@ -126,24 +106,20 @@ def _claim_csv(args: argparse.Namespace) -> Path | None:
     if not args.csv or args.csv == "-":
         return None
     inputs = [args.data, *(p for p in (args.weights, args.labels) if p and Path(p).exists())]
-    return claim(args.csv, Output.TEXT, OutputRules.reading(inputs))
+    # DATA is a labelled folder, as a training folder is: nothing is written inside it.
+    rules = OutputRules(tuple(Path(p) for p in inputs), data_folders=(Path(args.data),))
+    return claim(args.csv, Output.TEXT, rules)
 
 
 def _open_model(args: argparse.Namespace) -> tuple[Any, Any]:
-    """Device, weights, classifier, as ``classify`` opens them (``core.opener`` at merge)."""
-    from core.devices import resolve_device
-    from core.inference import Classifier
-    from core.weights import load_weights
+    """Weights and classifier, opened as ``classify`` opens them (``core.opener``)."""
+    from core.opener import open_classifier, open_weights
 
-    device = resolve_device(args.device)
-    loaded = load_weights(
-        args.arch, args.weights, labels=args.labels, device=device, on_progress=_download_progress
-    )
-    print(f"model: {printable(loaded.description)} on {device}", file=sys.stderr)
-    classifier = Classifier.from_loaded(
-        loaded,
-        backend=args.backend,
-        on_status=lambda message: print(printable(english(message)), file=sys.stderr),
+    choice = model_choice(args)
+    loaded = open_weights(choice, on_progress=_download_progress)
+    print(f"model: {printable(loaded.description)} on {loaded.device}", file=sys.stderr)
+    classifier = open_classifier(
+        choice, loaded, on_status=lambda message: print(printable(english(message)), file=sys.stderr)
     )
     if classifier.backend_note:
         print(printable(english(classifier.backend_note)), file=sys.stderr)
