@@ -19,7 +19,6 @@ from typing import Any
 
 from core.architectures import ARCH_NAMES
 from core.errors import WeightsError
-from core.preprocess import PIL_FILTERS
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -28,9 +27,10 @@ SIZE_RANGE = (16, 2048)
 """Smallest and largest ``crop_size``/``resize_size`` in pixels (a 2048 x 2048 input already
 needs about a gigabyte of activations in a ResNet-50)."""
 
-INTERPOLATIONS = tuple(PIL_FILTERS)
-"""torchvision's ``InterpolationMode`` values that its ``Resize`` applies to PIL images (the names
-:mod:`core.preprocess` maps to Pillow filters)."""
+INTERPOLATIONS = ("nearest", "nearest-exact", "bilinear", "bicubic", "box", "hamming", "lanczos")
+"""torchvision's ``InterpolationMode`` values that its ``Resize`` applies to PIL images: what a
+model's record may name. :data:`core.preprocess.PIL_FILTERS` maps exactly these (a test checks),
+kept there because this module imports neither numpy nor Pillow (the CLI's parser reads it)."""
 
 
 @dataclass(frozen=True)

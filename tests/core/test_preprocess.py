@@ -122,3 +122,10 @@ def test_training_evaluation_tensors_equal_inference(tmp_path: Path, interpolati
         training = pictures[index][0]
         assert torch.equal(training, inference), path.name
         assert np.abs(numpy_transform(decoded) - inference.numpy()).max() <= 1e-6
+
+
+def test_the_filters_cover_exactly_the_interpolations_a_record_may_name() -> None:
+    from core.metadata import INTERPOLATIONS
+    from core.preprocess import PIL_FILTERS
+
+    assert tuple(PIL_FILTERS) == INTERPOLATIONS
