@@ -68,7 +68,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def add_quick_train(sub: argparse._SubParsersAction) -> None:
-    from core.lite.quick_train import INPUT_SIZE
+    from core.lite import QUICK_INPUT_SIZE as INPUT_SIZE  # not quick_train: numpy is slow to import
 
     p = sub.add_parser("quick-train", help="teach new classes in seconds (a quick head, no fine-tuning)")
     p.add_argument("data", metavar="DATA", help="a folder with one sub-folder of pictures per class")
