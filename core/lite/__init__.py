@@ -14,3 +14,7 @@ the full edition's writer of the Lite model file, which imports torch inside its
 - :mod:`core.lite.quick_train`: a folder of classes -> a new Lite model file in seconds;
 - :mod:`core.lite.cli`: the ``export`` and ``quick-train`` sub-commands of ``reslens-cli``.
 """
+
+QUICK_INPUT_SIZE = 128
+"""The quick head's default input size (see :mod:`core.lite.quick_train`); here, where the
+CLI's parser reads it without importing numpy."""

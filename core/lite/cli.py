@@ -69,6 +69,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def add_quick_train(sub: argparse._SubParsersAction) -> None:
+    from core.lite import QUICK_INPUT_SIZE as INPUT_SIZE  # not quick_train: numpy is slow to import
+
     p = sub.add_parser("quick-train", help="teach new classes in seconds (a quick head, no fine-tuning)")
     p.add_argument("data", metavar="DATA", help="a folder with one sub-folder of pictures per class")
     p.add_argument("--out", required=True, metavar="FILE", help="the Lite model file (.onnx) to write")
@@ -82,9 +84,9 @@ def add_quick_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--input-size",
         type=options.IMAGE_SIZE,
-        default=None,
+        default=INPUT_SIZE,
         metavar="PX",
-        help="side of the square the backbone sees (default: the quick head's, 128)",
+        help=f"default {INPUT_SIZE}",
     )
     p.add_argument("--force", action="store_true", help="replace FILE even if it is not a ResLens model")
     p.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
@@ -95,9 +97,8 @@ def run_quick_train(args: argparse.Namespace) -> int:
     import json
 
     from core.lite import model_file
-    from core.lite.quick_train import INPUT_SIZE, quick_train
+    from core.lite.quick_train import quick_train
 
-    args.input_size = args.input_size or INPUT_SIZE  # numpy only when a run needs it, not --help
     if not 16 <= args.input_size <= model_file.MAX_SIDE:
         raise UsageError(f"--input-size must be between 16 and {model_file.MAX_SIDE}")
     out = Path(args.out)

@@ -29,7 +29,7 @@ import numpy as np
 
 from core.errors import ImageDecodeError, UsageError
 from core.images import iter_image_files, load_rgb
-from core.lite import model_file
+from core.lite import QUICK_INPUT_SIZE, model_file
 from core.lite.model_file import METADATA_KEY, LiteRecord
 from core.lite.quick_head import (
     DEFAULT_FEATURES,
@@ -44,7 +44,7 @@ from core.lite.runtime import LiteModel
 from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
 from core.preprocess import EvalTransform
 
-INPUT_SIZE = 128
+INPUT_SIZE = QUICK_INPUT_SIZE
 BATCH = 32
 ProgressCallback = Callable[[Message], None]
 
