@@ -11,63 +11,29 @@ A quick head (:mod:`core.lite.quick_head`) is linear in the standardised GAP of 
 map uses those weights (``W[k, layer4 block] / std``), which accounts for the part of the score
 that comes from layer4's average (the max-pooled and earlier-layer parts have no such map).
 
-The result is a :class:`CamMap` with the same fields as the full edition's ``core.cam.CamResult``
-(normalised grid, scale, probabilities, the original's size and the crop the network saw, from
-:func:`core.preprocess.eval_geometry`, the one owner of that geometry). Rendering (heat map,
-peak, box, overlay) is ``CamResult``'s: :meth:`CamMap.to_cam_result`. ``core.cam`` imports torch
-at module level today, so that step needs torch until ``CamResult`` and its drawing helpers move
-to a torch-free module (they use numpy and Pillow only).
+The result is the full edition's :class:`core.cam_map.CamResult` (normalised grid, scale,
+probabilities, the original's size and the crop the network saw), so the heat map, peak, box and
+overlay are drawn by the same torch-free code in both editions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from core.cam_map import CamResult, crop_box
 from core.errors import UsageError
 from core.images import load_rgb
 from core.lite.runtime import LiteModel, softmax
 from core.messages import QT_TRANSLATE_NOOP, kind
-from core.preprocess import eval_geometry
 
 LAYER = "layer4"
 UNKNOWN_CLASS = kind(
     "lite.unknown-class", QT_TRANSLATE_NOOP("Messages", "unknown class %1; the model's classes are: %2")
 )
-
-
-@dataclass(frozen=True, eq=False)
-class CamMap:
-    """One class activation map and its geometry (fields as ``core.cam.CamResult``'s)."""
-
-    source: str
-    layer: str
-    class_index: int
-    label: str
-    probability: float
-    probabilities: tuple[float, ...]
-    grid: np.ndarray  # layer4's resolution, divided by its maximum (0..1), zeros without evidence
-    scale: float
-    image_size: tuple[int, int]
-    crop: tuple[float, float, float, float]
-
-    @property
-    def peak_cell(self) -> tuple[int, int] | None:
-        """``(row, column)`` of the strongest cell, ``None`` without evidence."""
-        if self.scale <= 0:
-            return None
-        row, col = np.unravel_index(int(np.argmax(self.grid)), self.grid.shape)
-        return int(row), int(col)
-
-    def to_cam_result(self) -> Any:
-        """The full edition's ``core.cam.CamResult`` (heat map, peak, box, ``to_dict``, overlay)."""
-        from core.cam import CamResult
-
-        return CamResult(**{k: v for k, v in asdict(self).items()})
 
 
 class LiteCam:
@@ -118,7 +84,7 @@ class LiteCam:
         maps = np.einsum("nc,nchw->nhw", chosen, layer4.astype(np.float64))
         return np.maximum(maps, 0.0).astype(np.float32), probabilities, indices
 
-    def explain(self, image: Any, target: int | str | None = None, source: str | None = None) -> CamMap:
+    def explain(self, image: Any, target: int | str | None = None, source: str | None = None) -> CamResult:
         """The CAM of one picture (a path or a PIL image) for ``target`` (default: the top-1)."""
         if source is None:
             source = "image" if isinstance(image, Image.Image) else str(image)
@@ -128,7 +94,7 @@ class LiteCam:
         maps, probabilities, indices = self.compute(self.model.preprocess(picture)[None], target)
         grid, index = maps[0], indices[0]
         scale = float(grid.max())
-        return CamMap(
+        return CamResult(
             source=source,
             layer=LAYER,
             class_index=index,
@@ -138,5 +104,5 @@ class LiteCam:
             grid=(grid / scale if scale > 0 else grid).astype(np.float32),
             scale=scale,
             image_size=picture.size,
-            crop=eval_geometry(*picture.size, self.model.meta).crop_in_original(),
+            crop=crop_box(*picture.size, self.model.meta),
         )

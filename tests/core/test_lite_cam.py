@@ -44,7 +44,7 @@ def test_equal_to_grad_cam_at_layer4_on_the_samples(grad_cam, lite_cam) -> None:
         assert ours.image_size == full.image_size
         assert ours.probability == pytest.approx(full.probability, abs=1e-4)
         worst = max(worst, float(np.abs(ours.grid - full.grid).max()))
-        rendered = ours.to_cam_result()
+        rendered = ours
         assert rendered.peak == full.peak and rendered.box() == full.box()
         assert rendered.to_dict() | {"probability": 0} == full.to_dict() | {"probability": 0}
     assert worst < 1e-5, worst
@@ -76,7 +76,7 @@ def test_the_peak_lands_on_the_rendered_symbol(grad_cam, lite_cam) -> None:
     hits = same = 0
     images = [render(rng) for _ in range(60)]
     for image, _name, box in images:
-        peak = lite_cam.explain(image).to_cam_result().peak
+        peak = lite_cam.explain(image).peak
         hits += inside(peak, box)
         same += peak == grad_cam.explain(image).peak
     assert same == len(images)

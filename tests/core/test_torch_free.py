@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 TORCH_FREE = (
     "core.architectures",
+    "core.cam_map",  # CAM results and drawing, both editions
+    "core.class_names",
     "core.backends",  # the ONNX runner
     "core.cli_commands",
     "core.errors",
@@ -30,6 +32,8 @@ TORCH_FREE = (
     "core.messages",
     "core.metadata",
     "core.opener",
+    "core.options",
+    "core.outputs",
     "core.paths",
     "core.preprocess",
     "core.results",
