@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from core.errors import ImageDecodeError
+from core.messages import QT_TRANSLATE_NOOP, kind
 from core.preprocess import MAX_ASPECT_RATIO as MAX_ASPECT_RATIO  # re-exported for callers
 from core.preprocess import LimitAspect, aspect_limit, interpolation_mode
 
@@ -35,6 +36,31 @@ if TYPE_CHECKING:
     from core.metadata import ModelMeta
 
 ImageSource = str | os.PathLike | Image.Image
+
+# Why a file is no picture: per-file errors, shown in the reader's language by the window.
+TOO_LARGE = kind(
+    "image.too-large", QT_TRANSLATE_NOOP("Messages", "image too large (over the limit of %1 pixels)")
+)
+TOO_LARGE_PIXELS = kind(
+    "image.too-large-pixels", QT_TRANSLATE_NOOP("Messages", "image too large: %1 pixels (limit %2)")
+)
+BROKEN_LINK = kind("image.broken-link", QT_TRANSLATE_NOOP("Messages", "broken symbolic link"))
+NOT_FOUND = kind("image.not-found", QT_TRANSLATE_NOOP("Messages", "file not found"))
+NO_PERMISSION = kind("image.permission", QT_TRANSLATE_NOOP("Messages", "permission denied"))
+CANNOT_READ_FILE = kind("image.cannot-read", QT_TRANSLATE_NOOP("Messages", "cannot read file (%1)"))
+BAD_NAME = kind("image.bad-name", QT_TRANSLATE_NOOP("Messages", "not a valid file name"))
+IS_DIRECTORY = kind("image.directory", QT_TRANSLATE_NOOP("Messages", "is a directory"))
+NOT_REGULAR = kind("image.not-regular", QT_TRANSLATE_NOOP("Messages", "not a regular file"))
+EMPTY = kind("image.empty", QT_TRANSLATE_NOOP("Messages", "empty file (0 bytes)"))
+NEEDS_HEIF = kind(
+    "image.needs-heif", QT_TRANSLATE_NOOP("Messages", "HEIC/HEIF images need the pillow-heif package")
+)
+NOT_AN_IMAGE = kind(
+    "image.not-an-image", QT_TRANSLATE_NOOP("Messages", "not an image (or an unsupported format)")
+)
+CORRUPT = kind("image.corrupt", QT_TRANSLATE_NOOP("Messages", "truncated or corrupt image data"))
+NO_MEMORY = kind("image.no-memory", QT_TRANSLATE_NOOP("Messages", "not enough memory to decode this image"))
+COLOUR_MODE = kind("image.colour-mode", QT_TRANSLATE_NOOP("Messages", "unsupported colour mode %1"))
 
 WHITE = (255, 255, 255)
 
@@ -160,8 +186,8 @@ def _bomb_warnings_as_errors() -> Iterator[None]:
 def _too_large(pixels: int | None) -> ImageDecodeError:
     limit = Image.MAX_IMAGE_PIXELS or 0
     if pixels is None:
-        return ImageDecodeError(f"image too large (over the limit of {limit:,} pixels)")
-    return ImageDecodeError(f"image too large: {pixels:,} pixels (limit {limit:,})")
+        return ImageDecodeError(TOO_LARGE(f"{limit:,}"))
+    return ImageDecodeError(TOO_LARGE_PIXELS(f"{pixels:,}", f"{limit:,}"))
 
 
 def _check_pixels(size: tuple[int, int]) -> None:
@@ -189,22 +215,22 @@ def open_regular_file(path: Path) -> IO[bytes]:
     try:
         before = os.stat(path)
     except FileNotFoundError:
-        reason = "broken symbolic link" if os.path.islink(path) else "file not found"
+        reason = BROKEN_LINK() if os.path.islink(path) else NOT_FOUND()
         raise ImageDecodeError(reason) from None
     except PermissionError:
-        raise ImageDecodeError("permission denied") from None
+        raise ImageDecodeError(NO_PERMISSION()) from None
     except OSError as exc:
-        raise ImageDecodeError(f"cannot read file ({exc.strerror or exc})") from None
+        raise ImageDecodeError(CANNOT_READ_FILE(exc.strerror or str(exc))) from None
     except ValueError:  # a NUL byte in the name: no file can have it
-        raise ImageDecodeError("not a valid file name") from None
+        raise ImageDecodeError(BAD_NAME()) from None
     _check_stat(before)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except PermissionError:
-        raise ImageDecodeError("permission denied") from None
+        raise ImageDecodeError(NO_PERMISSION()) from None
     except OSError as exc:
-        raise ImageDecodeError(f"cannot read file ({exc.strerror or exc})") from None
+        raise ImageDecodeError(CANNOT_READ_FILE(exc.strerror or str(exc))) from None
     try:
         _check_stat(os.fstat(fd))
     except BaseException:
@@ -215,17 +241,17 @@ def open_regular_file(path: Path) -> IO[bytes]:
 
 def _check_stat(info: os.stat_result) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise ImageDecodeError("is a directory")
+        raise ImageDecodeError(IS_DIRECTORY())
     if not stat.S_ISREG(info.st_mode):
-        raise ImageDecodeError("not a regular file")
+        raise ImageDecodeError(NOT_REGULAR())
     if info.st_size == 0:
-        raise ImageDecodeError("empty file (0 bytes)")
+        raise ImageDecodeError(EMPTY())
 
 
 def _not_an_image(path: Path) -> ImageDecodeError:
     if path.suffix.lower() in _HEIF_EXTENSIONS and not _has_pillow_heif():
-        return ImageDecodeError("HEIC/HEIF images need the pillow-heif package")
-    return ImageDecodeError("not an image (or an unsupported format)")
+        return ImageDecodeError(NEEDS_HEIF())
+    return ImageDecodeError(NOT_AN_IMAGE())
 
 
 def _decode_file(path: Path, draft_size: int | None) -> Image.Image:
@@ -248,7 +274,7 @@ def _decode_file_sized(path: Path, draft_size: int | None) -> tuple[Image.Image,
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _bomb_error(exc) from None
         except Exception as exc:  # a hostile header can raise almost anything inside Pillow
-            raise ImageDecodeError("truncated or corrupt image data") from exc
+            raise ImageDecodeError(CORRUPT()) from exc
         with image:
             _check_pixels(image.size)
             stored = image.size
@@ -268,9 +294,9 @@ def _load(image: Image.Image) -> None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _bomb_error(exc) from None
     except MemoryError:
-        raise ImageDecodeError("not enough memory to decode this image") from None
+        raise ImageDecodeError(NO_MEMORY()) from None
     except Exception as exc:  # Pillow's decoders signal bad data with many exception types
-        raise ImageDecodeError("truncated or corrupt image data") from exc
+        raise ImageDecodeError(CORRUPT()) from exc
 
 
 def _exif_oriented(image: Image.Image) -> Image.Image:
@@ -308,7 +334,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     try:
         return image.convert("RGB")
     except ValueError:
-        raise ImageDecodeError(f"unsupported colour mode {mode}") from None
+        raise ImageDecodeError(COLOUR_MODE(mode)) from None
 
 
 def _composite_on_white(image: Image.Image) -> Image.Image:

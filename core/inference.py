@@ -31,13 +31,20 @@ from core.backends import DEFAULT_BACKEND, BackendRequest, StatusCallback, build
 from core.devices import is_device_failure
 from core.errors import UsageError
 from core.images import ImageDecodeError, decode_for_model, iter_image_files
-from core.messages import Message
+from core.messages import QT_TRANSLATE_NOOP, Message, kind
 from core.metadata import ModelMeta
 from core.optimize import prepare_for_inference
 from core.preprocess import EvalTransform, decode_side
 from core.results import ClassificationResult, Prediction
 
 log = logging.getLogger(__name__)
+
+NOT_AN_INPUT = kind("input.not-an-input", QT_TRANSLATE_NOOP("Messages", "not a file path or an image"))
+UNREADABLE = kind("input.unreadable", QT_TRANSLATE_NOOP("Messages", "could not read image: %1"))
+NOT_A_NUMBER = kind(
+    "input.not-a-number",
+    QT_TRANSLATE_NOOP("Messages", "the model's output for this image is not a number (NaN or infinity)"),
+)
 
 InputItem = str | bytes | os.PathLike | Image.Image | tuple[str, Image.Image]
 BATCH_PIXELS = 64 * 224 * 224
@@ -55,7 +62,7 @@ class _Decoded:
 
     source: str
     array: np.ndarray | None = None
-    error: str | None = None
+    error: Message | None = None
     size: tuple[int, int] | None = None
     decode_ms: float = 0.0
 
@@ -115,15 +122,15 @@ def _decode(
     """Decode and preprocess one input with ``transform`` (in a pool thread); never raises."""
     start = time.perf_counter()
     if data is None:
-        return _Decoded(source, error="not a file path or an image")
+        return _Decoded(source, error=NOT_AN_INPUT())
     try:
         image, size = decode_for_model(data, min_side)
         array = transform(image)
     except ImageDecodeError as exc:
-        return _Decoded(source, error=str(exc), decode_ms=_ms_since(start))
+        return _Decoded(source, error=exc.message, decode_ms=_ms_since(start))
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
         log.exception("unexpected failure decoding %s", source)
-        return _Decoded(source, error=f"could not read image: {exc}", decode_ms=_ms_since(start))
+        return _Decoded(source, error=UNREADABLE(str(exc)), decode_ms=_ms_since(start))
     return _Decoded(source, array=array, size=size, decode_ms=_ms_since(start))
 
 
@@ -294,15 +301,13 @@ class Classifier:
         for decoded in batch:
             if decoded.array is None:
                 results.append(
-                    ClassificationResult(decoded.source, error=decoded.error, elapsed_ms=decoded.decode_ms)
+                    ClassificationResult.failed(decoded.source, decoded.error, elapsed_ms=decoded.decode_ms)
                 )
                 continue
             if not bool(torch.isfinite(probabilities[row]).all()):
                 results.append(
-                    ClassificationResult(
-                        decoded.source,
-                        error="the model's output for this image is not a number (NaN or infinity)",
-                        elapsed_ms=decoded.decode_ms + forward_ms,
+                    ClassificationResult.failed(
+                        decoded.source, NOT_A_NUMBER(), elapsed_ms=decoded.decode_ms + forward_ms
                     )
                 )
                 row += 1

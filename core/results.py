@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from core.messages import Message, english
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,13 @@ class ClassificationResult:
     model: str = ""
     unknown: bool = False
     backend: str = ""
+    why: Message | None = field(default=None, compare=False, repr=False)  # ``error`` as data
+
+    @classmethod
+    def failed(cls, source: str, why: Message, **fields: Any) -> ClassificationResult:
+        """A result with no predictions: ``error`` is the English (exports, the CLI), ``why`` the
+        message a window renders in its own language."""
+        return cls(source, error=english(why), why=why, **fields)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +58,7 @@ class ClassificationResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON schema used by ``reslens-cli classify --json`` and the GUI's export."""
         data = asdict(self)
+        data.pop("why")  # the exported error is the English text
         data["predictions"] = [asdict(p) for p in self.predictions]
         return data
 

@@ -28,10 +28,18 @@ from torch import Tensor
 
 from core.architectures import pretty_arch
 from core.errors import WeightsError
+from core.messages import QT_TRANSLATE_NOOP, kind
 
 # The record's own checks live with the record (torch-free, and no import cycle with it); they
 # are named here too because this module is where every check on weights is looked for.
 from core.metadata import INTERPOLATIONS, SIZE_RANGE, brief, check_meta  # noqa: F401 - re-exported
+
+NOT_A_DICT = kind(
+    "weights.not-a-dict", QT_TRANSLATE_NOOP("Messages", "%1 holds a %2, not a dictionary of weights")
+)
+NO_TENSORS = kind(
+    "weights.no-tensors", QT_TRANSLATE_NOOP("Messages", "%1 holds no tensors: it is not a weights file")
+)
 
 FLOAT_DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})
 INT_DTYPES = frozenset({torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64})
@@ -48,9 +56,9 @@ def check_state_dict(state: Any, origin: str) -> dict[str, Tensor]:
     meaningful answer, typically from a training run that diverged).
     """
     if not isinstance(state, Mapping):
-        raise WeightsError(f"{origin} holds a {type(state).__name__}, not a dictionary of weights")
+        raise WeightsError(NOT_A_DICT(origin, type(state).__name__))
     if not state:
-        raise WeightsError(f"{origin} holds no tensors: it is not a weights file")
+        raise WeightsError(NO_TENSORS(origin))
     checked: dict[str, Tensor] = {}
     for key, value in state.items():
         if not isinstance(key, str):

@@ -24,17 +24,50 @@ from core.architectures import STAGE_BLOCKS, pretty_arch
 from core.download import cache_path, download_to_cache
 from core.errors import DownloadCancelled, DownloadError, ImageDecodeError, WeightsError
 from core.export import printable
-from core.images import open_regular_file
+from core.images import EMPTY, open_regular_file
 from core.labels import MAX_LABELS_BYTES as MAX_LABELS_BYTES  # re-exported: label files live there
 from core.labels import NotALabelFile as NotALabelFile
 from core.labels import categories_for, first_line, read_labels
+from core.messages import QT_TRANSLATE_NOOP, kind
 from core.metadata import ModelMeta, read_safetensors_meta
 from core.paths import models_dir
 from core.resnet import build_resnet
 from core.sources import BUNDLED_MODEL_NAME, DEFAULT, IMAGENET_SOURCES, ModelIdentity, weight_sources
-from core.validate import check_fits, check_state_dict, head_classes
+from core.validate import NO_TENSORS, NOT_A_DICT, check_fits, check_state_dict, head_classes
 
 ProgressCallback = Callable[[int, int], None]
+# What a weights file can be told it is; the window renders these in its language.
+NO_SUCH_FILE = kind("weights.no-such-file", QT_TRANSLATE_NOOP("Messages", "%1: no such file"))
+NOT_REGULAR = kind("weights.not-regular", QT_TRANSLATE_NOOP("Messages", "%1: not a regular file"))
+EMPTY_FILE = kind("weights.empty", QT_TRANSLATE_NOOP("Messages", "%1 is empty (0 bytes)"))
+TEXT_FILE = kind("weights.text", QT_TRANSLATE_NOOP("Messages", "%1 is a text file, not a weights file"))
+CANNOT_READ = kind("weights.cannot-read", QT_TRANSLATE_NOOP("Messages", "cannot read %1: %2"))
+BAD_SAFETENSORS = kind(
+    "weights.bad-safetensors",
+    QT_TRANSLATE_NOOP("Messages", "%1 is not a valid safetensors file (truncated or corrupt: %2)"),
+)
+PICKLED_CODE = kind(
+    "weights.pickled-code",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "refused %1: it holds Python objects other than tensors%2. Loading it could run code, so "
+        "ResLens does not; save a plain state_dict instead",
+    ),
+)
+BAD_TORCH_FILE = kind(
+    "weights.bad-torch-file",
+    QT_TRANSLATE_NOOP("Messages", "%1 is truncated or corrupt, or not a PyTorch weights file (%2)"),
+)
+NOT_RESNET = kind(
+    "weights.not-resnet",
+    QT_TRANSLATE_NOOP("Messages", "%1 does not hold ResNet weights (no ResNet layer layout found)"),
+)
+OTHER_ARCH = kind("weights.other-arch", QT_TRANSLATE_NOOP("Messages", "this file holds a %1; you chose %2"))
+DO_NOT_FIT = kind("weights.do-not-fit", QT_TRANSLATE_NOOP("Messages", "the weights do not fit %1: %2"))
+CLASS_COUNT = kind(
+    "weights.class-count", QT_TRANSLATE_NOOP("Messages", "%1: metadata names %2 classes, fc has %3")
+)
+
 HASH_CHARS = 8
 CANCEL_POLL_S = 0.1
 
@@ -164,9 +197,9 @@ def _sniff(path: Path) -> str:
         with open_regular_file(path) as f:
             head = f.read(64)
     except ImageDecodeError as exc:
-        if str(exc).startswith("empty"):
+        if exc.message.code == EMPTY.code:
             return "empty"
-        raise WeightsError(f"cannot read {path.name}: {exc}") from None
+        raise WeightsError(CANNOT_READ(path.name, exc.message)) from None
     if not head:
         return "empty"
     if head.startswith(b"PK\x03\x04"):
@@ -189,13 +222,13 @@ def read_tensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
     """
     path = Path(path)
     if not path.is_file():
-        reason = "not a regular file" if path.exists() else "no such file"
-        raise WeightsError(f"{printable(str(path))}: {reason}")
+        missing = NOT_REGULAR if path.exists() else NO_SUCH_FILE
+        raise WeightsError(missing(printable(str(path))))
     kind = _sniff(path)
     if kind == "empty":
-        raise WeightsError(f"{path.name} is empty (0 bytes)")
+        raise WeightsError(EMPTY_FILE(path.name))
     if kind == "text":
-        raise WeightsError(f"{path.name} is a text file, not a weights file")
+        raise WeightsError(TEXT_FILE(path.name))
     if kind == "safetensors" or path.suffix == ".safetensors":
         tensors, extra = _read_safetensors(path)
     else:
@@ -213,9 +246,7 @@ def _read_safetensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
     except WeightsError:
         raise
     except (SafetensorError, OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise WeightsError(
-            f"{path.name} is not a valid safetensors file (truncated or corrupt: {exc})"
-        ) from None
+        raise WeightsError(BAD_SAFETENSORS(path.name, str(exc))) from None
     return tensors, ({"meta": meta} if meta else {})
 
 
@@ -227,21 +258,16 @@ def _read_torch_file(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
     except pickle.UnpicklingError as exc:
         detail = re.search(r"(Unsupported (?:global|operand)[^\n]*)", str(exc), re.IGNORECASE)
         why = f" ({detail.group(1).strip()})" if detail else ""
-        raise WeightsError(
-            f"refused {path.name}: it holds Python objects other than tensors{why}. "
-            "Loading it could run code, so ResLens does not; save a plain state_dict instead"
-        ) from None
+        raise WeightsError(PICKLED_CODE(path.name, why)) from None
     except Exception as exc:  # noqa: BLE001 - a hostile file can make torch.load raise anything
-        raise WeightsError(
-            f"{path.name} is truncated or corrupt, or not a PyTorch weights file ({first_line(exc)})"
-        ) from None
+        raise WeightsError(BAD_TORCH_FILE(path.name, first_line(exc))) from None
     return _split_checkpoint(obj, path.name)
 
 
 def _split_checkpoint(obj: Any, name: str) -> tuple[dict[str, Tensor], dict[str, Any]]:
     """A bare state_dict, or a checkpoint dict holding one under a usual key."""
     if not isinstance(obj, Mapping):
-        raise WeightsError(f"{name} holds a {type(obj).__name__}, not a dictionary of weights")
+        raise WeightsError(NOT_A_DICT(name, type(obj).__name__))
     for key in ("state_dict", "model_state_dict", "model", "net", "weights"):
         inner = obj.get(key)
         if isinstance(inner, Mapping) and any(isinstance(v, Tensor) for v in inner.values()):
@@ -249,7 +275,7 @@ def _split_checkpoint(obj: Any, name: str) -> tuple[dict[str, Tensor], dict[str,
             return dict(inner), extra
     tensors = {k: v for k, v in obj.items() if isinstance(v, Tensor)}
     if not tensors:
-        raise WeightsError(f"{name} holds no tensors: it is not a weights file")
+        raise WeightsError(NO_TENSORS(name))
     return tensors, {k: v for k, v in obj.items() if not isinstance(v, Tensor)}
 
 
@@ -306,7 +332,7 @@ def _build_loaded(
     try:
         model.load_state_dict(state, strict=True, assign=True)
     except RuntimeError as exc:
-        raise WeightsError(f"the weights do not fit {pretty_arch(arch)}: {first_line(exc)}") from None
+        raise WeightsError(DO_NOT_FIT(pretty_arch(arch), first_line(exc))) from None
     model.eval().to(device)
     return LoadedWeights(model, meta, source, description, device, path)
 
@@ -327,12 +353,9 @@ def load_weights_file(
     state = _strip_prefixes(tensors)
     found = detect_arch(state)
     if found is None:
-        raise WeightsError(f"{path.name} does not hold ResNet weights (no ResNet layer layout found)")
+        raise WeightsError(NOT_RESNET(path.name))
     if arch is not None and arch != found:
-        raise WeightsError(
-            f"this file holds a {pretty_arch(found)}; you chose {pretty_arch(arch)}",
-            suggested_arch=found,
-        )
+        raise WeightsError(OTHER_ARCH(pretty_arch(found), pretty_arch(arch)), suggested_arch=found)
     num_classes = head_classes(state, path.name)
     meta = extra.get("meta")
     if not isinstance(meta, ModelMeta):  # a checkpoint's own "meta" entry is not ours
@@ -344,7 +367,7 @@ def load_weights_file(
         dropped = {"localized_categories": {}} if labels is not None else {}
         meta = ModelMeta(**{**base.__dict__, "arch": found, "categories": categories, **dropped})
     if meta.num_classes != num_classes:
-        raise WeightsError(f"{path.name}: metadata names {meta.num_classes} classes, fc has {num_classes}")
+        raise WeightsError(CLASS_COUNT(path.name, meta.num_classes, num_classes))
     description = f"{meta.name or path.stem} ({pretty_arch(found)}, {num_classes} classes)"
     return _build_loaded(found, state, meta, "file", torch.device(device), path, description)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from core.results import ClassificationResult
 from gui.bars import bars_height, error_color, paint_predictions, paint_unknown
+from gui.messages import text
 from gui.results_model import Role
 
 Index = QModelIndex | QPersistentModelIndex
@@ -44,7 +45,7 @@ class PredictionsDelegate(QStyledItemDelegate):
         painter.save()
         painter.setPen(error_color(option.palette))
         flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
-        painter.drawText(QRect(rect), int(flags), f"⚠ {result.error}")
+        painter.drawText(QRect(rect), int(flags), f"⚠ {text(result.why or result.error or '')}")
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:

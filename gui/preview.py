@@ -20,6 +20,7 @@ from core.results import ClassificationResult
 from gui.bars import bars_height, error_color, paint_predictions
 from gui.cam_view import CamControls, compose
 from gui.i18n import arg
+from gui.messages import text
 from gui.results_model import display_name
 from gui.thumbnails import ThumbnailLoader
 
@@ -83,7 +84,10 @@ class PreviewDialog(QDialog):
         if result.ok:
             outcome: QWidget = PredictionBars(result)
         else:
-            outcome = QLabel(arg(self.tr("Could not classify this file:\n%1"), result.error), wordWrap=True)
+            outcome = QLabel(
+                arg(self.tr("Could not classify this file:\n%1"), text(result.why or result.error or "")),
+                wordWrap=True,
+            )
             outcome.setStyleSheet(f"color: {error_color(self.palette()).name()}")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

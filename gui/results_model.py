@@ -33,6 +33,7 @@ from core.results import ClassificationResult
 from core.unknown import mark_unknown
 from gui.i18n import arg
 from gui.labels import shown_label, shown_model, unknown_label
+from gui.messages import text
 from gui.thumbnails import ThumbnailLoader
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,7 +69,7 @@ def display_name(source: str) -> str:
 def predictions_text(result: ClassificationResult, num_classes: int = 0) -> str:
     """ "arrow 97.1%, ring 1.2%, …" with the classes named in the interface language."""
     if not result.ok:
-        return arg(translate("ResultsModel", "Error: %1"), result.error)
+        return arg(translate("ResultsModel", "Error: %1"), text(result.why or result.error or ""))
     ranked = ", ".join(
         f"{shown_label(p.label, result.model)} {p.probability:.1%}" for p in result.predictions
     )

@@ -1757,6 +1757,134 @@
         <source>the layer %1 gives no single feature map to explain; choose a stage, a block or a convolution: %2</source>
         <translation>层 %1 没有可解释的单个特征图；请选择一个阶段、一个残差块或一个卷积层：%2</translation>
     </message>
+    <message>
+        <source>image too large (over the limit of %1 pixels)</source>
+        <translation>图片过大（超过 %1 像素的上限）</translation>
+    </message>
+    <message>
+        <source>image too large: %1 pixels (limit %2)</source>
+        <translation>图片过大：%1 像素（上限 %2）</translation>
+    </message>
+    <message>
+        <source>broken symbolic link</source>
+        <translation>符号链接已失效</translation>
+    </message>
+    <message>
+        <source>file not found</source>
+        <translation>找不到文件</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>没有权限</translation>
+    </message>
+    <message>
+        <source>cannot read file (%1)</source>
+        <translation>无法读取文件（%1）</translation>
+    </message>
+    <message>
+        <source>not a valid file name</source>
+        <translation>不是有效的文件名</translation>
+    </message>
+    <message>
+        <source>is a directory</source>
+        <translation>这是一个文件夹</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>empty file (0 bytes)</source>
+        <translation>空文件（0 字节）</translation>
+    </message>
+    <message>
+        <source>HEIC/HEIF images need the pillow-heif package</source>
+        <translation>HEIC/HEIF 图片需要安装 pillow-heif 软件包</translation>
+    </message>
+    <message>
+        <source>not an image (or an unsupported format)</source>
+        <translation>不是图片（或格式不受支持）</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt image data</source>
+        <translation>图片数据不完整或已损坏</translation>
+    </message>
+    <message>
+        <source>not enough memory to decode this image</source>
+        <translation>内存不足，无法解码这张图片</translation>
+    </message>
+    <message>
+        <source>unsupported colour mode %1</source>
+        <translation>不支持的颜色模式 %1</translation>
+    </message>
+    <message>
+        <source>not a file path or an image</source>
+        <translation>不是文件路径，也不是图片</translation>
+    </message>
+    <message>
+        <source>could not read image: %1</source>
+        <translation>无法读取图片：%1</translation>
+    </message>
+    <message>
+        <source>the model&apos;s output for this image is not a number (NaN or infinity)</source>
+        <translation>模型对这张图片的输出不是数值（NaN 或无穷大）</translation>
+    </message>
+    <message>
+        <source>%1 holds a %2, not a dictionary of weights</source>
+        <translation>%1 中是 %2，不是权重字典</translation>
+    </message>
+    <message>
+        <source>%1 holds no tensors: it is not a weights file</source>
+        <translation>%1 中没有张量：它不是权重文件</translation>
+    </message>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1：文件不存在</translation>
+    </message>
+    <message>
+        <source>%1: not a regular file</source>
+        <translation>%1：不是普通文件</translation>
+    </message>
+    <message>
+        <source>%1 is empty (0 bytes)</source>
+        <translation>%1 是空文件（0 字节）</translation>
+    </message>
+    <message>
+        <source>%1 is a text file, not a weights file</source>
+        <translation>%1 是文本文件，不是权重文件</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid safetensors file (truncated or corrupt: %2)</source>
+        <translation>%1 不是有效的 safetensors 文件（不完整或已损坏：%2）</translation>
+    </message>
+    <message>
+        <source>refused %1: it holds Python objects other than tensors%2. Loading it could run code, so ResLens does not; save a plain state_dict instead</source>
+        <translation>已拒绝 %1：其中含有张量以外的 Python 对象%2。加载它可能会执行代码，因此 ResLens 不会加载；请改为保存普通的 state_dict</translation>
+    </message>
+    <message>
+        <source>%1 is truncated or corrupt, or not a PyTorch weights file (%2)</source>
+        <translation>%1 不完整或已损坏，或者不是 PyTorch 权重文件（%2）</translation>
+    </message>
+    <message>
+        <source>%1 does not hold ResNet weights (no ResNet layer layout found)</source>
+        <translation>%1 中不是 ResNet 权重（找不到 ResNet 的层结构）</translation>
+    </message>
+    <message>
+        <source>this file holds a %1; you chose %2</source>
+        <translation>此文件包含的是 %1；你选择的是 %2</translation>
+    </message>
+    <message>
+        <source>the weights do not fit %1: %2</source>
+        <translation>这些权重与 %1 不匹配：%2</translation>
+    </message>
+    <message>
+        <source>%1: metadata names %2 classes, fc has %3</source>
+        <translation>%1：元数据列出了 %2 个类别，而 fc 层有 %3 个输出</translation>
+    </message>
 </context>
 <context>
     <name>ModelController</name>

@@ -81,3 +81,29 @@ def test_the_same_view_reads_in_english_without_the_translators(qtbot, unavailab
     assert english(view.message) == text(view.message) == "ResNet-101 ImageNet V2 is not downloaded"
     assert window.banner.text == "Still using ResNet-18 · bundled: ResNet-101 ImageNet V2 is not downloaded"
     window.close()
+
+
+def test_a_saved_weights_file_that_is_gone_and_a_bad_picture_read_in_chinese(
+    qtbot, chinese: None, tmp_path: Path
+) -> None:
+    """The other common returning user: the file the settings name was moved away; and a file
+    in the folder that is no picture. Both errors come from core as messages."""
+    ini = tmp_path / "moved.ini"
+    settings = make_settings(ini)
+    gone = tmp_path / "gone" / "mine.pth"
+    settings.arch, settings.weights = "resnet34", str(gone)
+    settings.store.sync()
+    window = open_window(qtbot, ini)
+    qtbot.waitUntil(lambda: window.models.view.state is State.FAILED, timeout=30_000)
+    banner = window.banner.text
+    names_only = banner.replace(str(gone), "").replace(gone.name, "")  # file names stay as they are
+    assert "文件不存在" in banner and latin_words(names_only) == [], banner
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not a picture", encoding="utf-8")
+    window.queue_paths([bad])
+    wait_idle(qtbot, window)
+    (result,) = window.results.results()
+    assert result.error == "not an image (or an unsupported format)"  # exports keep the English
+    shown = window.results.index(0, 1).data()
+    assert "不是图片" in shown and latin_words(shown) == [], shown
+    window.close()
