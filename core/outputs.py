@@ -46,7 +46,9 @@ NOT_OURS = kind(
         "%1 already exists and is %2, not a file ResLens wrote; choose another name or use --force",
     ),
 )
-IS_FOLDER = kind("output.is-folder", QT_TRANSLATE_NOOP("Messages", "%1 is a folder; give a file name"))
+IS_FOLDER = kind(
+    "output.is-folder", QT_TRANSLATE_NOOP("Messages", "cannot write %1: it is a folder; give a file name")
+)
 NO_FOLDER = kind(
     "output.no-folder", QT_TRANSLATE_NOOP("Messages", "cannot write %1: the folder %2 does not exist")
 )

@@ -1294,10 +1294,6 @@
         <translation>%1 已存在，它是%2，不是 ResLens 写入的文件；请换一个名称或使用 --force</translation>
     </message>
     <message>
-        <source>%1 is a folder; give a file name</source>
-        <translation>%1 是一个文件夹；请给出文件名</translation>
-    </message>
-    <message>
         <source>cannot write %1: the folder %2 does not exist</source>
         <translation>无法写入 %1：文件夹 %2 不存在</translation>
     </message>
@@ -1332,6 +1328,10 @@
     <message>
         <source>%1: the metadata names %2 classes but the model gives %3 scores</source>
         <translation>%1：元数据列出 %2 个类别，但模型给出 %3 个分数</translation>
+    </message>
+    <message>
+        <source>cannot write %1: it is a folder; give a file name</source>
+        <translation>无法写入 %1：这是一个文件夹；请给出文件名</translation>
     </message>
     <message>
         <source>%1 is not a usable file name</source>

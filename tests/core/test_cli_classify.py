@@ -79,7 +79,6 @@ def test_csv_output(weights_file, images, tmp_path, capsys) -> None:
         (["--weights", "missing.pth"], "no such file"),
         (["--device", "cuda:7"], "not available"),
         (["--arch", "resnet50"], "holds a ResNet-18; you chose ResNet-50"),
-        (["--top-k", "0"], "at least 1"),
     ],
 )
 def test_exit_2_for_usage_and_weights_errors(weights_file, images, capsys, extra, message) -> None:

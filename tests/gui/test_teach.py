@@ -430,7 +430,7 @@ def test_confusion_cells_open_the_misclassified_images(qtbot, tmp_path: Path) ->
     qtbot.addWidget(panel)
     panel.show()
     panel.show_outcome(TrainOutcome(tmp_path / "m.safetensors", {}, evaluation, stopped=False))
-    assert panel.summary.text() == "m: 57% of the validation images right."
+    assert panel.summary.text() == "m: 57% of the 7 validation images right."
     assert [panel.per_class.item(0, c).text() for c in range(4)] == ["blue", "50%", "33%", "3"]
     matrix = panel.matrix
     cell = matrix.visualItemRect(matrix.item(0, 1)).center()
