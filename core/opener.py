@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -52,9 +53,23 @@ def open_classifier(choice: ModelChoice, loaded: LoadedWeights | None = None, **
 
     ``loaded`` reuses weights already opened for ``choice`` (by :func:`open_weights`); ``options``
     are the classifier's own (``decode_workers``, ``precision``, ``exact_decode``, ``calibrate``,
-    ``on_status``). Building an ONNX backend exports and caches its model on first use.
+    ``on_status``). Building an ONNX backend exports and caches its model on first use. int8 is
+    calibrated and checked on the model's own training pictures when its card names a folder
+    that is still there (a model a person trained), else on rendered shapes.
     """
     from core.inference import Classifier
 
     loaded = loaded if loaded is not None else open_weights(choice)
+    if choice.backend == "onnx-int8" and options.get("calibrate") is None:
+        options["calibrate"] = training_folder(loaded.meta)
     return Classifier.from_loaded(loaded, backend=choice.backend, **options)
+
+
+def training_folder(meta: Any) -> Path | None:
+    """The folder a user-trained model's card says it learned from, if it still exists."""
+    data = (meta.card or {}).get("data")
+    folder = data.get("folder") if isinstance(data, dict) else None
+    if not isinstance(folder, str) or not folder:
+        return None
+    path = Path(folder)
+    return path if path.is_dir() else None

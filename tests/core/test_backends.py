@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 import sys
 
@@ -204,3 +205,28 @@ def test_an_onnx_classifier_builds_no_torch_copy_of_the_model(cache, bundled) ->
     classifier = Classifier.from_loaded(bundled, backend="onnx")
     assert classifier.model is None and classifier.runner is not None
     assert Classifier.from_loaded(bundled).model is not None
+
+
+def test_int8_of_a_user_trained_model_is_checked_on_its_own_training_pictures(
+    cache, bundled, tmp_path
+) -> None:
+    """A model whose card names the folder it learned from: the int8 check holds out that
+    folder's pictures instead of rendered shapes (issue 25, item 9); a folder that is gone falls
+    back to rendered shapes."""
+    from core import shapes
+    from core.opener import open_classifier, training_folder
+    from core.sources import ModelChoice
+
+    folder = tmp_path / "learned-from"
+    shapes.write_dataset(folder, seed=31, per_class=3, size=96, ext="png")
+    card = {**bundled.meta.card, "data": {"folder": str(folder)}}
+    mine = dataclasses.replace(bundled, meta=dataclasses.replace(bundled.meta, card=card))
+    assert training_folder(mine.meta) == folder
+    int8 = ModelChoice(bundled.meta.arch, backend="onnx-int8")
+    note = english(open_classifier(int8, mine).backend_note)
+    assert note.endswith(f"held out from {folder} (not used to calibrate)")
+    gone = dataclasses.replace(bundled.meta, card={**card, "data": {"folder": str(tmp_path / "gone")}})
+    assert training_folder(gone) is None
+    assert english(open_classifier(int8, dataclasses.replace(bundled, meta=gone)).backend_note).endswith(
+        " % of 500 images"
+    )
