@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -66,6 +66,7 @@ class Output(Enum):
     PNG = "png"  # a heat-map: replaces only a PNG ResLens wrote
     MODEL = "model"  # .safetensors (+ card): replaces only a model ResLens wrote
     FILE = "file"  # anything else ResLens owns by name (checkpoints): replaces a file, not a folder
+    OWNED = "owned"  # a format whose writer recognises its own files (``claim(..., ours=)``)
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,16 @@ class OutputRules:
         return cls(tuple(Path(p) for p in inputs if str(p)), **kwargs)  # type: ignore[arg-type]
 
 
-def claim(path: str | os.PathLike[str], what: Output, rules: OutputRules | None = None) -> Path:
+def claim(
+    path: str | os.PathLike[str],
+    what: Output,
+    rules: OutputRules | None = None,
+    ours: Callable[[Path], bool] | None = None,
+) -> Path:
     """``path`` as the run will write it, or an :class:`OutputError` saying why it may not be.
 
+    ``ours`` recognises an existing file as one ResLens wrote, for :attr:`Output.OWNED` (a Lite
+    model file: its record is deep inside the ONNX graph, beyond what this module sniffs).
     Call it before any work; it writes nothing but a probe file, removed at once.
     """
     from core.export import printable
@@ -111,7 +119,7 @@ def claim(path: str | os.PathLike[str], what: Output, rules: OutputRules | None 
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputError(IS_FOLDER(shown))
     if info is not None and stat.S_ISREG(info.st_mode) and not rules.force:
-        problem = _foreign(real, what)
+        problem = _foreign(real, what, ours)
         if problem is not None:
             raise OutputError(NOT_OURS(shown, problem))
     if info is None or stat.S_ISREG(info.st_mode):
@@ -151,10 +159,12 @@ def _probe_folder(folder: Path, shown: str) -> None:
     os.unlink(tmp)
 
 
-def _foreign(path: Path, what: Output) -> Message | None:
+def _foreign(path: Path, what: Output, ours: Callable[[Path], bool] | None = None) -> Message | None:
     """Why the existing file at ``path`` is not one this output may replace (None: it may)."""
     head = _head(path)
     image = _is_image(path)
+    if what is Output.OWNED:
+        return None if ours is not None and ours(path) else (AN_IMAGE() if image else ANOTHER_FILE())
     if what is Output.TEXT:
         if image:
             return AN_IMAGE()

@@ -1318,10 +1318,6 @@
         <translation>%1：计算图的输出为 %2；ResLens 模型的输出应为 %3</translation>
     </message>
     <message>
-        <source>%1 exists and is not a ResLens model; choose another name, or --force to replace it</source>
-        <translation>%1 已存在且不是 ResLens 模型；请换一个名称，或用 --force 替换它</translation>
-    </message>
-    <message>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>

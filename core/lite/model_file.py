@@ -62,12 +62,6 @@ BAD_RECORD = kind(
 WRONG_OUTPUTS = kind(
     "lite.outputs", QT_TRANSLATE_NOOP("Messages", "%1: the graph's outputs are %2; a ResLens model has %3")
 )
-NOT_OURS = kind(
-    "lite.not-ours",
-    QT_TRANSLATE_NOOP(
-        "Messages", "%1 exists and is not a ResLens model; choose another name, or --force to replace it"
-    ),
-)
 CANNOT_WRITE = kind("lite.cannot-write", QT_TRANSLATE_NOOP("Messages", "cannot write %1: %2"))
 WRONG_CLASSES = kind(
     "lite.classes",
@@ -392,14 +386,12 @@ def is_reslens_model(path: Path) -> bool:
 
 
 def check_target(out: Path, force: bool) -> None:
-    """Refuse a folder, a missing folder, or an existing file that is not a ResLens model
-    (unless ``force``): a typo in ``--out`` must not destroy a user's other file."""
-    if out.is_dir():
-        raise OutputError(CANNOT_WRITE(str(out), "it is a folder"))
-    if not out.parent.is_dir():
-        raise OutputError(CANNOT_WRITE(str(out), "no such folder"))
-    if out.exists() and not force and not is_reslens_model(out):
-        raise OutputError(NOT_OURS(str(out)))
+    """Refuse a folder, a missing or read-only folder, or an existing file that is not a ResLens
+    model (unless ``force``): a typo in ``--out`` must not destroy a user's other file. The rules
+    are :func:`core.outputs.claim`'s, which recognises this format's files by their record."""
+    from core.outputs import Output, OutputRules, claim
+
+    claim(out, Output.OWNED, OutputRules(force=force), ours=is_reslens_model)
 
 
 def write_model(out: Path, data: bytes) -> None:

@@ -117,3 +117,16 @@ def test_atomic_writes_follow_the_umask_and_keep_an_existing_files_mode(tmp_path
         assert stat.S_IMODE(new.stat().st_mode) == 0o640 and new.read_bytes() == b"y"
     finally:
         os.umask(old)
+
+
+def test_an_owned_format_replaces_only_what_its_writer_recognises(tmp_path: Path) -> None:
+    """Output.OWNED (a Lite model file): the writer's own recogniser decides."""
+    mine, theirs = tmp_path / "mine.onnx", tmp_path / "theirs.onnx"
+    mine.write_bytes(b"ours")
+    theirs.write_bytes(b"notes")
+    recognise = lambda path: path.read_bytes() == b"ours"  # noqa: E731
+    assert claim(mine, Output.OWNED, ours=recognise) == mine
+    assert "a file of another kind" in refused(theirs, Output.OWNED)
+    with pytest.raises(OutputError, match="a file of another kind"):
+        claim(theirs, Output.OWNED, ours=recognise)
+    assert claim(theirs, Output.OWNED, OutputRules(force=True), ours=recognise) == theirs
