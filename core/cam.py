@@ -42,6 +42,7 @@ from core.cam_map import (  # noqa: F401 - drawing and results are re-exported f
     CamResult,
     colormap,
     crop_box,
+    explained_class,
     grey16,
     overlay,
     raw_map_path,
@@ -148,16 +149,7 @@ class GradCam:
 
     def class_index(self, target: int | str | None, probabilities: Sequence[float]) -> int:
         """The class to explain: ``None`` for the top-1, an index, or a label of ``meta``."""
-        categories = self.meta.categories
-        if target is None:
-            return int(np.argmax(probabilities))
-        if isinstance(target, str):
-            if target in categories:
-                return categories.index(target)
-            raise UsageError(f"unknown class {target!r}; the model's classes are: {', '.join(categories)}")
-        if not 0 <= int(target) < len(categories):
-            raise UsageError(f"class index {target} is out of range 0..{len(categories) - 1}")
-        return int(target)
+        return explained_class(self.meta.categories, target, probabilities)
 
     def explain(
         self, image: ImageSource, target: int | str | None = None, source: str | None = None

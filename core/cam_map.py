@@ -10,6 +10,7 @@ from layer4 and the head's weights (:mod:`core.lite.cam`).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PIL import Image
 
-from core.errors import OutputError
+from core.errors import OutputError, UsageError
 from core.export import replace_atomically
+from core.messages import QT_TRANSLATE_NOOP, kind
 from core.outputs import png_info
 from core.preprocess import eval_geometry
 
@@ -26,6 +28,30 @@ if TYPE_CHECKING:
     from core.metadata import ModelMeta
 
 BOX_LEVEL = 0.5  # cam_box: the region at or above half of the map's maximum
+
+UNKNOWN_CLASS = kind(
+    "cam.unknown-class", QT_TRANSLATE_NOOP("Messages", "unknown class %1; the model's classes are: %2")
+)
+INDEX_OUT_OF_RANGE = kind(
+    "cam.index-out-of-range", QT_TRANSLATE_NOOP("Messages", "class index %1 is out of range 0..%2")
+)
+
+
+def explained_class(
+    categories: Sequence[str], target: int | str | None, probabilities: Sequence[float]
+) -> int:
+    """The class a map explains: ``None`` for the top-1, an index, or one of ``categories``
+    (both editions' CAMs ask here, so a wrong ``--class`` reads the same in each)."""
+    if target is None:
+        return int(np.argmax(probabilities))
+    if isinstance(target, str):
+        if target in categories:
+            return list(categories).index(target)
+        raise UsageError(UNKNOWN_CLASS(repr(target), ", ".join(categories)))
+    if not 0 <= int(target) < len(categories):
+        raise UsageError(INDEX_OUT_OF_RANGE(target, len(categories) - 1))
+    return int(target)
+
 
 Box = tuple[float, float, float, float]
 

@@ -1720,6 +1720,10 @@
         <translation>未知类别 %1；模型的类别为：%2</translation>
     </message>
     <message>
+        <source>class index %1 is out of range 0..%2</source>
+        <translation>类别编号 %1 超出范围 0..%2</translation>
+    </message>
+    <message>
         <source>wrote %1 (%2 MB)</source>
         <translation>已写入 %1（%2 MB）</translation>
     </message>

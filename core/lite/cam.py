@@ -24,16 +24,11 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from core.cam_map import CamResult, crop_box
-from core.errors import UsageError
+from core.cam_map import CamResult, crop_box, explained_class
 from core.images import load_rgb
 from core.lite.runtime import LiteModel, softmax
-from core.messages import QT_TRANSLATE_NOOP, kind
 
 LAYER = "layer4"
-UNKNOWN_CLASS = kind(
-    "lite.unknown-class", QT_TRANSLATE_NOOP("Messages", "unknown class %1; the model's classes are: %2")
-)
 
 
 class LiteCam:
@@ -51,16 +46,7 @@ class LiteCam:
 
     def class_index(self, target: int | str | None, probabilities: Sequence[float]) -> int:
         """The class to explain: ``None`` for the top-1, an index, or a label."""
-        categories = self.model.meta.categories
-        if target is None:
-            return int(np.argmax(probabilities))
-        if isinstance(target, str):
-            if target in categories:
-                return categories.index(target)
-            raise UsageError(UNKNOWN_CLASS(target, ", ".join(categories)))
-        if not 0 <= int(target) < len(categories):
-            raise UsageError(UNKNOWN_CLASS(str(target), ", ".join(categories)))
-        return int(target)
+        return explained_class(self.model.meta.categories, target, probabilities)
 
     def compute(
         self, batch: np.ndarray, target: int | str | None = None

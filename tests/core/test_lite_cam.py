@@ -61,9 +61,9 @@ def test_equal_for_another_class_too(grad_cam, lite_cam) -> None:
 def test_unknown_class_is_a_usage_error(lite_cam) -> None:
     from core.errors import UsageError
 
-    with pytest.raises(UsageError, match="unknown class dragon"):
+    with pytest.raises(UsageError, match="unknown class 'dragon'; the model's classes are: arrow"):
         lite_cam.explain(SAMPLES[0], target="dragon")
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match=r"class index 99 is out of range 0\.\.11"):
         lite_cam.explain(SAMPLES[0], target=99)
 
 
