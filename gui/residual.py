@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from core.degradation import ExperimentConfig, ExperimentResult, StepReport, smoothed
 from gui.block_diagram import BlockDiagram
 from gui.i18n import arg
+from gui.messages import text
 from gui.teach.trainer import ABANDON_WAIT_S, PipeReader
 from gui.threads import start_in_thread, stop_thread
 
@@ -46,7 +47,7 @@ class ExperimentProcess(QObject):
 
     progress = Signal(object)  # core.degradation.StepReport
     finished = Signal(object)  # core.degradation.ExperimentResult
-    failed = Signal(str)
+    failed = Signal(object)  # a core Message from the process, or the window's own words
     _read = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -247,9 +248,9 @@ class WhyResidualWindow(QWidget):
         ]
         self.status.setText(arg(self.tr("Training error after the last step: %1"), ", ".join(parts)))
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, message: Any) -> None:
         self._idle()
-        self.status.setText(arg(self.tr("The experiment failed: %1"), message))
+        self.status.setText(arg(self.tr("The experiment failed: %1"), text(message)))
 
     def _idle(self) -> None:
         self.bar.setRange(0, 1)

@@ -98,12 +98,12 @@ def run_training(
         if throttle(p):
             conn.send(("progress", p))
 
-    try:
+    def train() -> Any:
         if setup is not None:
             setup()
         from core.train import train_model
 
-        outcome = train_model(
+        return train_model(
             training_set,
             plan,
             out,
@@ -112,6 +112,15 @@ def run_training(
             on_status=lambda message: conn.send(("status", message)),  # a Message: data, pickled
             discard_on_stop=_Flag(discard),  # type: ignore[arg-type]
         )
+
+    report_outcome(conn, train)
+
+
+def report_outcome(conn: Any, work: Callable[[], Any]) -> None:
+    """Run ``work`` in the child and end its pipe with exactly one ``("done", result)`` or
+    ``("failed", message)``; shared by training and the degradation experiment."""
+    try:
+        result = work()
     except Exception as exc:  # reported in the window, which then ends this process
         try:
             from core.errors import describe_message
@@ -121,7 +130,7 @@ def run_training(
             message = f"{type(exc).__name__}: {exc}"
         conn.send(("failed", message))
     else:
-        conn.send(("done", outcome))
+        conn.send(("done", result))
     finally:
         conn.close()
         sys.stdout.flush()
