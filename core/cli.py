@@ -18,7 +18,16 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
-from core import __version__, cli_batch, cli_commands, cli_degradation, cli_evaluate, cli_explain, cli_train
+from core import (
+    __version__,
+    cli_batch,
+    cli_commands,
+    cli_degradation,
+    cli_evaluate,
+    cli_explain,
+    cli_train,
+    edition,
+)
 from core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ResLensError, describe
 from core.export import printable
 from core.lite import cli as lite_cli
@@ -56,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
+    edition.enforce()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

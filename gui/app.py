@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from core import __version__
+from core import __version__, edition
 from core.paths import asset
 from gui.i18n import arg
 from gui.language import CHINESE, current_language, install_translators, missing_font_message, ui_language
@@ -127,6 +127,7 @@ def open_main_window(settings: Settings | None = None) -> MainWindow:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    edition.enforce()  # RESLENS_EDITION=lite: run as the Lite bundle would (torch refused)
     if "--self-test" in argv:  # before any QApplication: the self-test picks its own platform
         from gui.selftest import main as self_test
 

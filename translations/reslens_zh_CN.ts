@@ -1885,6 +1885,10 @@
         <source>%1: metadata names %2 classes, fc has %3</source>
         <translation>%1：元数据列出了 %2 个类别，而 fc 层有 %3 个输出</translation>
     </message>
+    <message>
+        <source>%1 needs ResLens, full edition (with PyTorch)</source>
+        <translation>%1 需要 ResLens 完整版（含 PyTorch）</translation>
+    </message>
 </context>
 <context>
     <name>ModelController</name>
