@@ -108,6 +108,9 @@ class ModelInUse:
     device: str = "cpu"
     device_name: Message | str = ""  # "CPU (2 threads)" is a message; a GPU's name is a name
     backend_note: Message | str = ""  # int8: its agreement with fp32
+    # A Lite model file's architecture tree (core.lite.model_file's plain data), shown instead of
+    # measuring the network with torch; None for the full edition's weights.
+    tree: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -377,11 +380,17 @@ def execute(
     on_progress: Callable[[int, int], None] | None = None,
     device_names: dict[str, Message | str] | None = None,
 ) -> tuple[Outcome, Any]:
-    """Run ``job``: the :class:`Outcome` and the loaded ``core.weights.LoadedWeights`` (or None).
+    """Run ``job``: the :class:`Outcome` and the loaded ``core.weights.LoadedWeights``, or a
+    ``core.lite.classifier.LiteLoaded`` for a Lite model file (or None).
 
-    Imports torch (through ``core.weights``); call it off the GUI thread.
+    A Lite file runs on ONNX Runtime fp32 whatever backend was asked for, and the model in use
+    says so; without torch (ResLens Lite) only Lite files and the bundled model open, and other
+    choices fail with :data:`core.edition.NEEDS_FULL` (see :func:`core.opener.open_weights`).
+    Imports torch (through ``core.weights``) for the full edition's choices only; call it off the
+    GUI thread.
     """
-    from core import weights
+    from core.edition import has_torch
+    from core.lite.classifier import LITE_BACKEND, LiteLoaded
     from core.opener import open_weights
 
     names = device_names or {}
@@ -391,7 +400,7 @@ def execute(
             problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         download = job.allow_download and index == 0
-        if choice.needs_download and not download and not weights.is_cached(choice.arch, choice.weights):
+        if choice.needs_download and not download and has_torch() and not _is_cached(choice):
             problems.append(Problem(choice, NOT_DOWNLOADED, IS_NOT_DOWNLOADED(choice.title)))
             continue
         # A file's architecture is its own (the window follows it); a device this machine lacks
@@ -415,18 +424,24 @@ def execute(
             problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         key = str(loaded.device)
+        backend = LITE_BACKEND if isinstance(loaded, LiteLoaded) else choice.backend
         in_use = ModelInUse(
             identity=loaded.identity,
-            choice=ModelChoice(
-                loaded.meta.arch, choice.weights, choice.labels, choice.device, choice.backend
-            ),
+            choice=ModelChoice(loaded.meta.arch, choice.weights, choice.labels, choice.device, backend),
             meta=loaded.meta,
             description=loaded.description,
             device=key,
             device_name=names.get(key, key),
+            tree=loaded.tree if isinstance(loaded, LiteLoaded) else None,
         )
         return Outcome(job.job_id, in_use, tuple(problems)), loaded
     return Outcome(job.job_id, None, tuple(problems)), None
+
+
+def _is_cached(choice: ModelChoice) -> bool:
+    from core import weights
+
+    return weights.is_cached(choice.arch, choice.weights)
 
 
 def run_on_backend(outcome: Outcome, build: Callable[[str], Any]) -> tuple[Outcome, Any]:

@@ -1,0 +1,236 @@
+"""A Lite model file as the window's and the opener's model: facts, a classifier, a CAM, a tree.
+
+The model session (:func:`core.session.execute`) and the window's worker were written against
+the full edition's :class:`~core.weights.LoadedWeights` and :class:`~core.inference.Classifier`.
+A ResLens Lite model file (:mod:`core.lite.model_file`) opens in both editions, so this module
+gives it the same faces: :class:`LiteLoaded` carries what the window shows about a model (meta,
+identity, description, device ``"cpu"``), and :class:`LiteClassifier` classifies in batches with
+progress, cancel and per-file errors, as ``Classifier.classify`` does. Decoding, preprocessing
+and the forward pass are :class:`~core.lite.runtime.LiteModel`'s: nothing here decodes a picture.
+
+Imports neither torch nor Qt; ONNX Runtime is imported when a file is opened.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
+from core.results import ClassificationResult
+from core.sources import DEFAULT, ModelChoice, ModelIdentity
+from core.summary import LayerNode, ModelSummary
+
+LITE_SUFFIX = ".onnx"  # core.lite.model_file.SUFFIX, without importing numpy for a menu
+LITE_BACKEND = "onnx"  # a Lite file runs on ONNX Runtime fp32 whatever backend was asked for
+# core.devices.CPU_NAME and core.inference.NOT_AN_INPUT (same codes and texts, so one message
+# each, which kind() checks): those modules import torch, and Lite says these the same way.
+CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, 0))
+NOT_AN_INPUT = kind("input.not-an-input", QT_TRANSLATE_NOOP("Messages", "not a file path or an image"))
+
+ProgressCallback = Callable[[int, int], None]
+ResultCallback = Callable[[ClassificationResult], None]
+
+
+def is_lite_file(weights: str) -> bool:
+    """Whether ``weights`` names a Lite model file (by its suffix: the file says the rest)."""
+    return Path(weights).suffix.lower() == LITE_SUFFIX
+
+
+def opens_as_lite(choice: ModelChoice, torch_here: bool) -> bool:
+    """Whether ``choice`` opens through :class:`LiteModel`: a ``.onnx`` file in either edition,
+    and the bundled model where there is no torch (it ships as a Lite file too)."""
+    return is_lite_file(choice.weights) or (choice.weights == DEFAULT and not torch_here)
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class CpuDevice:
+    """Lite's one device, with the fields of ``core.devices.DeviceInfo`` the window reads."""
+
+    key: str = "cpu"
+    kind: str = "cpu"
+    name: Message | str = ""
+    memory_bytes: int | None = None
+
+    @property
+    def description(self) -> Message | str:
+        return self.name
+
+
+def cpu_device() -> CpuDevice:
+    return CpuDevice(name=CPU_NAME(n=usable_cpus()))
+
+
+@dataclass
+class LiteLoaded:
+    """A Lite model file opened for a choice: the facts the window and the session use.
+
+    ``source`` is the choice's weights (a file path, or ``"default"`` for the bundled model), so
+    the model is named as the full edition names it ("ResNet-18 · bundled").
+    """
+
+    model: Any  # core.lite.runtime.LiteModel
+    source: str
+    path: Path
+    labels: str = ""
+    device: str = "cpu"
+
+    @property
+    def meta(self) -> Any:
+        return self.model.meta
+
+    @property
+    def weights_hash(self) -> str:
+        return self.model.record.weights_hash
+
+    @property
+    def identity(self) -> ModelIdentity:
+        return ModelIdentity(self.meta.arch, self.source, self.weights_hash, self.labels)
+
+    @property
+    def description(self) -> str:
+        """English, as ``LoadedWeights.description`` (the status bar's tooltip)."""
+        name = self.meta.name or self.path.stem
+        text = f"{name} (ResLens Lite model, {self.meta.num_classes} classes)"
+        return f"{text}, labels from {Path(self.labels).name}" if self.labels else text
+
+    @property
+    def tree(self) -> dict[str, Any] | None:
+        return self.model.tree
+
+
+def open_lite(choice: ModelChoice, path: Path) -> LiteLoaded:
+    """Open the Lite model file ``path`` for ``choice`` (its label file renames the classes, as
+    ``core.weights`` does for every source); a bad file is a :class:`~core.errors.WeightsError`."""
+    from core.errors import WeightsError
+    from core.labels import read_labels
+    from core.lite.runtime import LiteModel
+
+    model = LiteModel(path)
+    if choice.labels:
+        names = read_labels(choice.labels)
+        if len(names) != model.meta.num_classes:
+            raise WeightsError(
+                f"{Path(choice.labels).name} names {len(names)} classes "
+                f"but the model has {model.meta.num_classes} outputs"
+            )
+        # The model is this load's own: its names are the label file's (they named the old ones).
+        model.meta = replace(model.meta, categories=names, localized_categories={})
+    return LiteLoaded(model, choice.weights, Path(path), choice.labels)
+
+
+class LiteClassifier:
+    """``core.inference.Classifier``'s interface over a :class:`LiteLoaded` (see the module
+    docstring): ``classify`` in batches, ``warnings``, ``backend_note``, ``meta``, ``backend``."""
+
+    backend = LITE_BACKEND
+    backend_note: Message | str = ""
+
+    def __init__(self, loaded: LiteLoaded, exact_decode: bool = False, **_options: Any) -> None:
+        """``_options`` are the torch classifier's (decode workers, precision, int8 calibration):
+        a Lite file has none of them to set."""
+        self.loaded = loaded
+        self.model = loaded.model
+        self.meta = loaded.meta
+        self.model_tag = loaded.identity.tag
+        self.exact_decode = exact_decode
+        self.warnings: list[str] = []
+
+    def classify(
+        self,
+        inputs: Any,
+        top_k: int = 5,
+        batch_size: int = 16,
+        on_progress: ProgressCallback | None = None,
+        on_result: ResultCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[ClassificationResult]:
+        """One result per input in order; stops between batches once ``cancel`` is set.
+
+        As the torch classifier, results are not marked unknown here (the window and the CLI
+        apply the threshold in use) and a file that cannot be read is a result with an error.
+        """
+        from core.lite.runtime import expand
+
+        items = expand(_as_list(inputs))
+        total = len(items)
+        top_k = max(1, min(top_k, self.meta.num_classes))
+        batch_size = max(1, batch_size)
+        results: list[ClassificationResult] = []
+        if on_progress:
+            on_progress(0, total)
+        for start in range(0, total, batch_size):
+            if cancel is not None and cancel.is_set():
+                break
+            for result in self._batch(items[start : start + batch_size], top_k):
+                result = replace(result, model=self.model_tag, backend=self.backend)
+                results.append(result)
+                if on_result:
+                    on_result(result)
+            if on_progress:
+                on_progress(len(results), total)
+        return results
+
+    def _batch(self, items: list[tuple[str, Any]], top_k: int) -> list[ClassificationResult]:
+        """LiteModel classifies what it can read; an item that is neither path nor picture is an
+        error result here (LiteModel would name it by its repr)."""
+        readable = [(name, data) for name, data in items if data is not None]
+        ran = iter(
+            self.model.classify(
+                [data if isinstance(data, Path) else (name, data) for name, data in readable],
+                top_k=top_k,
+                batch_size=max(1, len(readable)),
+                threshold=0,
+                exact_decode=self.exact_decode,
+            )
+            if readable
+            else []
+        )
+        return [
+            next(ran) if data is not None else ClassificationResult.failed(name, NOT_AN_INPUT())
+            for name, data in items
+        ]
+
+
+def _as_list(inputs: Any) -> Any:
+    """A tuple of inputs as a list: ``expand`` reads a tuple as one ``(name, picture)`` pair, and
+    the window sends its inputs as a tuple."""
+    from PIL import Image
+
+    pair = len(inputs) == 2 and isinstance(inputs[1], Image.Image) if isinstance(inputs, tuple) else False
+    return list(inputs) if isinstance(inputs, tuple) and not pair else inputs
+
+
+def summary_of(tree: dict[str, Any] | None, crop: int) -> ModelSummary | None:
+    """A Lite record's architecture tree as the full edition's :class:`ModelSummary` (the
+    numbers ``core.summary.summarize`` measured when the file was written), or None."""
+    if not tree:
+        return None
+    return ModelSummary(_node(tree), (1, 3, crop, crop))
+
+
+def _node(data: dict[str, Any]) -> LayerNode:
+    shape = data.get("output_shape")
+    return LayerNode(
+        name=str(data.get("name", "")),
+        type_name=str(data.get("type_name", "")),
+        output_shape=tuple(int(s) for s in shape) if isinstance(shape, list) else None,
+        calls=int(data.get("calls", 0)),
+        own_params=int(data.get("own_params", 0)),
+        own_macs=int(data.get("own_macs", 0)),
+        trainable_params=int(data.get("trainable_params", 0)),
+        children=[_node(c) for c in data.get("children", ()) if isinstance(c, dict)],
+        params=int(data.get("params", 0)),
+        macs=int(data.get("macs", 0)),
+    )
