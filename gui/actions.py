@@ -19,6 +19,7 @@ from core.architectures import ARCH_NAMES, pretty_arch
 from core.backends import BACKEND_LABELS
 from core.paths import asset
 from core.sources import AUTO_DEVICE, weight_sources
+from gui.edition_ui import export_lite_tip, load_weights_tip
 from gui.i18n import arg
 from gui.language import CHOICES, language_name
 from gui.messages import text
@@ -41,6 +42,7 @@ class Handler(Protocol):
     def show_sketch(self) -> None: ...
     def show_teach(self) -> None: ...
     def show_evaluate(self) -> None: ...
+    def export_lite(self) -> None: ...
     def show_about(self) -> None: ...
     def show_why_residual(self) -> None: ...
     def choose_language(self, choice: str) -> None: ...
@@ -134,6 +136,7 @@ class ModelActions:
     backends: QActionGroup  # torch, ONNX Runtime fp32, ONNX Runtime int8 (core.backends)
     train: QAction
     evaluate: QAction
+    export_lite: QAction  # Model ▸ Export for ResLens Lite / ONNX… (full edition; gui.lite_export)
 
 
 @dataclass
@@ -276,7 +279,7 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             translate("Actions", "Load &Weights…"),
             slot=models.load_weights_file,
             shortcut="Ctrl+Shift+W",
-            tip=translate("Actions", "Use weights from a .pth, .pt or .safetensors file"),
+            tip=load_weights_tip(),
         ),
         load_labels=new_action(
             parent,
@@ -313,6 +316,13 @@ def create_actions(w: Handler, inputs: InputHandler, models: ModelHandler) -> Ac
             translate("Actions", "&Evaluate on a Folder…"),
             slot=w.show_evaluate,
             tip=translate("Actions", "Measure the model on a folder with one sub-folder per class"),
+        ),
+        export_lite=new_action(
+            parent,
+            translate("Actions", "Export for ResLens &Lite / ONNX…"),
+            slot=w.export_lite,
+            enabled=False,
+            tip=export_lite_tip(),
         ),
     )
     model_column = new_action(
@@ -439,7 +449,7 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     _add(model_menu, *m.archs.actions())
     model_menu.addSection(translate("Actions", "Weights"))
     _add(model_menu, *m.weights.actions(), m.load_weights, m.load_labels, None, m.download)
-    _add(model_menu, None, m.train, m.evaluate)  # My Models follows (gui.teach.my_models)
+    _add(model_menu, None, m.train, m.evaluate, m.export_lite)  # My Models follows (gui.teach.my_models)
     device_menu = bar.addMenu(translate("Actions", "&Device"))
     device_menu.addSection(translate("Actions", "Backend"))
     _add(device_menu, *m.backends.actions())

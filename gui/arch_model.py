@@ -87,13 +87,23 @@ class ArchTreeModel(QStandardItemModel):
         self.summary: Any = None  # core.summary.ModelSummary
         self.title = ""
         self.explainable: frozenset[str] | None = None  # None: not known (yet), nothing greyed
+        self.layer_reason = ""  # why a feature map has no heat map here (a Lite model: layer4 only)
         self._grey = QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
-    def set_summary(self, summary: Any, title: str = "", explainable: frozenset[str] | None = None) -> None:
+    def set_summary(
+        self,
+        summary: Any,
+        title: str = "",
+        explainable: frozenset[str] | None = None,
+        layer_reason: str = "",
+    ) -> None:
         """Show ``summary`` (or nothing for ``None``); ``title`` names the root row; rows whose
-        names are not in ``explainable`` (``core.cam.explainable_in``) are greyed."""
+        names are not in ``explainable`` (``core.cam.explainable_in``) are greyed. A model that
+        explains fewer rows than Grad-CAM could (a Lite model: layer4) gives ``layer_reason``, the
+        tooltip of the feature maps it cannot explain."""
         self.summary, self.title = summary, title
         self.explainable = explainable
+        self.layer_reason = layer_reason
         # Built detached, then handed over in one call: one reset for the views, not one
         # insertion per row. The palette is read again: the theme may have changed since.
         self._grey = QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
@@ -149,6 +159,9 @@ class ArchTreeModel(QStandardItemModel):
     def why_not_explainable(self, node: Any) -> str:
         """Why Grad-CAM cannot use ``node``: shown as its tooltip."""
         shape = node.output_shape
+        spatial = shape is not None and len(shape) == 4 and shape[2] * shape[3] > 1
+        if self.layer_reason and node.name and spatial and node.calls <= 1:
+            return arg(translate("ArchTreeModel", "No heat-map at this row: %1."), self.layer_reason)
         if not node.name:
             why = translate("ArchTreeModel", "choose a stage, block or layer of the network")
         elif shape is None or len(shape) != 4:

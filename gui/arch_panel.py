@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from core.architectures import pretty_arch as arch_label
 from gui.arch_model import ArchFilterProxy, ArchRole, ArchTreeModel, type_text
+from gui.explain import per_layer_maps
 from gui.i18n import arg
 from gui.summary_worker import ArchKey, SummaryWorker
 from gui.threads import start_in_thread, stop_thread
@@ -153,11 +154,25 @@ class ArchitecturePanel(QWidget):
 
     # -- requests ---------------------------------------------------------------------------
 
-    def show_architecture(self, arch: str, num_classes: int, input_size: int = 224) -> None:
-        key = ArchKey(arch, num_classes, input_size)
+    def show_architecture(
+        self, arch: str, num_classes: int, input_size: int = 224, tree: dict[str, Any] | None = None
+    ) -> None:
+        """Show ``arch``'s tree: measured with torch in the summary worker, or ``tree``, a Lite
+        model's record (plain data measured when the file was written: no torch needed)."""
+        key = ArchKey(arch, num_classes, input_size, from_record=tree is not None)
         if key == self.key or self._closed:
             return
         self.key = key
+        if tree is not None:
+            from core.lite.cam import LAYER
+            from core.lite.classifier import summary_of
+
+            summary = summary_of(tree, input_size)
+            if summary is None:
+                self._on_failed(key, self.tr("the model file holds no architecture tree"))
+            else:
+                self._on_ready(key, summary, frozenset({LAYER}))
+            return
         if key in self._cache:
             self._cache.move_to_end(key)
             self._show(key, *self._cache[key])
@@ -202,7 +217,8 @@ class ArchitecturePanel(QWidget):
         from core.summary import human_count  # loaded with the summary
 
         root = summary.root
-        self.model.set_summary(summary, title=arch_label(key.arch), explainable=explainable)
+        reason = per_layer_maps() if key.from_record else ""
+        self.model.set_summary(summary, arch_label(key.arch), explainable, reason)
         self.shown_key = key
         totals = arg(
             self.tr("%1 parameters · %2MACs (%3FLOPs) per image"),

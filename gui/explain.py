@@ -2,7 +2,7 @@
 
 The layer is the window's: ``layer4`` until a row of the architecture panel is selected, and
 every open preview is explained again at the new layer. Exports write the overlay and the raw
-map (16-bit grey) with ``core.cam``; torch is already loaded by then (the worker made the map).
+map (16-bit grey) with ``core.cam_map``, which both editions have.
 """
 
 from __future__ import annotations
@@ -12,20 +12,39 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
 from gui.i18n import arg
+from gui.messages import text
 from gui.results_model import Role
 
+translate = QCoreApplication.translate
+
 DEFAULT_LAYER = "layer4"  # core.cam.DEFAULT_LAYER, without importing torch at start-up
+
+
+def per_layer_maps() -> str:
+    """Why a Lite model has no heat map but layer4's (the tree's tooltips and the preview say
+    it): without torch, :data:`core.edition.NEEDS_FULL`; in the full edition, the file's own
+    limit (Grad-CAM at other layers needs the network's weights, which a Lite file keeps as a
+    graph)."""
+    from core.edition import NEEDS_FULL, has_torch
+
+    if not has_torch():
+        return text(NEEDS_FULL(translate("CamController", "A heat map at a layer other than layer4")))
+    return translate(
+        "CamController",
+        "a ResLens Lite model file has its heat map at layer4 only; open its PyTorch weights "
+        "for the other layers",
+    )
 
 
 def export_cam(answer: Any, image: Any, path: str | Path, opacity: float) -> tuple[Path, Path]:
     """Write the overlay to ``path`` and the map as 16-bit grey beside it, named as the CLI names
     it (``core.cam.raw_map_path``: ``x-cam.png`` -> ``x-cam16.png``)."""
-    from core.cam import grey16, overlay, raw_map_path, save_png
+    from core.cam_map import grey16, overlay, raw_map_path, save_png
     from core.images import load_rgb
 
     path = Path(path)

@@ -27,12 +27,14 @@ from gui import actions as act
 from gui.arch_panel import ArchitecturePanel
 from gui.dialogs import about_dialog, model_card_html, show_text_dialog
 from gui.drop_zone import DropArea, EmptyState
+from gui.edition_ui import grey_torch_features
 from gui.engine import InferenceEngine
 from gui.explain import CamController, ThumbnailCams
 from gui.exporting import export_dialog, export_to
 from gui.i18n import arg
 from gui.intake import Intake
 from gui.labels import display_categories, register
+from gui.lite_export import LiteExport, ask_lite_path, exported_text
 from gui.message_bar import MessageBar
 from gui.messages import text
 from gui.model_controller import ModelController
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
         self.models = ModelController(self.engine, self.settings, self.banner, self.status, self)
         self.intake = Intake(self, self.engine, self.results, self.settings, self.message)
         self.actions = act.create_actions(self, self.intake, self.models)
+        grey_torch_features(self.actions)  # ResLens Lite: greyed with the reason before any load
+        self.lite_export: LiteExport | None = None  # Model ▸ Export for ResLens Lite (made on use)
         self.results.set_icons(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
             placeholder_pixmap(THUMBNAIL_SIZE),
@@ -211,7 +215,8 @@ class MainWindow(QMainWindow):
         if model is not None:
             register(model)  # its results are shown with its names in the interface language
             self.empty.show_model(text(model.identity.title), display_categories(model))
-            self.arch_panel.show_architecture(model.arch, model.meta.num_classes, model.meta.crop_size)
+            meta = model.meta
+            self.arch_panel.show_architecture(model.arch, meta.num_classes, meta.crop_size, model.tree)
             self.threshold.show_model(model)
 
     def _on_threshold(self, threshold: float | None) -> None:
@@ -303,6 +308,28 @@ class MainWindow(QMainWindow):
 
         self.evaluation = show_evaluate_window(self)
         return self.evaluation
+
+    def export_lite(self) -> LiteExport | None:
+        """Model ▸ Export for ResLens Lite / ONNX…: the model in use as a Lite model file, written
+        off the GUI thread (full edition; greyed in Lite and for a Lite file)."""
+        model = self.model_info
+        if model is None:
+            return None
+        if self.lite_export is None:
+            self.lite_export = LiteExport(self)
+            self.lite_export.finished.connect(
+                lambda path: self.message.show_message(text(exported_text(path)))
+            )
+            self.lite_export.failed.connect(
+                lambda why: self.message.show_message(
+                    arg(self.tr("Could not export for ResLens Lite: %1"), text(why)), "error"
+                )
+            )
+        out = ask_lite_path(self, self.settings.weights_dir, model.meta.name or model.arch)
+        if out is not None and self.lite_export.start(model.choice, out):
+            what = text(model.identity.title)
+            self.message.show_message(arg(self.tr("Exporting %1 for ResLens Lite…"), what))
+        return self.lite_export
 
     def _show_sketch_answer(self, answer: Any) -> None:
         categories = display_categories(self.model_info) if self.model_info else ()

@@ -25,6 +25,7 @@ from core.messages import Message
 from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
 from core.sources import AUTO_DEVICE, ModelChoice, bundled_arch
 from gui import actions as act
+from gui.edition_ui import grey_torch_features, weights_filter
 from gui.engine import InferenceEngine
 from gui.i18n import arg
 from gui.message_bar import MessageBar
@@ -111,7 +112,7 @@ class ModelController(QObject):
         self.fix(Fix.DOWNLOAD)
 
     def load_weights_file(self) -> None:
-        files = self.tr("Weights (*.safetensors *.pth *.pt);;All files (*)")
+        files = weights_filter()  # Lite model files in both editions; torch's weights with torch
         path, _ = QFileDialog.getOpenFileName(
             self.window, self.tr("Load Weights"), self.settings.weights_dir, files
         )
@@ -309,3 +310,4 @@ class ModelController(QObject):
             elif entry is not None:
                 action.setToolTip(act.weights_tip(entry))
         m.model_card.setEnabled(model is not None)
+        grey_torch_features(actions, model)  # ResLens Lite: what needs torch, with the reason

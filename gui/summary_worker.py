@@ -1,7 +1,9 @@
 """Measures an architecture off the GUI thread: build the ResNet, run ``core.summary.summarize``.
 
 A summary needs a real forward pass (ResNet-152 takes a second or two on a CPU), so it runs in a
-thread of its own; requests overtaken by a newer one are skipped.
+thread of its own; requests overtaken by a newer one are skipped. A Lite model file carries its
+tree (measured by the full edition when it wrote the file), so the architecture panel shows that
+one instead (:func:`core.lite.classifier.summary_of`) and never asks here: torch may be absent.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class ArchKey:
     arch: str
     num_classes: int
     input_size: int = 224
+    from_record: bool = False  # the tree a Lite model file carries, not one measured here
 
 
 class SummaryWorker(QObject):

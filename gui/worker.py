@@ -5,6 +5,11 @@ answers leave as signals. torch and the core modules built on it are imported he
 request, so the window is already on screen while they load. Loads are ``core.session.LoadJob``
 jobs run by ``core.session.execute``; the worker swaps its classifier only for a model that
 loaded, so the session's model in use is always the one that classifies.
+
+Without torch (ResLens Lite, :func:`core.edition.has_torch` False) nothing here imports it: the
+one device is the CPU, models are Lite model files run by ONNX Runtime
+(:class:`core.lite.classifier.LiteClassifier`), and heat maps are CAMs at layer4
+(:class:`core.lite.cam.LiteCam`); a Lite file opened in the full edition runs the same way.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core import session
+from core.edition import has_torch
 from core.errors import describe
 from core.messages import Message
 from core.session import LoadJob, Outcome
+from gui.explain import per_layer_maps
 from gui.i18n import arg
 from gui.lazy import HEAVY_IMPORTS, keep_triton_out
 from gui.threads import yield_to_gui
@@ -107,6 +114,7 @@ class ClassifierWorker(QObject):
         self._classifier: Any = None
         self._cam: Any = None  # one core.cam.GradCam on the loaded (unfused) model, reused
         self._cam_layers: frozenset[str] = frozenset()
+        self._lite_cam = False  # a LiteCam: layer4 only, no layer to resolve in a torch model
         self._info: WorkerInfo | None = None
         self._device_names: dict[str, Message | str] = {}
 
@@ -122,16 +130,27 @@ class ClassifierWorker(QObject):
         if self._info is None:
             yield_to_gui()
             self.started.emit(PREPARE)
-            keep_triton_out()
-            with HEAVY_IMPORTS:
-                import core.inference  # noqa: F401 - torch and the pipeline, once
-                import core.weights  # noqa: F401
-                from core.devices import available_devices
-
-            devices = available_devices()
+            devices = self._devices()
             self._device_names = {d.key: d.name for d in devices}
             self._info = WorkerInfo(tuple(devices))
             self.ready.emit(self._info)
+
+    @staticmethod
+    def _devices() -> list[Any]:
+        """The devices to offer, after the heavy imports: torch's, or Lite's one CPU."""
+        if not has_torch():
+            from core.lite.classifier import cpu_device
+
+            with HEAVY_IMPORTS:
+                import core.lite.runtime  # noqa: F401 - numpy and ONNX Runtime, once
+
+            return [cpu_device()]
+        keep_triton_out()
+        with HEAVY_IMPORTS:
+            import core.inference  # noqa: F401 - torch and the pipeline, once
+            import core.weights  # noqa: F401
+            from core.devices import available_devices
+        return available_devices()
 
     @Slot(object)
     def load(self, job: LoadJob) -> None:
@@ -166,6 +185,15 @@ class ClassifierWorker(QObject):
             self.finished.emit(JobDone(LOAD, job.job_id))
 
     def _make_cam(self, loaded: Any) -> None:
+        from core.lite.classifier import LiteLoaded
+
+        if isinstance(loaded, LiteLoaded):  # CAM at layer4 from the graph's second output
+            from core.lite.cam import LAYER, LiteCam
+
+            self._cam, self._cam_layers = LiteCam(loaded.model), frozenset({LAYER})
+            self._lite_cam = True
+            return
+        self._lite_cam = False
         from core.cam import GradCam, cam_layers
 
         self._cam = GradCam.from_loaded(loaded)
@@ -185,14 +213,17 @@ class ClassifierWorker(QObject):
     def _explain(self, request: CamRequest) -> CamAnswer:
         import numpy as np
 
-        from core.cam import colormap, resolve_layer
+        from core.cam_map import colormap
         from gui.imaging import rgba_to_qimage
 
         if self._cam is None:
             return CamAnswer(
                 request.request_id, request.source, request.layer, error=self.tr("No model is loaded.")
             )
-        layer = resolve_layer(self._cam.model, request.layer)
+        lite = self._lite_cam
+        if lite and request.layer not in self._cam_layers:  # a Lite model has layer4's map only
+            return CamAnswer(request.request_id, request.source, request.layer, error=per_layer_maps())
+        layer = request.layer if lite else self._resolve(request.layer)
         if layer not in self._cam_layers:
             message = arg(
                 self.tr(
@@ -201,7 +232,8 @@ class ClassifierWorker(QObject):
                 request.layer,
             )
             return CamAnswer(request.request_id, request.source, request.layer, error=message)
-        self._cam.layer = layer
+        if not lite:
+            self._cam.layer = layer
         result = self._cam.explain(request.image, request.target, request.source)
         width, height = result.image_size
         scale = min(1.0, CAM_SIDE / max(width, height))
@@ -209,6 +241,11 @@ class ClassifierWorker(QObject):
         alpha = np.where(heat > 0, 255, 0).astype(np.uint8)[..., None]
         colours = rgba_to_qimage(np.ascontiguousarray(np.concatenate([colormap(heat), alpha], axis=2)))
         return CamAnswer(request.request_id, request.source, request.layer, result, colours)
+
+    def _resolve(self, layer: str) -> str:
+        from core.cam import resolve_layer
+
+        return resolve_layer(self._cam.model, layer)
 
     @Slot(object)
     def classify(self, request: ClassifyRequest) -> None:
