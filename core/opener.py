@@ -76,7 +76,7 @@ def _open_lite(choice: ModelChoice) -> LiteLoaded:
     """The Lite file ``choice`` names (the bundled one's for ``"default"``); its architecture is
     the file's own (the session follows it, as it follows a ``.pth`` file's)."""
     from core.lite.classifier import is_lite_file, open_lite
-    from core.lite.cli import bundled_lite_path
+    from core.sources import bundled_lite_path
 
     path = Path(choice.weights) if is_lite_file(choice.weights) else bundled_lite_path()
     return open_lite(choice, path)

@@ -114,6 +114,11 @@ def bundled_card_path() -> Path:
     return models_dir() / f"{BUNDLED_MODEL_NAME}.json"
 
 
+def bundled_lite_path() -> Path:
+    """The bundled model as a ResLens Lite model file: what ``"default"`` opens without torch."""
+    return models_dir() / f"{BUNDLED_MODEL_NAME}.onnx"
+
+
 @cache
 def bundled_source() -> WeightSource | None:
     """The bundled model's entry, from its card; ``None`` when the card is missing or unreadable."""
