@@ -273,7 +273,7 @@ class ModelChoice:
 
     @property
     def title(self) -> Message:
-        """"ResNet-152 ImageNet V2", "ResNet-18 bundled", "mine.pth" (a file's arch is its own),
+        """ "ResNet-152 ImageNet V2", "ResNet-18 bundled", "mine.pth" (a file's arch is its own),
         as a message: a window renders "bundled" in its own language."""
         if self.is_file:
             return plain(Path(self.weights).name)
@@ -298,7 +298,7 @@ class ModelIdentity:
 
     @property
     def title(self) -> Message:
-        """"ResNet-18 · bundled", "ResNet-50 · ImageNet V2", "ResNet-34 · tiny.pth", as a message."""
+        """ "ResNet-18 · bundled", "ResNet-50 · ImageNet V2", "ResNet-34 · tiny.pth", as a message."""
         arch, weights = pretty_arch(self.arch), weights_label(self.weights)
         if self.labels:
             return MODEL_NAME_LABELS(arch, weights, Path(self.labels).name)

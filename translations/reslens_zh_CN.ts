@@ -116,10 +116,6 @@
         <translation>加载权重(&amp;W)…</translation>
     </message>
     <message>
-        <source>Use weights from a .pth, .pt or .safetensors file</source>
-        <translation>使用 .pth、.pt 或 .safetensors 文件中的权重</translation>
-    </message>
-    <message>
         <source>Load &amp;Labels…</source>
         <translation>加载标签(&amp;L)…</translation>
     </message>
@@ -162,6 +158,10 @@
     <message>
         <source>Measure the model on a folder with one sub-folder per class</source>
         <translation>在每个类别一个子文件夹的文件夹上衡量模型</translation>
+    </message>
+    <message>
+        <source>Export for ResLens &amp;Lite / ONNX…</source>
+        <translation>导出为 ResLens Lite / ONNX(&amp;L)…</translation>
     </message>
     <message>
         <source>&amp;Model Column</source>
@@ -480,6 +480,10 @@
         <translation>选择一层以查看详情。</translation>
     </message>
     <message>
+        <source>the model file holds no architecture tree</source>
+        <translation>该模型文件不含架构树</translation>
+    </message>
+    <message>
         <source>Measuring %1…</source>
         <translation>正在测量 %1…</translation>
     </message>
@@ -571,6 +575,14 @@
 </context>
 <context>
     <name>CamController</name>
+    <message>
+        <source>A heat map at a layer other than layer4</source>
+        <translation>在 layer4 以外的层上生成热力图</translation>
+    </message>
+    <message>
+        <source>a ResLens Lite model file has its heat map at layer4 only; open its PyTorch weights for the other layers</source>
+        <translation>ResLens Lite 模型文件只有 layer4 的热力图；要看其他层，请打开它的 PyTorch 权重</translation>
+    </message>
     <message>
         <source>Export Heat-map</source>
         <translation>导出热力图</translation>
@@ -972,6 +984,49 @@
     </message>
 </context>
 <context>
+    <name>EditionUi</name>
+    <message>
+        <source>This model is a ResLens Lite model file already</source>
+        <translation>此模型已经是 ResLens Lite 模型文件</translation>
+    </message>
+    <message>
+        <source>Exporting for ResLens Lite</source>
+        <translation>导出为 ResLens Lite</translation>
+    </message>
+    <message>
+        <source>Downloading ImageNet weights</source>
+        <translation>下载 ImageNet 权重</translation>
+    </message>
+    <message>
+        <source>Why Residual? (training networks)</source>
+        <translation>“为什么要残差？”（训练网络）</translation>
+    </message>
+    <message>
+        <source>%1 with ImageNet weights</source>
+        <translation>使用 ImageNet 权重的 %1</translation>
+    </message>
+    <message>
+        <source>Write the model in use as a ResLens Lite model file (ONNX with ResLens metadata), which both editions open</source>
+        <translation>将当前模型写成 ResLens Lite 模型文件（带 ResLens 元数据的 ONNX），两个版本都能打开</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth *.pt *.onnx);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pth *.pt *.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>ResLens Lite models (*.onnx);;All files (*)</source>
+        <translation>ResLens Lite 模型 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Use weights from a .pth, .pt or .safetensors file, or a ResLens Lite model (.onnx)</source>
+        <translation>使用 .pth、.pt 或 .safetensors 文件中的权重，或 ResLens Lite 模型 (.onnx)</translation>
+    </message>
+    <message>
+        <source>Use a ResLens Lite model file (.onnx)</source>
+        <translation>使用 ResLens Lite 模型文件 (.onnx)</translation>
+    </message>
+</context>
+<context>
     <name>EmptyState</name>
     <message>
         <source>Drop images or a folder here</source>
@@ -1144,6 +1199,17 @@
     </message>
 </context>
 <context>
+    <name>LiteExport</name>
+    <message>
+        <source>Export for ResLens Lite</source>
+        <translation>导出为 ResLens Lite</translation>
+    </message>
+    <message>
+        <source>ResLens Lite models (*.onnx)</source>
+        <translation>ResLens Lite 模型 (*.onnx)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Architecture</source>
@@ -1172,6 +1238,14 @@
     <message>
         <source>The language changes when ResLens is started again (it takes effect on restart).</source>
         <translation>界面语言将在 ResLens 下次启动时更改（重启后生效）。</translation>
+    </message>
+    <message>
+        <source>Could not export for ResLens Lite: %1</source>
+        <translation>无法导出为 ResLens Lite：%1</translation>
+    </message>
+    <message>
+        <source>Exporting %1 for ResLens Lite…</source>
+        <translation>正在将 %1 导出为 ResLens Lite…</translation>
     </message>
 </context>
 <context>
@@ -1895,10 +1969,6 @@
     <message>
         <source>%1 of %2 MB</source>
         <translation>%1 MB（共 %2 MB）</translation>
-    </message>
-    <message>
-        <source>Weights (*.safetensors *.pth *.pt);;All files (*)</source>
-        <translation>权重 (*.safetensors *.pth *.pt);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Load Weights</source>
