@@ -462,6 +462,8 @@ def build_menus(bar: QMenuBar, actions: Actions, panel_toggle: QAction) -> tuple
     _add(language_menu, *view.languages.actions())
     help_menu = bar.addMenu(translate("Actions", "&Help"))
     _add(help_menu, m.model_card, actions.help.why_residual, actions.help.about)
+    for menu in (model_menu, device_menu, help_menu):  # a greyed entry's tooltip says why (Lite)
+        menu.setToolTipsVisible(True)
     return model_menu, device_menu
 
 

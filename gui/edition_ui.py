@@ -32,8 +32,10 @@ def needs_full(feature: Any) -> str:
 
 
 def _grey(action: QAction, tip: str) -> None:
+    """Disabled, with the reason as its tooltip (menus show them) and status-bar tip."""
     action.setEnabled(False)
     action.setToolTip(tip)
+    action.setStatusTip(tip)
 
 
 def grey_torch_features(actions: Any, model: Any = None) -> None:
@@ -43,11 +45,13 @@ def grey_torch_features(actions: Any, model: Any = None) -> None:
     lite_file = model is not None and model.tree is not None
     if has_torch():
         m.export_lite.setEnabled(model is not None and not lite_file)
-        m.export_lite.setToolTip(
+        tip = (
             translate("EditionUi", "This model is a ResLens Lite model file already")
             if lite_file
             else export_lite_tip()
         )
+        m.export_lite.setToolTip(tip)
+        m.export_lite.setStatusTip(tip)
         return
     _grey(m.export_lite, needs_full(translate("EditionUi", "Exporting for ResLens Lite")))
     _grey(m.download, needs_full(translate("EditionUi", "Downloading ImageNet weights")))

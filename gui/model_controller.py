@@ -175,7 +175,12 @@ class ModelController(QObject):
     # -- rendering ------------------------------------------------------------------------
 
     def _on_view(self, view: View) -> None:
-        self.settings.request = view.requested
+        requested = view.requested
+        if view.model is not None and view.model.tree is not None:
+            # A Lite model file runs on ONNX Runtime whatever was asked: the backend saved stays
+            # the person's choice (the full edition's next start must not inherit Lite's).
+            requested = requested.with_backend(self.settings.backend or requested.backend)
+        self.settings.request = requested
         if view.model is not None:
             self.settings.last_good = view.model.choice
         self._render_status(view)

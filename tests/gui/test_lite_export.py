@@ -1,0 +1,58 @@
+"""Model ▸ Export for ResLens Lite / ONNX… (full edition): claimed first, written off the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from core.paths import samples_dir
+from core.sources import ModelChoice
+from gui.edition_ui import grey_torch_features
+from gui.lite_export import LiteExport
+
+pytest.importorskip("torch")
+
+
+def test_a_file_the_user_made_is_refused_before_any_work(qtbot, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.onnx"
+    notes.write_text("my own notes", encoding="utf-8")
+    export = LiteExport()
+    with qtbot.waitSignal(export.failed, timeout=5000) as failed:
+        assert export.start(ModelChoice.bundled(), notes) is False
+    assert "notes.onnx" in str(failed.args[0])
+    assert notes.read_text(encoding="utf-8") == "my own notes"
+    assert not export.running
+
+
+def test_the_model_in_use_is_written_as_a_lite_file_off_the_gui_thread(qtbot, tmp_path: Path) -> None:
+    from core.lite.runtime import LiteModel
+
+    out = tmp_path / "bundled.onnx"
+    export = LiteExport()
+    threads: list[str] = []
+    export.finished.connect(lambda _path: threads.append(threading.current_thread().name))
+    with qtbot.waitSignal(export.finished, timeout=180_000) as finished:
+        assert export.start(ModelChoice.bundled(), out)
+    assert finished.args[0] == out and threads == ["MainThread"]  # answered in the GUI thread
+    model = LiteModel(out)
+    assert model.record.model_tag.startswith("ResNet-18 · bundled")
+    (result,) = model.classify([samples_dir() / "star.jpg"], top_k=1)
+    assert result.top.label == "star"
+
+
+def test_the_export_action_follows_the_model_in_use(qtbot, tmp_path: Path) -> None:
+    """Full edition: enabled for torch weights, greyed for a model that is a Lite file already."""
+    from types import SimpleNamespace
+
+    from PySide6.QtGui import QAction
+
+    action = QAction()
+    actions = SimpleNamespace(model=SimpleNamespace(export_lite=action))
+    grey_torch_features(actions, SimpleNamespace(tree=None, arch="resnet18"))
+    assert action.isEnabled()
+    grey_torch_features(actions, SimpleNamespace(tree={"name": ""}, arch="resnet18"))
+    assert not action.isEnabled() and "Lite model file already" in action.toolTip()
+    grey_torch_features(actions, None)
+    assert not action.isEnabled()
