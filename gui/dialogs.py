@@ -42,11 +42,22 @@ def licence_note() -> str:
 def about_rows(device: str) -> list[tuple[str, str]]:
     import platform
 
+    from core.edition import has_torch
+
+    lite = not has_torch()  # ResLens Lite: torch may be installed but is not used
+    engines = [("onnxruntime", _installed("onnxruntime"))]
+    if not lite:
+        engines = [("torch", _installed("torch")), ("torchvision", _installed("torchvision")), *engines]
+    edition = (
+        translate("Dialogs", "Lite (ONNX Runtime, without PyTorch)")
+        if lite
+        else translate("Dialogs", "full (with PyTorch)")
+    )
     return [
         ("ResLens", __version__),
+        (translate("Dialogs", "Edition"), edition),
         (translate("Dialogs", "Licence"), LICENCE),
-        ("torch", _installed("torch")),
-        ("torchvision", _installed("torchvision")),
+        *engines,
         ("Qt", f"{qVersion()} (PySide6 {PySide6.__version__})"),
         ("Python", platform.python_version()),
         (translate("Dialogs", "Platform"), platform.platform()),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.edition import has_torch
 from core.session import ModelInUse
 from gui import actions as act
 from gui.arch_panel import ArchitecturePanel
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings or Settings()
-        self.setWindowTitle("ResLens")
+        self.setWindowTitle("ResLens" if has_torch() else "ResLens Lite")
         self._closed = False
         self.results = ResultsModel(self, THUMBNAIL_SIZE, self.devicePixelRatioF())
         self.message = MessageBar()

@@ -814,6 +814,18 @@
         <translation>ResLens 是采用 MIT 许可证的自由软件。ImageNet 权重来自 torchvision（代码采用 BSD-3-Clause 许可证；这些权重在 ImageNet 上训练，其条款将其限制于非商业的研究与教育用途）。</translation>
     </message>
     <message>
+        <source>Lite (ONNX Runtime, without PyTorch)</source>
+        <translation>Lite 版（ONNX Runtime，不含 PyTorch）</translation>
+    </message>
+    <message>
+        <source>full (with PyTorch)</source>
+        <translation>完整版（含 PyTorch）</translation>
+    </message>
+    <message>
+        <source>Edition</source>
+        <translation>版本</translation>
+    </message>
+    <message>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>

@@ -82,8 +82,12 @@ SCRIPT = textwrap.dedent(
         greyed["weights " + action.data()] = (action.isEnabled(), action.toolTip())
     for action in m.archs.actions():
         greyed["arch " + action.data()] = (action.isEnabled(), action.toolTip())
+    from gui.dialogs import about_rows
+
     model = window.model_info
     report = {
+        "title": window.windowTitle(),
+        "about": dict(about_rows("")),
         "has_torch": has_torch(),
         "model": model.identity.name,
         "backend": model.backend,
@@ -173,4 +177,50 @@ def test_the_window_runs_as_lite_without_torch(tmp_path: Path) -> None:
     assert report["teach_enabled"] and report["evaluate_enabled"]
     assert report["load_weights"][0] and ".onnx" in report["load_weights"][1]
 
+    assert report["title"] == "ResLens Lite"
+    assert "Lite" in report["about"]["Edition"] and "onnxruntime" in report["about"]
+    assert "torch" not in report["about"]  # installed here, but not this edition's engine
+
     assert report["torch"] is False and report["torchvision"] is False
+
+
+def test_a_lite_file_opens_in_the_full_edition_window(qtbot, settings_file: Path) -> None:
+    """Weights ▸ a .onnx file: ONNX Runtime runs it, the tree is the file's own, the heat map is
+    layer4's, and the other layers say why they have none (the full edition's reason)."""
+    from core.sources import bundled_lite_path
+    from tests.gui.conftest import LOAD_TIMEOUT_MS, open_window
+
+    window = open_window(qtbot, settings_file)
+    assert window.windowTitle() == "ResLens"
+    lite = str(bundled_lite_path())
+    window.models.choose_weights(lite)
+    qtbot.waitUntil(
+        lambda: (
+            window.model_info is not None
+            and window.model_info.tree is not None
+            and not window.models.view.busy
+        ),
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    model = window.model_info
+    assert (model.backend, model.choice.weights, model.identity.name) == (
+        "onnx",
+        lite,
+        "ResNet-18 · reslens-shapes-r18.onnx",
+    )
+    assert window.settings.backend == "torch"  # the person's choice is kept for other models
+    panel = window.arch_panel
+    qtbot.waitUntil(lambda: panel.shown_key is not None and panel.shown_key.from_record, timeout=10_000)
+    assert panel.model.summary.total_params == 11_182_668 and panel.model.explainable == {"layer4"}
+    stage = panel.model.item(0, 0).child(2, 0)  # layer2
+    assert stage.text() == "layer2" and "layer4 only" in stage.toolTip()
+    assert not window.actions.model.export_lite.isEnabled()
+
+    answers = {}
+    window.engine.camReady.connect(lambda a: answers.__setitem__(a.layer, a))
+    sample = str(Path(lite).parents[1] / "samples" / "star.jpg")
+    window.engine.explain(sample, sample, None, "layer4")
+    window.engine.explain(sample, sample, None, "layer2")
+    qtbot.waitUntil(lambda: len(answers) == 2, timeout=30_000)
+    assert answers["layer4"].error is None and answers["layer4"].result.label == "star"
+    assert "layer4 only" in answers["layer2"].error
