@@ -25,6 +25,7 @@ from enum import Enum
 from typing import Any
 
 from core.backends import DEFAULT_BACKEND, backend_label
+from core.edition import NEEDS_FULL
 from core.errors import Cancelled, describe_message
 from core.messages import JOINED, QT_TRANSLATE_NOOP, Message, kind
 from core.sources import AUTO_DEVICE, ModelChoice, ModelIdentity
@@ -334,7 +335,11 @@ class ModelSession:
         """The request did not load: say why, with the fixes, and keep (or fall back to) a model."""
         what = self.requested.title
         message: Message
-        if problem.kind == NOT_DOWNLOADED:
+        if problem.message.code == NEEDS_FULL.code:  # Lite: said as it is; no retry, no download
+            state, message, fixes = State.FAILED, problem.message, (Fix.LOAD_FILE, Fix.KEEP)
+            if not any(_same_model(self.bundled, c.choice) for c in (self.model,) if c is not None):
+                fixes += (Fix.USE_BUNDLED,)
+        elif problem.kind == NOT_DOWNLOADED:
             state, message, fixes = State.UNAVAILABLE, IS_NOT_DOWNLOADED(what), (Fix.DOWNLOAD, Fix.KEEP)
         elif problem.kind == CANCELLED:
             state, message = State.UNAVAILABLE, DOWNLOAD_CANCELLED(what)

@@ -159,3 +159,17 @@ def test_one_bundled_lite_file() -> None:
     from core.sources import bundled_lite_path
 
     assert bundled_lite_path() == the_cli_one() and bundled_lite_path().is_file()
+
+
+def test_the_session_says_needs_full_as_it_is_and_keeps_the_bundled_model(lite: None) -> None:
+    """A 0.1.0 setting naming ImageNet weights, started in Lite: the bundled model loads, and
+    the banner says what needs the full edition with no Retry or Download to offer."""
+    from core.session import Fix, ModelSession, State
+
+    views = []
+    session = ModelSession(lambda job: session.finished(execute(job)[0]), views.append)
+    session.start(ModelChoice("resnet50", "imagenet-v2"))
+    view = session.view
+    assert view.state is State.FAILED and view.model.choice.weights == "default"
+    assert str(view.message) == "ResNet-50 ImageNet V2 needs ResLens, full edition (with PyTorch)"
+    assert view.fixes == (Fix.LOAD_FILE, Fix.KEEP)
