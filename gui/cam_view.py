@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.edition import has_torch
 from core.results import ClassificationResult
+from gui.explain import per_layer_maps
 from gui.i18n import arg
 from gui.labels import shown_label
 
@@ -65,6 +67,8 @@ class CamControls(QWidget):
         self.opacity = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=DEFAULT_OPACITY)
         self.opacity.setToolTip(self.tr("How strongly the heat-map covers the picture."))
         self.layer = QLabel()
+        if not has_torch():  # Lite: the CAM is layer4's; the label says where the others are
+            self.layer.setToolTip(per_layer_maps())
         self.status = QLabel(self.tr("Computing the heat-map…"), wordWrap=True)
         self.export = QPushButton(self.tr("Export PNG…"), enabled=False)
         self.export.setToolTip(

@@ -82,11 +82,17 @@ SCRIPT = textwrap.dedent(
         greyed["weights " + action.data()] = (action.isEnabled(), action.toolTip())
     for action in m.archs.actions():
         greyed["arch " + action.data()] = (action.isEnabled(), action.toolTip())
+    from gui.cam_view import CamControls
     from gui.dialogs import about_rows
+    from gui.explain import export_cam
+
+    written = export_cam(cam, str(samples[0]), Path(tempfile.mkdtemp()) / "star-cam.png", 0.5)
 
     model = window.model_info
     report = {
         "title": window.windowTitle(),
+        "cam_files": [p.name for p in written if p.stat().st_size > 0],
+        "preview_layer_tip": CamControls(results[0]).layer.toolTip(),
         "about": dict(about_rows("")),
         "has_torch": has_torch(),
         "model": model.identity.name,
@@ -153,7 +159,8 @@ def test_the_window_runs_as_lite_without_torch(tmp_path: Path) -> None:
     cam = report["cam"]
     assert cam["error"] is None and cam["layer"] == "layer4" and cam["colours"]
     assert cam["label"] == results[0][1]  # the top-1 of the first sample, arrow-drawn.jpg
-    assert NEEDS_FULL in report["layer2_error"]
+    assert NEEDS_FULL in report["layer2_error"] and NEEDS_FULL in report["preview_layer_tip"]
+    assert report["cam_files"] == ["star-cam.png", "star-cam16.png"]  # overlay and raw map, as the CLI
 
     tree = report["tree"]
     assert tree["from_record"] is True
