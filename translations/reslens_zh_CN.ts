@@ -1975,6 +1975,10 @@
         <source>%1 needs ResLens, full edition (with PyTorch)</source>
         <translation>%1 需要 ResLens 完整版（含 PyTorch）</translation>
     </message>
+    <message>
+        <source>%1 names %2 classes but the model has %3 outputs</source>
+        <translation>%1 列出了 %2 个类别，但模型有 %3 个输出</translation>
+    </message>
 </context>
 <context>
     <name>ModelController</name>

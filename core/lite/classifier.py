@@ -32,6 +32,10 @@ LITE_BACKEND = "onnx"  # a Lite file runs on ONNX Runtime fp32 whatever backend 
 CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, 0))
 NOT_AN_INPUT = kind("input.not-an-input", QT_TRANSLATE_NOOP("Messages", "not a file path or an image"))
 
+LABELS_COUNT = kind(
+    "lite.labels-count", QT_TRANSLATE_NOOP("Messages", "%1 names %2 classes but the model has %3 outputs")
+)
+
 ProgressCallback = Callable[[int, int], None]
 ResultCallback = Callable[[ClassificationResult], None]
 
@@ -121,10 +125,7 @@ def open_lite(choice: ModelChoice, path: Path) -> LiteLoaded:
     if choice.labels:
         names = read_labels(choice.labels)
         if len(names) != model.meta.num_classes:
-            raise WeightsError(
-                f"{Path(choice.labels).name} names {len(names)} classes "
-                f"but the model has {model.meta.num_classes} outputs"
-            )
+            raise WeightsError(LABELS_COUNT(Path(choice.labels).name, len(names), model.meta.num_classes))
         # The model is this load's own: its names are the label file's (they named the old ones).
         model.meta = replace(model.meta, categories=names, localized_categories={})
     return LiteLoaded(model, choice.weights, Path(path), choice.labels)

@@ -173,3 +173,15 @@ def test_the_session_says_needs_full_as_it_is_and_keeps_the_bundled_model(lite: 
     assert view.state is State.FAILED and view.model.choice.weights == "default"
     assert str(view.message) == "ResNet-50 ImageNet V2 needs ResLens, full edition (with PyTorch)"
     assert view.fixes == (Fix.LOAD_FILE, Fix.KEEP)
+
+
+def test_a_label_file_of_another_length_is_refused_with_a_message(tmp_path: Path) -> None:
+    from core.errors import WeightsError
+    from core.lite.classifier import LABELS_COUNT
+
+    labels = tmp_path / "three.txt"
+    labels.write_text("a\nb\nc\n", encoding="utf-8")
+    with pytest.raises(WeightsError) as refused:
+        open_weights(ModelChoice(None, str(bundled_lite_path()), str(labels)))
+    assert refused.value.message == LABELS_COUNT("three.txt", 3, 12)
+    assert str(refused.value) == "three.txt names 3 classes but the model has 12 outputs"
