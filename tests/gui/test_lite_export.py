@@ -56,3 +56,21 @@ def test_the_export_action_follows_the_model_in_use(qtbot, tmp_path: Path) -> No
     assert not action.isEnabled() and "Lite model file already" in action.toolTip()
     grey_torch_features(actions, None)
     assert not action.isEnabled()
+
+
+def test_the_menu_item_exports_the_model_in_use(
+    qtbot, settings_file: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Model ▸ Export for ResLens Lite / ONNX…, clicked: the file is written and the window says so."""
+    import gui.main_window
+    from tests.gui.conftest import open_window
+
+    out = tmp_path / "mine.onnx"
+    monkeypatch.setattr(gui.main_window, "ask_lite_path", lambda *_args: out)
+    window = open_window(qtbot, settings_file)
+    action = window.actions.model.export_lite
+    qtbot.waitUntil(action.isEnabled, timeout=10_000)
+    action.trigger()
+    assert "Exporting ResNet-18 · bundled for ResLens Lite" in window.message.text
+    qtbot.waitUntil(lambda: "wrote" in window.message.text, timeout=180_000)
+    assert str(out) in window.message.text and out.stat().st_size > 1_000_000
