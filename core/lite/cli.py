@@ -21,7 +21,7 @@ from pathlib import Path
 from core import options
 from core.errors import EXIT_OK, UsageError
 from core.export import printable
-from core.messages import QT_TRANSLATE_NOOP, english, kind
+from core.messages import QT_TRANSLATE_NOOP, Message, english, kind
 from core.paths import models_dir
 from core.sources import BUNDLED_MODEL_NAME, DEFAULT
 
@@ -30,6 +30,7 @@ NEEDS_FULL = kind(
     "lite.needs-full",
     QT_TRANSLATE_NOOP("Messages", "%1 is not a ResLens Lite model; opening it needs ResLens, full edition"),
 )
+QUICK_SAVED = kind("quick.saved", QT_TRANSLATE_NOOP("Messages", "quick head (k-fold accuracy %1); saved %2"))
 QUICK_DONE = kind(
     "quick.done",
     QT_TRANSLATE_NOOP(
@@ -69,8 +70,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def add_quick_train(sub: argparse._SubParsersAction) -> None:
-    from core.lite import QUICK_INPUT_SIZE as INPUT_SIZE  # not quick_train: numpy is slow to import
-
     p = sub.add_parser("quick-train", help="teach new classes in seconds (a quick head, no fine-tuning)")
     p.add_argument("data", metavar="DATA", help="a folder with one sub-folder of pictures per class")
     p.add_argument("--out", required=True, metavar="FILE", help="the Lite model file (.onnx) to write")
@@ -84,9 +83,9 @@ def add_quick_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--input-size",
         type=options.IMAGE_SIZE,
-        default=INPUT_SIZE,
+        default=None,
         metavar="PX",
-        help=f"default {INPUT_SIZE}",
+        help="side of the square the network sees (default: from the pictures and the model)",
     )
     p.add_argument("--force", action="store_true", help="replace FILE even if it is not a ResLens model")
     p.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
@@ -94,22 +93,42 @@ def add_quick_train(sub: argparse._SubParsersAction) -> None:
 
 
 def run_quick_train(args: argparse.Namespace) -> int:
+    return quick(args.data, args.out, args.source, args.input_size, force=args.force, as_json=args.json)
+
+
+def quick(
+    data: str,
+    out_name: str,
+    source_name: str | None,
+    input_size: int | None,
+    force: bool = False,
+    as_json: bool = False,
+    quiet: bool = False,
+    name: str | None = None,
+) -> int:
+    """``quick-train`` and ``train --quick`` (both editions): a quick head on ``data``'s classes
+    over ``source_name``'s backbone, written to ``out_name``; the outcome on stderr (and stdout as
+    JSON with ``as_json``), ``quiet`` for none of the progress."""
     import json
 
     from core.lite import model_file
     from core.lite.quick_train import quick_train
 
-    if not 16 <= args.input_size <= model_file.MAX_SIDE:
+    if input_size is not None and not 16 <= input_size <= model_file.MAX_SIDE:
         raise UsageError(f"--input-size must be between 16 and {model_file.MAX_SIDE}")
-    out = Path(args.out)
-    model_file.check_target(out, args.force)
-    say = lambda message: print(printable(english(message)), file=sys.stderr)  # noqa: E731
+    out = Path(out_name)
+    model_file.check_target(out, force)
+
+    def say(message: Message) -> None:
+        if not quiet:
+            print(printable(english(message)), file=sys.stderr)
+
     with tempfile.TemporaryDirectory(prefix="reslens-quick-") as tmp:
-        source = lite_source(args.source, Path(tmp))
-        outcome = quick_train(args.data, source, out, args.input_size, force=args.force, on_status=say)
+        source = lite_source(source_name or DEFAULT, Path(tmp))
+        outcome = quick_train(data, source, out, input_size, force=force, on_status=say, name=name)
     cv = "-" if outcome.cv_accuracy is None else f"{outcome.cv_accuracy:.1%}"
     say(QUICK_DONE(len(outcome.classes), outcome.images, f"{outcome.l2:g}", cv, f"{outcome.seconds:.1f}"))
-    if args.json:
+    if as_json:
         print(
             json.dumps(
                 {
@@ -125,6 +144,8 @@ def run_quick_train(args: argparse.Namespace) -> int:
                 }
             )
         )
+    else:
+        print(printable(english(QUICK_SAVED(cv, str(outcome.path)))))
     return EXIT_OK
 
 
@@ -134,7 +155,7 @@ def lite_source(source: str, scratch: Path) -> Path:
     path = Path(source)
     if path.suffix.lower() == ".onnx":
         return path
-    if source == DEFAULT and bundled_lite_path().is_file():
+    if source in (DEFAULT, "bundled") and bundled_lite_path().is_file():
         return bundled_lite_path()
     try:
         from core.lite.export import export_lite

@@ -59,6 +59,13 @@ NO_TREE = kind(
     "lite.no-tree",
     QT_TRANSLATE_NOOP("Messages", "%1 holds no architecture tree (written by an older ResLens)"),
 )
+QUICK_TREE = kind(
+    "lite.quick-tree",
+    QT_TRANSLATE_NOOP(
+        "Messages", "The backbone's tree: a quick head over layer2-4 replaces its head (%1 classes)."
+    ),
+)
+STEM_STRIDE = 4  # conv1 (stride 2) and maxpool (stride 2)
 PRECISION_WORDS = {"fp32": "ONNX Runtime fp32", "int8": "ONNX Runtime int8"}
 
 
@@ -162,10 +169,21 @@ def summary_table(args: argparse.Namespace) -> str:
     model = open_model(args)
     if not model.tree:
         raise WeightsError(NO_TREE(model.path.name))
-    crop = model.meta.crop_size
-    summary = ModelSummary(tree_node(model.tree), (1, 3, crop, crop))
+    root = tree_node(model.tree)
+    side = measured_side(root, model.meta.crop_size)
     depth = None if args.depth < 0 else args.depth
-    return format_table(summary, max_depth=depth)
+    table = format_table(ModelSummary(root, (1, 3, side, side)), max_depth=depth)
+    if model.record.head.kind == "quick":
+        table += "\n" + english(QUICK_TREE(model.meta.num_classes))
+    return table
+
+
+def measured_side(root: Any, crop: int) -> int:
+    """The input side the tree was measured at: a ResNet's stem divides it by 4 (a quick head's
+    model keeps its backbone's tree, measured at the backbone's size, not the head's)."""
+    stem = root.find("stem")
+    shape = stem.output_shape if stem is not None else None
+    return int(shape[-1]) * STEM_STRIDE if shape and len(shape) == 4 else crop
 
 
 def tree_node(data: dict[str, Any]) -> Any:
