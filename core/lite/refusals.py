@@ -23,6 +23,8 @@ from core.messages import QT_TRANSLATE_NOOP, kind
 from core.sources import AUTO_DEVICE, DEFAULT, IMAGENET_SOURCES
 
 CPU_DEVICES = (AUTO_DEVICE, "cpu")
+LITE_COMMANDS = frozenset({"classify", "explain", "summary", "train", "quick-train", "generate-shapes"})
+"""The sub-commands ResLens Lite runs (the others open torch models: evaluate, batch, export...)."""
 LAYER = "layer4"  # the one layer a Lite file explains at (core.lite.cam)
 
 FILE_ONLY = kind(
@@ -50,6 +52,15 @@ def refuse(feature: str) -> UsageError:
     if edition.has_torch():
         return UsageError(FILE_ONLY(feature))
     return UsageError(edition.NEEDS_FULL(feature))
+
+
+def check_command(args: argparse.Namespace) -> None:
+    """In Lite, a sub-command that needs torch throughout is refused before any work."""
+    command = getattr(args, "command", None)
+    if command and command not in LITE_COMMANDS and not edition.has_torch():
+        engine = getattr(args, "engine", None)
+        feature = f"reslens-cli {command}" + (f" --engine {engine}" if engine == "ray" else "")
+        raise UsageError(edition.NEEDS_FULL(feature))
 
 
 def weights_feature(weights: str) -> str | None:
