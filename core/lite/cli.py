@@ -25,6 +25,7 @@ from core.messages import QT_TRANSLATE_NOOP, Message, english, kind
 from core.paths import models_dir
 from core.sources import BUNDLED_MODEL_NAME, DEFAULT
 
+PRECISIONS = ("fp32", "int8")  # core.lite.model_file.PRECISIONS, without importing numpy for --help
 WROTE = kind("lite.wrote", QT_TRANSLATE_NOOP("Messages", "wrote %1 (%2 MB)"))
 NEEDS_FULL = kind(
     "lite.needs-full",
@@ -51,6 +52,19 @@ def add_export(sub: argparse._SubParsersAction) -> None:
     add_model_arguments(p, backend=False)
     p.add_argument("--out", required=True, metavar="FILE", help="the .onnx file to write")
     p.add_argument("--force", action="store_true", help="replace FILE even if it is not a ResLens model")
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="fp32",
+        help="fp32 (default), or int8: quantised as --backend onnx-int8 does (same calibration, "
+        "refused below 98%% agreement with fp32), for ResLens Lite's --backend onnx-int8",
+    )
+    p.add_argument(
+        "--calibrate",
+        metavar="DIR",
+        default=None,
+        help="int8: calibrate on images from DIR (default: the model's training folder, or rendered shapes)",
+    )
     p.set_defaults(run=run_export)
 
 
@@ -62,10 +76,21 @@ def run_export(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     model_file.check_target(out, args.force)  # before loading anything: a bad --out is exit 2
+    calibrate = None if args.calibrate is None else Path(args.calibrate)
+    if calibrate is not None and args.precision != "int8":
+        raise UsageError("--calibrate is for --precision int8")
+    if calibrate is not None and not calibrate.is_dir():
+        raise UsageError(f"--calibrate: {printable(args.calibrate)} is not a folder")
     loaded = open_weights(model_choice(args))
-    path = export_lite(loaded, out, force=args.force)
-    size = f"{path.stat().st_size / 1e6:.1f}"
-    print(printable(english(WROTE(str(path), size))), file=sys.stderr)
+    say = lambda message: print(printable(english(message)), file=sys.stderr)  # noqa: E731
+    if args.precision == "int8":
+        from core.lite.quantize import export_int8
+
+        path, agreement = export_int8(loaded, out, args.force, calibrate, on_status=say)
+        say(agreement)
+    else:
+        path = export_lite(loaded, out, force=args.force)
+    say(WROTE(str(path), f"{path.stat().st_size / 1e6:.1f}"))
     return EXIT_OK
 
 

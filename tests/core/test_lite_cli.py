@@ -260,3 +260,33 @@ def test_a_lite_file_in_the_full_editions_explain_and_summary(tmp_path: Path, ca
         capsys, "classify", str(SAMPLES / "star.jpg"), "--weights", weights, "--precision", "fp16"
     )
     assert code == 2 and "does not apply to a ResLens Lite model file" in err
+
+
+# --------------------------------------------------------------------------- int8
+
+
+def test_lite_int8_is_the_bundled_int8_file_and_agrees_with_fp32() -> None:
+    from core.lite.commands import bundled_int8_path
+    from core.lite.runtime import LiteModel
+
+    int8 = LiteModel(bundled_int8_path())
+    assert int8.precision == "int8" and int8.backend == "onnx-int8"
+    check = int8.record.extra["int8"]
+    assert check["agreement"] >= 0.98 and check["images"] == 500 and check["calibration"] == "shapes"
+    assert bundled_int8_path().stat().st_size <= 25_000_000
+    assert [o.name for o in int8.session.get_outputs()] == ["logits", "layer2", "layer3", "layer4"]
+    done = lite("classify", str(SAMPLES), "--backend", "onnx-int8", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "ONNX Runtime int8" in done.stderr
+    results = json.loads(done.stdout)
+    assert {r["backend"] for r in results} == {"onnx-int8"}
+    assert sum(r["predictions"][0]["label"] == truth(r["source"]) for r in results) == 24
+
+
+def test_int8_needs_an_int8_file(tmp_path: Path) -> None:
+    done = lite(
+        "classify", str(SAMPLES / "star.jpg"), "--backend", "onnx-int8", "--weights", str(bundled_lite_path())
+    )
+    assert done.returncode == 2
+    assert "is an fp32 model file; --backend onnx-int8 needs an int8 one" in done.stderr
+    assert "--precision int8" in done.stderr
