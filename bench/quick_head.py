@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from teach import TASKS, font_families, split_families, write_split  # noqa: E402
 
 from core.lite.quick_head import DEFAULT_FEATURES  # noqa: E402
-from core.lite.quick_train import INPUT_SIZE, quick_train  # noqa: E402
+from core.lite.quick_train import quick_train  # noqa: E402
 from core.lite.runtime import LiteModel  # noqa: E402
 
 TASKS = {**TASKS, "letters2": "LMNPQRSTUV"}  # no O (a ring)
@@ -71,8 +71,8 @@ def accuracy(model_path: Path, test: Path) -> tuple[float, dict[str, float]]:
     return correct / max(total, 1), {k: round(h / n, 3) for k, (h, n) in sorted(per_class.items())}
 
 
-def run_one(task: str, work: Path, model: Path, size: int, features: tuple[str, ...]) -> dict:
-    out = work / f"quick-{size}-{len(features)}.onnx"
+def run_one(task: str, work: Path, model: Path, size: int | None, features: tuple[str, ...]) -> dict:
+    out = work / f"quick-{size or 'auto'}-{len(features)}.onnx"
     load_before, up_before = os.getloadavg(), uptime()
     start, cpu = time.perf_counter(), time.process_time()
     outcome = quick_train(work / "train", model, out, input_size=size, features=features, force=True)
@@ -81,7 +81,8 @@ def run_one(task: str, work: Path, model: Path, size: int, features: tuple[str, 
     acc, per_class = accuracy(out, work / "test")
     return {
         "task": task,
-        "input_size": size,
+        "input_size": outcome.input_size,
+        "input_size_chosen": size is None,
         "features": list(features),
         "heldout_accuracy": round(acc, 4),
         "l2": outcome.l2,
@@ -158,13 +159,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test-per-class", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", type=Path, default=MODEL, help="the Lite model whose backbone is used")
-    parser.add_argument("--size", type=int, action="append", help=f"input size (default {INPUT_SIZE})")
+    parser.add_argument(
+        "--size",
+        type=int,
+        action="append",
+        help="input size (default: chosen from the data, as train --quick)",
+    )
     parser.add_argument("--explore", action="store_true", help="every feature variant and 64/96/128 px")
     args = parser.parse_args(argv)
 
     families = font_families()
     train_families, held_families = split_families(families)
-    sizes = args.size or ([64, 96, 128] if args.explore else [INPUT_SIZE])
+    sizes = args.size or ([64, 96, 128] if args.explore else [None])
     variants = {"default": DEFAULT_FEATURES}
     for task in args.task or ["digits"]:
         chars = TASKS[task]

@@ -285,7 +285,7 @@ def run_summary(args: argparse.Namespace) -> int:
     from core.resnet import build_resnet
     from core.summary import format_table, summarize
 
-    if args.weights is not None:
+    if getattr(args, "weights", None) is not None:
         raise UsageError("summary --weights takes a ResLens Lite model file (.onnx)")
     args.arch = args.arch or SUMMARY_ARCH
     args.input_size = args.input_size or [SUMMARY_INPUT]
