@@ -1,8 +1,9 @@
 """The ``export`` and ``quick-train`` sub-commands of ``reslens-cli``.
 
-- ``reslens-cli export [MODEL] --out FILE [--force]``: the model that ``classify`` would open
-  (the same ``--arch/--weights/--labels/--device`` flags, :func:`core.cli_commands.add_model_arguments`)
-  as a ResLens Lite model file (:mod:`core.lite.export`; needs the full edition).
+- ``reslens-cli export [MODEL] --out FILE [--force] [--precision int8 [--calibrate DIR]]``: the
+  model that ``classify`` would open (the same ``--arch/--weights/--labels/--device`` flags,
+  :func:`core.cli_commands.add_model_arguments`) as a ResLens Lite model file
+  (:mod:`core.lite.export`; int8: :mod:`core.lite.quantize`; needs the full edition).
 - ``reslens-cli quick-train DATA --out FILE [--from MODEL]``: a quick head on ``DATA``'s classes
   (:func:`core.lite.quick_train.quick_train`), over the backbone of a Lite model file (default:
   the bundled one). ``--from`` may also name full-edition weights (a registry key or a

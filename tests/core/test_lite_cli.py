@@ -101,6 +101,23 @@ def test_lite_csv_never_writes_over_an_image(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_lite_labels_rename_the_classes_and_arch_must_match(tmp_path: Path) -> None:
+    from core.lite.runtime import LiteModel
+
+    names = [f"class {i}" for i in range(LiteModel(bundled_lite_path()).meta.num_classes)]
+    labels = tmp_path / "names.txt"
+    labels.write_text("\n".join(names) + "\n", encoding="utf-8")
+    done = lite("classify", str(SAMPLES / "star.jpg"), "--labels", str(labels), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["predictions"][0]["label"] == "class 10"  # star is class 10
+    short = tmp_path / "short.txt"
+    short.write_text("a\nb\n", encoding="utf-8")
+    done = lite("classify", str(SAMPLES / "star.jpg"), "--labels", str(short))
+    assert done.returncode == 2 and "short.txt names 2 classes but the model has 12" in done.stderr
+    done = lite("classify", str(SAMPLES / "star.jpg"), "--arch", "resnet50")
+    assert done.returncode == 2 and "holds a resnet18" in done.stderr
+
+
 # --------------------------------------------------------------------------- explain
 
 
