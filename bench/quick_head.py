@@ -13,6 +13,7 @@ settings (features, input size, penalty grid) were chosen on ``letters`` (``--ex
 reported on the other tasks, which they were not tuned on::
 
     python bench/quick_head.py --task digits --task letters2 --task lower
+    python bench/quick_head.py --task lower --cli full --cli lite   # + train --quick, timed whole
     python bench/quick_head.py --task letters --explore        # the tuning run
 
 Rendering needs ``bench/teach.py``'s imports (the full edition); the measured path does not.
@@ -101,6 +102,37 @@ def run_one(task: str, work: Path, model: Path, size: int | None, features: tupl
     }
 
 
+def run_cli(task: str, work: Path, edition: str) -> dict:
+    """``reslens-cli train TRAIN --quick --out OUT`` in a fresh process (``edition`` ``lite``:
+    ``RESLENS_EDITION=lite``, where ``train`` is the quick head): wall time of the whole command,
+    start-up included, and the held-out accuracy of the file it wrote."""
+    out = work / f"cli-{edition}.onnx"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if edition == "lite":
+        env["RESLENS_EDITION"] = "lite"
+    command = [sys.executable, "-m", "core", "train", str(work / "train"), "--out", str(out), "--quick"]
+    load_before, up_before = os.getloadavg(), uptime()
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    wall = time.perf_counter() - start
+    load_after = os.getloadavg()
+    if done.returncode != 0:
+        raise SystemExit(f"train --quick failed ({done.returncode}): {done.stderr}")
+    acc, per_class = accuracy(out, work / "test")
+    return {
+        "task": task,
+        "command": f"reslens-cli train TRAIN --quick --out OUT ({edition} edition)",
+        "input_size": LiteModel(out).meta.crop_size,
+        "heldout_accuracy": round(acc, 4),
+        "cli_wall_s": round(wall, 2),
+        "stderr": done.stderr.strip().splitlines(),
+        "per_class_accuracy": per_class,
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in load_after],
+        "uptime_before": up_before,
+    }
+
+
 def explore(task: str, work: Path, model_path: Path, sizes: list[int]) -> None:
     """Every feature variant at every size, from one pass of the backbone per size: held-out
     accuracy with the penalty chosen by k-fold on the training pictures (the tuning run)."""
@@ -166,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         help="input size (default: chosen from the data, as train --quick)",
     )
     parser.add_argument("--explore", action="store_true", help="every feature variant and 64/96/128 px")
+    parser.add_argument(
+        "--cli",
+        choices=["full", "lite"],
+        action="append",
+        help="also time reslens-cli train --quick in a fresh process, in that edition (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     families = font_families()
@@ -185,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.explore:
                 explore(task, work, args.model, sizes)
                 continue
+            for edition in args.cli or []:
+                report = run_cli(task, work, edition)
+                report.update(render_s=round(render_s, 1), cpu_count=os.cpu_count())
+                print(json.dumps(report), flush=True)
             for size in sizes:
                 for name, features in variants.items():
                     report = run_one(task, work, args.model, size, tuple(features))
