@@ -22,9 +22,9 @@ from pathlib import Path
 from core import options
 from core.errors import EXIT_OK, UsageError
 from core.export import printable
+from core.lite.paths import bundled_lite_path
 from core.messages import QT_TRANSLATE_NOOP, Message, english, kind
-from core.paths import models_dir
-from core.sources import BUNDLED_MODEL_NAME, DEFAULT
+from core.sources import DEFAULT
 
 PRECISIONS = ("fp32", "int8")  # core.lite.model_file.PRECISIONS, without importing numpy for --help
 WROTE = kind("lite.wrote", QT_TRANSLATE_NOOP("Messages", "wrote %1 (%2 MB)"))
@@ -39,11 +39,6 @@ QUICK_DONE = kind(
         "Messages", "quick head: %1 classes, %2 pictures, penalty %3 (k-fold accuracy %4), %5 s"
     ),
 )
-
-
-def bundled_lite_path() -> Path:
-    """The bundled model as a Lite model file (``assets/models/<name>.onnx``)."""
-    return models_dir() / f"{BUNDLED_MODEL_NAME}.onnx"
 
 
 def add_export(sub: argparse._SubParsersAction) -> None:

@@ -23,7 +23,7 @@ from core import edition
 from core.errors import UsageError, WeightsError
 from core.export import printable
 from core.lite import refusals
-from core.lite.cli import bundled_lite_path
+from core.lite.paths import bundled_int8_path, bundled_lite_path
 from core.messages import QT_TRANSLATE_NOOP, english, kind
 from core.sources import DEFAULT
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from core.results import ClassificationResult
 
 BUNDLED_KEYS = (DEFAULT, "bundled")
-INT8_SUFFIX = "-int8"  # the bundled int8 Lite file: assets/models/<name>-int8.onnx
 
 OPENED = kind("lite.opened", QT_TRANSLATE_NOOP("Messages", "%1 (ResLens Lite file, %2) on cpu"))
 NOT_INT8 = kind(
@@ -77,12 +76,6 @@ def is_lite_file(weights: str | None) -> bool:
 def handles(args: argparse.Namespace) -> bool:
     """Whether this command runs on a Lite model file: always in Lite, else for a ``.onnx`` file."""
     return not edition.has_torch() or is_lite_file(getattr(args, "weights", None))
-
-
-def bundled_int8_path() -> Path:
-    """The bundled model quantised to int8 (``assets/models/<name>-int8.onnx``), when shipped."""
-    plain = bundled_lite_path()
-    return plain.with_name(f"{plain.stem}{INT8_SUFFIX}{plain.suffix}")
 
 
 def model_path(weights: str | None, backend: str | None = None) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from core.lite.cli import bundled_lite_path
+from core.lite.paths import bundled_lite_path
 from core.paths import samples_dir
 from tests.core.test_quick_head import draw_classes
 
@@ -283,7 +283,7 @@ def test_a_lite_file_in_the_full_editions_explain_and_summary(tmp_path: Path, ca
 
 
 def test_lite_int8_is_the_bundled_int8_file_and_agrees_with_fp32() -> None:
-    from core.lite.commands import bundled_int8_path
+    from core.lite.paths import bundled_int8_path
     from core.lite.runtime import LiteModel
 
     int8 = LiteModel(bundled_int8_path())
