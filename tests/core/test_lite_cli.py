@@ -307,3 +307,64 @@ def test_int8_needs_an_int8_file(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "is an fp32 model file; --backend onnx-int8 needs an int8 one" in done.stderr
     assert "--precision int8" in done.stderr
+
+
+def test_int8_export_calibrates_as_the_onnx_int8_backend(tmp_path: Path) -> None:
+    """The same calibration choice as ``--backend onnx-int8``: a folder given (or the model's
+    training folder) with every 4th picture held out, else rendered shapes."""
+    from types import SimpleNamespace
+
+    from core.backends import CALIBRATION_IMAGES, HOLDOUT_EVERY
+    from core.lite.quantize import calibration_sets
+    from core.lite.runtime import LiteModel
+
+    meta = LiteModel(bundled_lite_path()).meta
+    folder = tmp_path / "pictures"
+    draw_classes(folder, per_class=4)
+    images, held, calibration_id, where = calibration_sets(SimpleNamespace(meta=meta), folder)
+    assert (len(images), len(held)) == (12 - 12 // HOLDOUT_EVERY, 12 // HOLDOUT_EVERY)
+    assert calibration_id.startswith("dir-") and where == str(folder)
+    card = {"data": {"folder": str(folder)}}
+    from dataclasses import replace
+
+    trained = SimpleNamespace(meta=replace(meta, card=card))
+    assert calibration_sets(trained, None)[2] == calibration_id  # the card's training folder
+    images, held, calibration_id, where = calibration_sets(SimpleNamespace(meta=meta), None)
+    assert (len(images), held, calibration_id, where) == (CALIBRATION_IMAGES, [], "shapes", "")
+
+
+# --------------------------------------------------------------------------- train --quick
+
+
+def test_quick_input_size_is_chosen_from_the_model_and_the_pictures() -> None:
+    from core.lite.quick_train import input_size_for
+
+    assert input_size_for([(96, 96)] * 5, 64) == 128  # twice the bundled model's 64 px
+    assert input_size_for([(80, 120), (40, 40), (50, 60)], 64) == 100 // 8 * 8  # twice the median side
+    assert input_size_for([(20, 20)], 64) == 64  # never below the model's own size
+    assert input_size_for([(1000, 800)], 224) == 224  # at most 224
+    assert input_size_for([], 64) == 64
+
+
+def test_full_edition_train_quick_writes_a_lite_file_both_editions_open(tmp_path: Path, capsys) -> None:
+    draw_classes(tmp_path / "data", per_class=8)
+    out = tmp_path / "quick.onnx"
+    code, stdout, err = full(capsys, "train", str(tmp_path / "data"), "--quick", "--out", str(out))
+    assert code == 0, err
+    assert "Input 128 px" in err and f"saved {out}" in stdout
+    code, stdout, _ = full(capsys, "classify", str(tmp_path / "data"), "--weights", str(out), "--json")
+    assert code == 0
+    ours = json.loads(stdout)
+    done = lite("classify", str(tmp_path / "data"), "--weights", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    assert [r["predictions"] for r in json.loads(done.stdout)] == [r["predictions"] for r in ours]
+    assert sum(r["predictions"][0]["label"] == Path(r["source"]).parent.name for r in ours) >= 22
+    code, _, err = full(
+        capsys, "train", str(tmp_path / "data"), "--quick", "--out", str(out), "--epochs", "2"
+    )
+    assert code == 2 and "--epochs is for fine-tuning; train --quick fits only a head" in err
+    code, _, err = full(
+        capsys, "train", str(tmp_path / "data"), "--quick", "--out", str(tmp_path / "m.safetensors")
+    )
+    assert code == 2 and "--out must end in .onnx, not m.safetensors" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "quick.onnx"]
