@@ -105,7 +105,9 @@ def run_classify(args: argparse.Namespace) -> int:
         # Before any work: never one of the images (`--csv a.jpg b.jpg`), never a picture.
         claim(args.csv, Output.TEXT, OutputRules.reading(args.paths, force=args.force))
     if lite_commands.handles(args):  # Lite, or a Lite model file: ONNX Runtime, no torch
-        results, num_classes = lite_commands.classify(args, threshold)
+        progress = _ProgressBar(sys.stderr)
+        results, num_classes = lite_commands.classify(args, threshold, progress.update)
+        progress.close()
         return _report(args, results, num_classes, ())
     choice = model_choice(args)
     loaded = open_weights(choice, on_progress=_download_progress)

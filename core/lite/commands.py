@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,8 +125,11 @@ def say(message: Any) -> None:
 # --------------------------------------------------------------------------- classify
 
 
-def classify(args: argparse.Namespace, threshold: float | None) -> tuple[list[ClassificationResult], int]:
-    """``classify``'s results over the Lite model, and its number of classes (for the table)."""
+def classify(
+    args: argparse.Namespace, threshold: float | None, on_progress: Callable[[int, int], None] | None = None
+) -> tuple[list[ClassificationResult], int]:
+    """``classify``'s results over the Lite model, and its number of classes (for the table);
+    ``on_progress(done, total)`` after each batch (the CLI's progress bar)."""
     refusals.check_classify(args)
     model = open_model(args, getattr(args, "backend", None))
     print(f"model: {printable(describe(model))}", file=sys.stderr)
@@ -135,6 +139,7 @@ def classify(args: argparse.Namespace, threshold: float | None) -> tuple[list[Cl
         batch_size=args.batch_size,
         threshold=threshold,
         exact_decode=args.exact_decode,
+        on_progress=on_progress,
     )
     return results, model.meta.num_classes
 

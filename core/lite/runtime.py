@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -170,6 +170,7 @@ class LiteModel:
         batch_size: int = 16,
         threshold: float | None = None,
         exact_decode: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> list[ClassificationResult]:
         """One result per input, in order (folders searched recursively, as the full edition).
 
@@ -184,6 +185,8 @@ class LiteModel:
                 self.decode(name, data, exact_decode) for name, data in items[start : start + batch_size]
             ]
             results.extend(self._run_batch(decoded, min(top_k, self.meta.num_classes)))
+            if on_progress is not None:  # (done, total), as the full edition's Classifier reports
+                on_progress(len(results), len(items))
         results = [replace(r, model=self.model_tag, backend=self.backend) for r in results]
         return mark_unknown(results, self.unknown_threshold if threshold is None else threshold)
 

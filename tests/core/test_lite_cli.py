@@ -68,6 +68,7 @@ def test_lite_classifies_the_24_samples_as_json() -> None:
     done = lite("classify", str(SAMPLES), "--json")
     assert done.returncode == 0, done.stderr
     assert TORCH_FREE in done.stderr and "ResLens Lite file, ONNX Runtime fp32" in done.stderr
+    assert "] 16/24" in done.stderr and "] 24/24" in done.stderr  # the progress bar, batch by batch
     results = json.loads(done.stdout)
     assert len(results) == 24
     assert (
