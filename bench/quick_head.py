@@ -13,6 +13,7 @@ settings (features, input size, penalty grid) were chosen on ``letters`` (``--ex
 reported on the other tasks, which they were not tuned on::
 
     python bench/quick_head.py --task digits --task letters2 --task lower
+    python bench/quick_head.py --task lower --cli full --cli lite   # + train --quick, timed whole
     python bench/quick_head.py --task letters --explore        # the tuning run
 
 Rendering needs ``bench/teach.py``'s imports (the full edition); the measured path does not.
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from teach import TASKS, font_families, split_families, write_split  # noqa: E402
 
 from core.lite.quick_head import DEFAULT_FEATURES  # noqa: E402
-from core.lite.quick_train import INPUT_SIZE, quick_train  # noqa: E402
+from core.lite.quick_train import quick_train  # noqa: E402
 from core.lite.runtime import LiteModel  # noqa: E402
 
 TASKS = {**TASKS, "letters2": "LMNPQRSTUV"}  # no O (a ring)
@@ -71,8 +72,8 @@ def accuracy(model_path: Path, test: Path) -> tuple[float, dict[str, float]]:
     return correct / max(total, 1), {k: round(h / n, 3) for k, (h, n) in sorted(per_class.items())}
 
 
-def run_one(task: str, work: Path, model: Path, size: int, features: tuple[str, ...]) -> dict:
-    out = work / f"quick-{size}-{len(features)}.onnx"
+def run_one(task: str, work: Path, model: Path, size: int | None, features: tuple[str, ...]) -> dict:
+    out = work / f"quick-{size or 'auto'}-{len(features)}.onnx"
     load_before, up_before = os.getloadavg(), uptime()
     start, cpu = time.perf_counter(), time.process_time()
     outcome = quick_train(work / "train", model, out, input_size=size, features=features, force=True)
@@ -81,7 +82,8 @@ def run_one(task: str, work: Path, model: Path, size: int, features: tuple[str, 
     acc, per_class = accuracy(out, work / "test")
     return {
         "task": task,
-        "input_size": size,
+        "input_size": outcome.input_size,
+        "input_size_chosen": size is None,
         "features": list(features),
         "heldout_accuracy": round(acc, 4),
         "l2": outcome.l2,
@@ -97,6 +99,37 @@ def run_one(task: str, work: Path, model: Path, size: int, features: tuple[str, 
         "loadavg_after": [round(x, 2) for x in load_after],
         "uptime_before": up_before,
         "uptime_after": up_after,
+    }
+
+
+def run_cli(task: str, work: Path, edition: str) -> dict:
+    """``reslens-cli train TRAIN --quick --out OUT`` in a fresh process (``edition`` ``lite``:
+    ``RESLENS_EDITION=lite``, where ``train`` is the quick head): wall time of the whole command,
+    start-up included, and the held-out accuracy of the file it wrote."""
+    out = work / f"cli-{edition}.onnx"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if edition == "lite":
+        env["RESLENS_EDITION"] = "lite"
+    command = [sys.executable, "-m", "core", "train", str(work / "train"), "--out", str(out), "--quick"]
+    load_before, up_before = os.getloadavg(), uptime()
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    wall = time.perf_counter() - start
+    load_after = os.getloadavg()
+    if done.returncode != 0:
+        raise SystemExit(f"train --quick failed ({done.returncode}): {done.stderr}")
+    acc, per_class = accuracy(out, work / "test")
+    return {
+        "task": task,
+        "command": f"reslens-cli train TRAIN --quick --out OUT ({edition} edition)",
+        "input_size": LiteModel(out).meta.crop_size,
+        "heldout_accuracy": round(acc, 4),
+        "cli_wall_s": round(wall, 2),
+        "stderr": done.stderr.strip().splitlines(),
+        "per_class_accuracy": per_class,
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in load_after],
+        "uptime_before": up_before,
     }
 
 
@@ -158,13 +191,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test-per-class", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", type=Path, default=MODEL, help="the Lite model whose backbone is used")
-    parser.add_argument("--size", type=int, action="append", help=f"input size (default {INPUT_SIZE})")
+    parser.add_argument(
+        "--size",
+        type=int,
+        action="append",
+        help="input size (default: chosen from the data, as train --quick)",
+    )
     parser.add_argument("--explore", action="store_true", help="every feature variant and 64/96/128 px")
+    parser.add_argument(
+        "--cli",
+        choices=["full", "lite"],
+        action="append",
+        help="also time reslens-cli train --quick in a fresh process, in that edition (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     families = font_families()
     train_families, held_families = split_families(families)
-    sizes = args.size or ([64, 96, 128] if args.explore else [INPUT_SIZE])
+    sizes = args.size or ([64, 96, 128] if args.explore else [None])
     variants = {"default": DEFAULT_FEATURES}
     for task in args.task or ["digits"]:
         chars = TASKS[task]
@@ -179,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.explore:
                 explore(task, work, args.model, sizes)
                 continue
+            for edition in args.cli or []:
+                report = run_cli(task, work, edition)
+                report.update(render_s=round(render_s, 1), cpu_count=os.cpu_count())
+                print(json.dumps(report), flush=True)
             for size in sizes:
                 for name, features in variants.items():
                     report = run_one(task, work, args.model, size, tuple(features))

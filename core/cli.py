@@ -31,6 +31,7 @@ from core import (
 from core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ResLensError, describe
 from core.export import printable
 from core.lite import cli as lite_cli
+from core.lite import refusals
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 DEBUG_ENV = "RESLENS_DEBUG"
@@ -69,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        refusals.check_command(args)  # Lite: a command that needs torch throughout says so first
         code = args.run(args)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler, not at exit
         return code

@@ -21,6 +21,7 @@ from core.unknown import unknown_text
 
 PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
 SUMMARY_SIDES = (32, 2048)  # ``summary --input-size``: a real forward pass runs at this size
+SUMMARY_ARCH, SUMMARY_INPUT, SUMMARY_NUM_CLASSES = "resnet50", 224, 1000  # ``summary``'s defaults
 
 
 def add_model_arguments(p: argparse.ArgumentParser, backend: bool = True) -> None:
@@ -40,16 +41,17 @@ def add_model_arguments(p: argparse.ArgumentParser, backend: bool = True) -> Non
         p.add_argument(
             "--backend",
             choices=list(BACKENDS),
-            default=DEFAULT_BACKEND,
-            help="what runs the model: torch (default), onnx (ONNX Runtime fp32) or onnx-int8 "
-            "(quantized; refused below 98%% agreement with fp32); an ONNX model is built once "
-            "into the user cache",
+            default=None,  # not given: DEFAULT_BACKEND (Lite and Lite files: ONNX Runtime)
+            help=f"what runs the model (default {DEFAULT_BACKEND}): torch, onnx (ONNX Runtime fp32) or "
+            "onnx-int8 (quantized; refused below 98%% agreement with fp32); an ONNX model is built "
+            "once into the user cache. ResLens Lite runs a Lite model file (.onnx) with ONNX Runtime; "
+            "onnx-int8 there takes an int8 file (reslens-cli export --precision int8)",
         )
 
 
 def model_choice(args: argparse.Namespace) -> ModelChoice:
     """The model the flags of :func:`add_model_arguments` name, as every other face names one."""
-    backend = getattr(args, "backend", DEFAULT_BACKEND)
+    backend = getattr(args, "backend", None) or DEFAULT_BACKEND
     return ModelChoice(args.arch, args.weights, args.labels or "", args.device, backend)
 
 
@@ -93,7 +95,7 @@ def add_classify(sub: argparse._SubParsersAction) -> None:
 
 
 def run_classify(args: argparse.Namespace) -> int:
-    from core.export import results_to_json, write_csv, write_csv_to
+    from core.lite import commands as lite_commands
     from core.opener import open_classifier, open_weights
     from core.outputs import Output, OutputRules, claim
     from core.unknown import check_threshold, default_threshold, mark_unknown
@@ -102,12 +104,17 @@ def run_classify(args: argparse.Namespace) -> int:
     if args.csv is not None and args.csv != "-":
         # Before any work: never one of the images (`--csv a.jpg b.jpg`), never a picture.
         claim(args.csv, Output.TEXT, OutputRules.reading(args.paths, force=args.force))
+    if lite_commands.handles(args):  # Lite, or a Lite model file: ONNX Runtime, no torch
+        progress = _ProgressBar(sys.stderr)
+        results, num_classes = lite_commands.classify(args, threshold, progress.update)
+        progress.close()
+        return _report(args, results, num_classes, ())
     choice = model_choice(args)
     loaded = open_weights(choice, on_progress=_download_progress)
     print(f"model: {printable(loaded.description)} on {loaded.device}", file=sys.stderr)
     calibrate = None
     if args.calibrate is not None:
-        if args.backend != "onnx-int8":
+        if choice.backend != "onnx-int8":
             raise UsageError("--calibrate is for --backend onnx-int8")
         calibrate = Path(args.calibrate)
         if not calibrate.is_dir():
@@ -134,7 +141,20 @@ def run_classify(args: argparse.Namespace) -> int:
     if threshold is None:
         threshold = default_threshold(loaded.meta, loaded.path)
     results = mark_unknown(results, threshold)
-    for warning in classifier.warnings:
+    return _report(args, results, loaded.meta.num_classes, classifier.warnings)
+
+
+def _report(
+    args: argparse.Namespace,
+    results: Sequence[ClassificationResult],
+    num_classes: int,
+    warnings: Sequence[str],
+) -> int:
+    """Print ``classify``'s results as asked (table, --json, --csv) and give the exit status: the
+    same for every model, torch or Lite."""
+    from core.export import results_to_json, write_csv, write_csv_to
+
+    for warning in warnings:
         print(f"warning: {printable(warning)}", file=sys.stderr)
     if not results:
         return _fail("no images found in the given paths")
@@ -146,7 +166,7 @@ def run_classify(args: argparse.Namespace) -> int:
         write_csv(results, args.csv)
         print(f"wrote {len(results)} rows to {printable(args.csv)}", file=sys.stderr)
     else:
-        print(format_results(results, loaded.meta.num_classes))
+        print(format_results(results, num_classes))
     failed = [(r.source, r.error or "") for r in results if not r.ok]
     return report_failures(failed, len(results), "classified")
 
@@ -230,16 +250,25 @@ def _fail(message: str) -> int:
 
 def add_summary(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("summary", help="print the architecture as a table (shapes, params, MACs)")
-    p.add_argument("--arch", choices=list(ARCH_NAMES), default="resnet50")
+    p.add_argument("--arch", choices=list(ARCH_NAMES), default=None, help=f"default {SUMMARY_ARCH}")
+    p.add_argument(
+        "--weights",
+        default=None,
+        metavar="FILE",
+        help="a ResLens Lite model file (.onnx): print the tree it holds (ResLens Lite: default the "
+        "bundled model's)",
+    )
     p.add_argument(
         "--input-size",
         type=int,
         nargs="+",
-        default=[224],
+        default=None,
         metavar="PX",
-        help="side, or height and width, of the input image (default 224)",
+        help=f"side, or height and width, of the input image (default {SUMMARY_INPUT})",
     )
-    p.add_argument("--num-classes", type=options.SUMMARY_CLASSES, default=1000)
+    p.add_argument(
+        "--num-classes", type=options.SUMMARY_CLASSES, default=None, help=f"default {SUMMARY_NUM_CLASSES}"
+    )
     p.add_argument(
         "--depth",
         type=int,
@@ -250,9 +279,19 @@ def add_summary(sub: argparse._SubParsersAction) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    from core.lite import commands as lite_commands
+
+    if lite_commands.handles(args):  # Lite, or a Lite file: the tree its record holds
+        print(lite_commands.summary_table(args))
+        return EXIT_OK
     from core.resnet import build_resnet
     from core.summary import format_table, summarize
 
+    if getattr(args, "weights", None) is not None:
+        raise UsageError("summary --weights takes a ResLens Lite model file (.onnx)")
+    args.arch = args.arch or SUMMARY_ARCH
+    args.input_size = args.input_size or [SUMMARY_INPUT]
+    args.num_classes = args.num_classes or SUMMARY_NUM_CLASSES
     low, high = SUMMARY_SIDES
     if len(args.input_size) > 2 or not all(low <= side <= high for side in args.input_size):
         raise UsageError(f"--input-size takes one or two sides of at least {low} and at most {high} px")

@@ -69,19 +69,19 @@ OVERLAY_MIN_SIDE = 1024  # px: a larger picture is decoded reduced, so its overl
 
 def run_explain(args: argparse.Namespace) -> int:
     """Errors a person can fix are ``ResLensError``s: ``core.cli.main`` prints them and exits."""
-    from core.cam import GradCam, cam_layers
-    from core.inference import expand_inputs
-    from core.opener import open_weights
-    from core.unknown import default_threshold
+    from core.lite import commands as lite_commands
 
-    loaded = open_weights(model_choice(args))
-    device = loaded.device
-    cam = GradCam.from_loaded(loaded, args.layer)  # an unknown layer fails here, before any work
-    usable = cam_layers(cam.model, loaded.meta.crop_size)
-    if cam.layer not in usable:  # avgpool, fc, a block's shared relu: no single spatial map
-        raise UsageError(NO_FEATURE_MAP(args.layer, ", ".join(n for n in usable if n.count(".") <= 1)))
+    if lite_commands.handles(args):  # Lite, or a Lite model file: CAM at layer4 (core.lite.cam)
+        from core.lite.runtime import expand as expand_inputs
+
+        cam, description, threshold = lite_commands.open_cam(args)
+    else:
+        from core.inference import expand_inputs
+
+        cam, description, threshold = _open_grad_cam(args)
     if args.target is not None:
-        cam.class_index(args.target, [0.0] * loaded.meta.num_classes)
+        cam.class_index(args.target, [0.0] * cam.meta.num_classes)
+    items = expand_inputs(args.paths)
     items, skipped = _without_our_overlays(expand_inputs(args.paths))
     if skipped:
         print(f"skipped {skipped} heat-map(s) ResLens wrote earlier (not explained again)", file=sys.stderr)
@@ -89,8 +89,7 @@ def run_explain(args: argparse.Namespace) -> int:
         raise UsageError("no images found in the given paths")
     plan = _plan_outputs(items, Path(args.out), args)  # every output checked before any work
     out = _output_folder(Path(args.out))  # made only once everything else is known to be right
-    print(f"model: {printable(loaded.description)} on {device}; layer {cam.layer}", file=sys.stderr)
-    threshold = default_threshold(loaded.meta, loaded.path)
+    print(f"model: {printable(description)}; layer {cam.layer}", file=sys.stderr)
     records = [
         _explain_one(cam, source, data, args, out / name, threshold)
         for (source, data), name in zip(items, plan, strict=True)
@@ -102,6 +101,21 @@ def run_explain(args: argparse.Namespace) -> int:
             print(_line(record))
     failed = [(r["source"], r["error"] or "") for r in records if not r["ok"]]
     return report_failures(failed, len(records), "explained")
+
+
+def _open_grad_cam(args: argparse.Namespace) -> tuple[Any, str, float | None]:
+    """The full edition's Grad-CAM at ``--layer`` over the model the flags name, how the model is
+    described, and its unknown threshold; a layer with no single feature map is refused here."""
+    from core.cam import GradCam, cam_layers
+    from core.opener import open_weights
+    from core.unknown import default_threshold
+
+    loaded = open_weights(model_choice(args))
+    cam = GradCam.from_loaded(loaded, args.layer)  # an unknown layer fails here, before any work
+    usable = cam_layers(cam.model, loaded.meta.crop_size)
+    if cam.layer not in usable:  # avgpool, fc, a block's shared relu: no single spatial map
+        raise UsageError(NO_FEATURE_MAP(args.layer, ", ".join(n for n in usable if n.count(".") <= 1)))
+    return cam, f"{loaded.description} on {loaded.device}", default_threshold(loaded.meta, loaded.path)
 
 
 def _output_folder(out: Path) -> Path:
@@ -126,7 +140,7 @@ def _without_our_overlays(items: list[tuple[str, Any]]) -> tuple[list[tuple[str,
 def _plan_outputs(items: list[tuple[str, Any]], out: Path, args: argparse.Namespace) -> list[str]:
     """The overlay file name of each input, each claimed now: never an input, never a picture
     ResLens did not write (a user's own ``x-cam.png``), unless ``--force``."""
-    from core.cam import raw_map_path
+    from core.cam_map import raw_map_path
     from core.outputs import Output, OutputRules, claim
 
     rules = OutputRules.reading(
@@ -154,7 +168,7 @@ def _unique_stem(stem: str, taken: set[str]) -> str:
 
 
 def _explain_one(cam, source: str, data, args, target: Path, threshold: float | None) -> dict[str, Any]:
-    from core.cam import grey16, overlay, raw_map_path, save_png
+    from core.cam_map import grey16, overlay, raw_map_path, save_png
     from core.images import decode_for_model
     from core.preprocess import decode_side
     from core.unknown import is_unknown

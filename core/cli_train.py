@@ -12,6 +12,7 @@ import sys
 import time
 from typing import Any
 
+from core.errors import UsageError
 from core.messages import QT_TRANSLATE_NOOP, Message, english, kind
 from core.train_args import add_generate_arguments, add_train_arguments
 
@@ -37,6 +38,12 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         "overrides one of those choices.",
     )
     add_train_arguments(p)
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="fit only a quick head in seconds (pooled layer2-4 features, no fine-tuning) and write a "
+        "ResLens Lite model file (.onnx) both editions open; what ResLens Lite's train always does",
+    )
     p.set_defaults(run=run_train)
 
 
@@ -90,10 +97,26 @@ def passive_openmp() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
+QUICK_OPTIONS = frozenset({"input_size", "name"})  # the plan's settings train --quick takes too
+QUICK_OUT = kind(
+    "train.quick.out",
+    QT_TRANSLATE_NOOP(
+        "Messages", "train --quick writes a ResLens Lite model file: --out must end in .onnx, not %1"
+    ),
+)
+
+
 def run_train(args: argparse.Namespace) -> int:
-    """``reslens-cli train``: 0 when a model was written; data and usage errors raise ResLensError."""
+    """``reslens-cli train``: 0 when a model was written; data and usage errors raise ResLensError.
+
+    With ``--quick``, and always in ResLens Lite (no torch to fine-tune with), it is the quick
+    head (:func:`run_quick`)."""
     from pathlib import Path
 
+    from core import edition
+
+    if getattr(args, "quick", False) or not edition.has_torch():
+        return run_quick(args)
     passive_openmp()
 
     from core.dataset import check_training_set, scan_class_folder
@@ -126,6 +149,30 @@ def run_train(args: argparse.Namespace) -> int:
     best = BEST(stage_word(str(card.get("best_stage"))), card.get("best_epoch"))
     print(english(RESULT(acc, best, card.get("training_time_s"), str(outcome.weights))))
     return EXIT_OK
+
+
+def run_quick(args: argparse.Namespace) -> int:
+    """``train --quick`` (and Lite's ``train``): :func:`core.lite.cli.quick` on ``DATA``, from
+    ``--from`` (default: the bundled model), into the Lite model file ``--out``. Fine-tuning
+    options are refused before any work (:func:`core.lite.refusals.check_quick_train`)."""
+    from pathlib import Path
+
+    from core.lite import cli as lite_cli
+    from core.lite import refusals
+    from core.train_args import train_options
+
+    flags = train_options()
+    given = [
+        flags.get(name, {}).get(value) or flags.get(name, {}).get(None) or f"--{name.replace('_', '-')}"
+        for name, value in overrides_from_args(args).items()
+        if name not in QUICK_OPTIONS
+    ]
+    refusals.check_quick_train(args, given)
+    if Path(args.out).suffix.lower() != ".onnx":
+        raise UsageError(QUICK_OUT(Path(args.out).name))
+    return lite_cli.quick(
+        args.data, args.out, args.start, args.input_size, quiet=getattr(args, "quiet", False), name=args.name
+    )
 
 
 def run_generate(args: argparse.Namespace) -> int:

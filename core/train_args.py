@@ -20,9 +20,10 @@ from core import options
 from core.architectures import ARCH_NAMES
 
 PROG = "reslens-cli"  # the console script; core.cli's parser has this prog (a test checks it)
-NOT_REPEATED = frozenset({"data", "out", "start", "quiet", "resume", "help"})
+NOT_REPEATED = frozenset({"data", "out", "start", "quiet", "resume", "help", "quick"})
 """Parser destinations a card's command does not take from the plan's overrides: the positional
-data and --out are written first, --from from the start, and --resume names a file of this run."""
+data and --out are written first, --from from the start, --resume names a file of this run, and
+--quick (``core.cli_train``) writes a Lite model file with no training card."""
 
 START_HELP = (
     "where training starts: default (the bundled model, offline; also called bundled), imagenet-v1, "

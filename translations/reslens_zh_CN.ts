@@ -1464,6 +1464,10 @@
         <translation>%1（%2，%3 秒）；已保存 %4</translation>
     </message>
     <message>
+        <source>train --quick writes a ResLens Lite model file: --out must end in .onnx, not %1</source>
+        <translation>train --quick 写出的是 ResLens 精简版模型文件：--out 须以 .onnx 结尾，而不是 %1</translation>
+    </message>
+    <message>
         <source>%1: no such folder</source>
         <translation>%1：文件夹不存在</translation>
     </message>
@@ -1818,6 +1822,10 @@
         <translation>%1 不是 ResLens Lite 模型；打开它需要 ResLens 完整版</translation>
     </message>
     <message>
+        <source>quick head (k-fold accuracy %1); saved %2</source>
+        <translation>快速分类头（k 折准确率 %1）；已保存 %2</translation>
+    </message>
+    <message>
         <source>quick head: %1 classes, %2 pictures, penalty %3 (k-fold accuracy %4), %5 s</source>
         <translation>快速分类头：%1 个类别，%2 张图片，惩罚系数 %3（k 折准确率 %4），%5 秒</translation>
     </message>
@@ -1828,6 +1836,10 @@
     <message>
         <source>the class %1 has no pictures it can read</source>
         <translation>类别 %1 没有可读取的图片</translation>
+    </message>
+    <message>
+        <source>Input %1 px, from the start model&apos;s %2 px and the pictures&apos; median shorter side of %3 px</source>
+        <translation>输入 %1 像素：依据起始模型的 %2 像素和图片短边的中位数 %3 像素选定</translation>
     </message>
     <message numerus="yes">
         <source>Reading %n picture(s)…</source>
@@ -1978,6 +1990,50 @@
     <message>
         <source>%1 names %2 classes but the model has %3 outputs</source>
         <translation>%1 列出了 %2 个类别，但模型有 %3 个输出</translation>
+    </message>
+    <message>
+        <source>%1 (ResLens Lite file, %2) on cpu</source>
+        <translation>%1（ResLens 精简版文件，%2），在 CPU 上运行</translation>
+    </message>
+    <message>
+        <source>%1 is an fp32 model file; --backend onnx-int8 needs an int8 one, written by the full edition with reslens-cli export MODEL --out FILE --precision int8</source>
+        <translation>%1 是 fp32 模型文件；--backend onnx-int8 需要 int8 模型文件，可由完整版用 reslens-cli export MODEL --out FILE --precision int8 生成</translation>
+    </message>
+    <message>
+        <source>%1 is an int8 model file: it runs quantised (ONNX Runtime int8)</source>
+        <translation>%1 是 int8 模型文件：以量化方式运行（ONNX Runtime int8）</translation>
+    </message>
+    <message>
+        <source>--arch %1, but %2 holds a %3; leave --arch out</source>
+        <translation>指定了 --arch %1，但 %2 中是 %3；请去掉 --arch</translation>
+    </message>
+    <message>
+        <source>%1 names %2 classes but the model has %3</source>
+        <translation>%1 列出了 %2 个类别，但模型有 %3 个</translation>
+    </message>
+    <message>
+        <source>%1 holds no architecture tree (written by an older ResLens)</source>
+        <translation>%1 不含架构树（由较旧版本的 ResLens 写出）</translation>
+    </message>
+    <message>
+        <source>The backbone&apos;s tree: a quick head over layer2-4 replaces its head (%1 classes).</source>
+        <translation>此为主干网络的结构树：基于 layer2-4 的快速分类头替换了它的分类头（%1 个类别）。</translation>
+    </message>
+    <message>
+        <source>Quantising to int8, calibrated on %1…</source>
+        <translation>正在量化为 int8，校准数据：%1…</translation>
+    </message>
+    <message>
+        <source>%1 does not apply to a ResLens Lite model file (it runs on ONNX Runtime, on the CPU)</source>
+        <translation>%1 不适用于 ResLens 精简版模型文件（它在 CPU 上由 ONNX Runtime 运行）</translation>
+    </message>
+    <message>
+        <source>a ResLens Lite model file explains at layer4 only; Grad-CAM at %1 needs the model&apos;s weights (.safetensors)</source>
+        <translation>ResLens 精简版模型文件只能在 layer4 生成解释图；在 %1 做 Grad-CAM 需要模型的权重文件（.safetensors）</translation>
+    </message>
+    <message>
+        <source>%1 is for fine-tuning; train --quick fits only a head (leave it out)</source>
+        <translation>%1 用于微调；train --quick 只拟合分类头（请去掉该选项）</translation>
     </message>
 </context>
 <context>

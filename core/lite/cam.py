@@ -34,6 +34,8 @@ LAYER = "layer4"
 class LiteCam:
     """CAM at layer4 for a :class:`LiteModel` (see the module docstring); reusable, thread-safe."""
 
+    layer = LAYER  # what ``explain`` reports as the layer explained, as GradCam.layer
+
     def __init__(self, model: LiteModel) -> None:
         self.model = model
         head = model.record.head
@@ -43,6 +45,11 @@ class LiteCam:
             from core.lite.quick_head import QuickHead
 
             self.weights = QuickHead.from_record(head).layer4_weights(head.features)
+
+    @property
+    def meta(self) -> Any:
+        """The model's :class:`~core.metadata.ModelMeta` (what ``explain`` reads, as from GradCam)."""
+        return self.model.meta
 
     def class_index(self, target: int | str | None, probabilities: Sequence[float]) -> int:
         """The class to explain: ``None`` for the top-1, an index, or a label."""

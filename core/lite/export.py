@@ -75,8 +75,9 @@ def lite_record(loaded: LoadedWeights) -> LiteRecord:
     )
 
 
-def graph_bytes(model: Any, input_size: int) -> bytes:
-    """The four-output graph of ``model`` (float32, CPU, BN kept) as ONNX bytes, fp16-compressed."""
+def graph_bytes(model: Any, input_size: int, exact_fp16: bool = True) -> bytes:
+    """The four-output graph of ``model`` (float32, CPU, BN kept) as ONNX bytes, fp16-compressed
+    (:func:`store_exact_fp16`) unless ``exact_fp16`` is off (the int8 quantiser's input)."""
     import torch
 
     net = _four_outputs(model).to("cpu", torch.float32).eval()
@@ -98,7 +99,7 @@ def graph_bytes(model: Any, input_size: int) -> bytes:
             do_constant_folding=False,  # keep BN apart: exact fp16 weights stay exact (docstring)
             dynamo=False,
         )
-    return store_exact_fp16(buffer.getvalue())
+    return store_exact_fp16(buffer.getvalue()) if exact_fp16 else buffer.getvalue()
 
 
 def store_exact_fp16(data: bytes) -> bytes:

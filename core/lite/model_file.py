@@ -43,6 +43,7 @@ METADATA_KEY = "reslens"
 INPUT = "input"
 OUTPUTS: tuple[str, ...] = ("logits", "layer2", "layer3", "layer4")
 SUFFIX = ".onnx"
+PRECISIONS = ("fp32", "int8")
 MAX_SIDE = 2048  # the largest resize or crop a record may ask for (as core.validate's limit)
 
 NOT_ONNX = kind("lite.not-onnx", QT_TRANSLATE_NOOP("Messages", "%1 cannot be opened as an ONNX model: %2"))
@@ -144,6 +145,9 @@ class LiteRecord:
     model_tag: str = ""
     tree: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    precision: str = "fp32"
+    """``"fp32"``, or ``"int8"`` for a graph quantised by :mod:`core.lite.quantize`; ``extra``
+    then holds ``"int8"``, the calibration and the agreement with fp32 it was checked at."""
 
     @property
     def num_classes(self) -> int:
@@ -163,6 +167,8 @@ class LiteRecord:
             "head": self.head.to_dict(),
             **self.extra,
         }
+        if self.precision != "fp32":  # fp32 files stay byte for byte what format 1 always wrote
+            data["precision"] = self.precision
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -195,6 +201,12 @@ def parse_record(text: str | None, origin: str) -> LiteRecord:
         tree = data.get("tree")
         if tree is not None and not isinstance(tree, dict):
             raise ValueError("tree must be an object")
+        precision = data.get("precision", "fp32")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}")
+        int8 = data.get("int8")
+        if int8 is not None and not isinstance(int8, dict):
+            raise ValueError("int8 must be an object")
     except ValueError as exc:
         raise WeightsError(BAD_RECORD(origin, str(exc))) from None
     return LiteRecord(
@@ -204,6 +216,8 @@ def parse_record(text: str | None, origin: str) -> LiteRecord:
         weights_hash=str(data.get("weights_hash", "")),
         model_tag=str(data.get("model_tag", "")),
         tree=tree,
+        extra={} if int8 is None else {"int8": int8},
+        precision=precision,
     )
 
 

@@ -45,6 +45,8 @@ from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
 from core.preprocess import EvalTransform
 
 INPUT_SIZE = QUICK_INPUT_SIZE
+MAX_INPUT_SIZE = 224  # the chosen size never goes above this (features cost grows with its square)
+UPSCALE = 2  # the chosen size: at most twice the start model's crop and twice the pictures' side
 BATCH = 32
 ProgressCallback = Callable[[Message], None]
 
@@ -54,6 +56,13 @@ TOO_FEW_CLASSES = kind(
 )
 EMPTY_CLASS = kind(
     "quick.empty-class", QT_TRANSLATE_NOOP("Messages", "the class %1 has no pictures it can read")
+)
+INPUT_CHOSEN = kind(
+    "quick.input",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Input %1 px, from the start model's %2 px and the pictures' median shorter side of %3 px",
+    ),
 )
 READING = kind("quick.reading", translate("Messages", "Reading %n picture(s)…", None, 0))
 FITTING = kind("quick.fitting", QT_TRANSLATE_NOOP("Messages", "Fitting the quick head (penalty %1)…"))
@@ -110,6 +119,28 @@ def extract(
     return np.concatenate(rows), widths
 
 
+def input_size_for(sizes: Sequence[tuple[int, int]], start_crop: int) -> int:
+    """The quick head's input size, chosen from the data as the full edition's plan chooses its own
+    (``core.train.plan.input_size_for``): :data:`UPSCALE` times the start model's crop, so a small
+    network's layer4 sees 4 x 4 cells instead of 2 x 2, but no more than :data:`UPSCALE` times the
+    pictures' median shorter side (enlarging further adds no detail, only cost), at most
+    :data:`MAX_INPUT_SIZE`, never below the start model's crop, a multiple of 8.
+
+    Why: on the letters task (A-K, ``bench/quick_head.py --explore``, the one tuned on) the bundled
+    64 px network gave 83 % k-fold accuracy at 64 px, 88-91 % at 96 px and 92-93 % at 128 px
+    (96 px pictures). Measured on other tasks with ``bench/quick_head.py`` (see its docstring).
+    """
+    if not sizes:
+        return start_crop
+    shorter = sorted(min(size) for size in sizes)[len(sizes) // 2]
+    target = min(UPSCALE * start_crop, UPSCALE * shorter, MAX_INPUT_SIZE) // 8 * 8
+    return max(start_crop, target)
+
+
+def median_side(sizes: Sequence[tuple[int, int]]) -> int:
+    return sorted(min(size) for size in sizes)[len(sizes) // 2] if sizes else 0
+
+
 def read_folder(folder: Path) -> tuple[list[Any], np.ndarray, tuple[str, ...], tuple[str, ...]]:
     """Pictures, their class indices, the class names and the files that could not be read."""
     pictures, labels, skipped = [], [], []
@@ -133,13 +164,17 @@ def quick_train(
     folder: str | Path,
     model: LiteModel | str | Path,
     out: str | Path,
-    input_size: int = INPUT_SIZE,
+    input_size: int | None = None,
     features: Sequence[str] = DEFAULT_FEATURES,
     grid: Sequence[float] = L2_GRID,
     force: bool = False,
     on_status: ProgressCallback | None = None,
+    name: str | None = None,
 ) -> QuickOutcome:
-    """Fit a quick head on ``folder``'s classes over ``model``'s backbone and write ``out``."""
+    """Fit a quick head on ``folder``'s classes over ``model``'s backbone and write ``out``.
+
+    ``input_size`` ``None`` chooses it from the pictures (:func:`input_size_for`); ``name`` is the
+    new model's name (default: ``out``'s stem)."""
     out = Path(out)
     model_file.check_target(out, force)
     source = model if isinstance(model, LiteModel) else LiteModel(model)
@@ -147,6 +182,10 @@ def quick_train(
     start = time.perf_counter()
     pictures, labels, classes, skipped = read_folder(Path(folder))
     say(READING(n=len(pictures)))
+    if input_size is None:
+        sizes = [picture.size for picture in pictures]
+        input_size = input_size_for(sizes, source.meta.crop_size)
+        say(INPUT_CHOSEN(input_size, source.meta.crop_size, median_side(sizes)))
     rows, widths = extract(source, pictures, input_size, features)
     features_s = time.perf_counter() - start
     start = time.perf_counter()
@@ -157,17 +196,20 @@ def quick_train(
     outcome = QuickOutcome(
         out, classes, len(pictures), l2, scores.get(l2), input_size, features_s, fit_s, scores, skipped
     )
-    record = quick_record(source, head.to_record(features), outcome)
+    record = quick_record(source, head.to_record(features), outcome, name)
     data = model_file.with_metadata(source.path.read_bytes(), {METADATA_KEY: record.to_json()})
     model_file.write_model(out, data)
     return outcome
 
 
-def quick_record(source: LiteModel, head: model_file.Head, outcome: QuickOutcome) -> LiteRecord:
-    """The new model's record: the source's architecture and normalisation, the new classes and
-    input size, the quick head, no unknown threshold (none was calibrated), and a card."""
+def quick_record(
+    source: LiteModel, head: model_file.Head, outcome: QuickOutcome, name: str | None = None
+) -> LiteRecord:
+    """The new model's record: the source's architecture, normalisation and precision (an int8
+    backbone stays int8), the new classes and input size, the quick head, no unknown threshold
+    (none was calibrated), and a card."""
     meta = source.meta
-    name = f"{outcome.path.stem}"
+    name = name or outcome.path.stem
     card = {
         "quick_head": {
             "from": source.model_tag,
@@ -196,4 +238,6 @@ def quick_record(source: LiteModel, head: model_file.Head, outcome: QuickOutcome
         weights_hash=source.record.weights_hash,
         model_tag=f"{name} · quick · {source.record.weights_hash}".strip(" ·"),
         tree=source.tree,
+        extra=dict(source.record.extra),
+        precision=source.precision,
     )

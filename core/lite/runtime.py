@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from core.results import ClassificationResult, Prediction
 from core.unknown import mark_unknown
 
 BACKEND = "onnx"  # what a Lite result names as its backend (ONNX Runtime fp32), as the full edition
+BACKEND_INT8 = "onnx-int8"  # ... and for an int8 model file (core.lite.quantize)
 ImageInput = str | os.PathLike | Image.Image | tuple[str, Image.Image]
 
 
@@ -102,6 +103,20 @@ class LiteModel:
         return self.record.model_tag or self.meta.name or self.path.stem
 
     @property
+    def precision(self) -> str:
+        """``"fp32"``, or ``"int8"`` for a file :mod:`core.lite.quantize` wrote."""
+        return self.record.precision
+
+    @property
+    def backend(self) -> str:
+        """What results name as their backend: the full edition's name for the same runtime."""
+        return BACKEND_INT8 if self.precision == "int8" else BACKEND
+
+    def relabel(self, names: Sequence[str]) -> None:
+        """Rename the classes (``--labels``): same count, the model unchanged."""
+        self.meta = replace(self.meta, categories=tuple(names), localized_categories={})
+
+    @property
     def tree(self) -> dict[str, Any] | None:
         """The architecture tree as plain data (``core.summary.LayerNode``'s fields, nested)."""
         return self.record.tree
@@ -155,6 +170,7 @@ class LiteModel:
         batch_size: int = 16,
         threshold: float | None = None,
         exact_decode: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> list[ClassificationResult]:
         """One result per input, in order (folders searched recursively, as the full edition).
 
@@ -169,7 +185,9 @@ class LiteModel:
                 self.decode(name, data, exact_decode) for name, data in items[start : start + batch_size]
             ]
             results.extend(self._run_batch(decoded, min(top_k, self.meta.num_classes)))
-        results = [replace(r, model=self.model_tag, backend=BACKEND) for r in results]
+            if on_progress is not None:  # (done, total), as the full edition's Classifier reports
+                on_progress(len(results), len(items))
+        results = [replace(r, model=self.model_tag, backend=self.backend) for r in results]
         return mark_unknown(results, self.unknown_threshold if threshold is None else threshold)
 
     def probabilities(self, images: Sequence[Image.Image]) -> np.ndarray:
@@ -207,10 +225,13 @@ class LiteModel:
 
 
 def expand(inputs: ImageInput | Iterable[ImageInput]) -> list[tuple[str, Path | Image.Image | None]]:
-    """Paths, folders (recursive, sorted) and in-memory images as ``(name, source)`` pairs."""
+    """Paths, folders (recursive, sorted) and in-memory images as ``(name, source)`` pairs, as
+    the full edition's ``core.inference.expand_inputs``: an empty name is no file (not the current
+    folder), and a file reached twice (a folder and its sub-folder) is listed once."""
     if isinstance(inputs, str | os.PathLike | Image.Image | tuple):
         inputs = [inputs]  # type: ignore[list-item]
     items: list[tuple[str, Path | Image.Image | None]] = []
+    seen: set[str] = set()
     count = 0
     for item in inputs:  # type: ignore[union-attr]
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Image.Image):
@@ -218,8 +239,14 @@ def expand(inputs: ImageInput | Iterable[ImageInput]) -> list[tuple[str, Path | 
         elif isinstance(item, Image.Image):
             count += 1
             items.append((f"image-{count}", item))
+        elif isinstance(item, str | os.PathLike) and not os.fspath(item):
+            items.append(("", None))
         elif isinstance(item, str | os.PathLike):
-            items.extend((str(p), p) for p in iter_image_files([Path(item)]))
+            for path in iter_image_files([Path(item)]):
+                key = os.path.realpath(path)
+                if key not in seen:
+                    seen.add(key)
+                    items.append((str(path), path))
         else:
             items.append((repr(item)[:80], None))
     return items
