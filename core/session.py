@@ -395,7 +395,7 @@ def execute(
     GUI thread.
     """
     from core.edition import has_torch
-    from core.lite.classifier import LITE_BACKEND, LiteLoaded
+    from core.lite.classifier import LiteLoaded
     from core.opener import open_weights
 
     names = device_names or {}
@@ -429,7 +429,7 @@ def execute(
             problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         key = str(loaded.device)
-        backend = LITE_BACKEND if isinstance(loaded, LiteLoaded) else choice.backend
+        backend = loaded.model.backend if isinstance(loaded, LiteLoaded) else choice.backend
         in_use = ModelInUse(
             identity=loaded.identity,
             choice=ModelChoice(loaded.meta.arch, choice.weights, choice.labels, choice.device, backend),

@@ -17,13 +17,13 @@ from PySide6.QtGui import QAction
 from core.architectures import pretty_arch
 from core.backends import BACKEND_LABELS
 from core.edition import NEEDS_FULL, has_torch
+from core.lite.classifier import LITE_BACKENDS
 from core.opener import needs_torch
 from core.sources import ModelChoice, bundled_arch
 from gui.i18n import arg
 from gui.messages import text
 
 translate = QCoreApplication.translate
-LITE_BACKEND = "onnx"  # core.lite.classifier.LITE_BACKEND: what runs a Lite model file
 
 
 def needs_full(feature: Any) -> str:
@@ -57,7 +57,7 @@ def grey_torch_features(actions: Any, model: Any = None) -> None:
     _grey(m.download, needs_full(translate("EditionUi", "Downloading ImageNet weights")))
     _grey(actions.help.why_residual, needs_full(translate("EditionUi", "Why Residual? (training networks)")))
     for action in m.backends.actions():
-        if action.data() != LITE_BACKEND:
+        if action.data() not in LITE_BACKENDS:
             _grey(action, needs_full(BACKEND_LABELS.get(action.data(), action.data())))
     usable = {bundled_arch(), model.arch if model is not None else bundled_arch()}
     for action in m.archs.actions():

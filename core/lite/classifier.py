@@ -26,7 +26,7 @@ from core.sources import DEFAULT, ModelChoice, ModelIdentity
 from core.summary import LayerNode, ModelSummary
 
 LITE_SUFFIX = ".onnx"  # core.lite.model_file.SUFFIX, without importing numpy for a menu
-LITE_BACKEND = "onnx"  # a Lite file runs on ONNX Runtime fp32 whatever backend was asked for
+LITE_BACKENDS = ("onnx", "onnx-int8")  # what runs a Lite file: ONNX Runtime, fp32 or an int8 file
 # core.devices.CPU_NAME and core.inference.NOT_AN_INPUT (same codes and texts, so one message
 # each, which kind() checks): those modules import torch, and Lite says these the same way.
 CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, 0))
@@ -135,7 +135,6 @@ class LiteClassifier:
     """``core.inference.Classifier``'s interface over a :class:`LiteLoaded` (see the module
     docstring): ``classify`` in batches, ``warnings``, ``backend_note``, ``meta``, ``backend``."""
 
-    backend = LITE_BACKEND
     backend_note: Message | str = ""
 
     def __init__(self, loaded: LiteLoaded, exact_decode: bool = False, **_options: Any) -> None:
@@ -147,6 +146,11 @@ class LiteClassifier:
         self.model_tag = loaded.identity.tag
         self.exact_decode = exact_decode
         self.warnings: list[str] = []
+
+    @property
+    def backend(self) -> str:
+        """``onnx``, or ``onnx-int8`` for an int8 file: what its results name."""
+        return self.model.backend
 
     def classify(
         self,

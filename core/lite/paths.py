@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.paths import models_dir
-from core.sources import BUNDLED_MODEL_NAME
+from core.sources import bundled_lite_path  # the one owner of the bundled files' names
+
+__all__ = ["bundled_int8_path", "bundled_lite_path"]
 
 INT8_SUFFIX = "-int8"  # the bundled int8 Lite file: assets/models/<name>-int8.onnx
-
-
-def bundled_lite_path() -> Path:
-    """The bundled model as a Lite model file (``assets/models/<name>.onnx``)."""
-    return models_dir() / f"{BUNDLED_MODEL_NAME}.onnx"
 
 
 def bundled_int8_path() -> Path:

@@ -185,3 +185,14 @@ def test_a_label_file_of_another_length_is_refused_with_a_message(tmp_path: Path
         open_weights(ModelChoice(None, str(bundled_lite_path()), str(labels)))
     assert refused.value.message == LABELS_COUNT("three.txt", 3, 12)
     assert str(refused.value) == "three.txt names 3 classes but the model has 12 outputs"
+
+
+def test_the_bundled_model_on_int8_opens_the_bundled_int8_file(lite: None) -> None:
+    """Lite cannot quantise (no onnx package): int8 of the bundled model is the shipped file."""
+    from core.lite.paths import bundled_int8_path
+
+    choice = ModelChoice(None, "default", backend="onnx-int8")
+    loaded = open_weights(choice)
+    assert isinstance(loaded, LiteLoaded) and loaded.path == bundled_int8_path()
+    results = open_classifier(choice, loaded).classify([str(p) for p in SAMPLES[:4]])
+    assert {r.backend for r in results} == {"onnx-int8"}

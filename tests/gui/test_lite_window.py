@@ -174,13 +174,14 @@ def test_the_window_runs_as_lite_without_torch(tmp_path: Path) -> None:
     assert NEEDS_FULL not in report["stage_tips"]["layer4"]
 
     greyed = report["greyed"]
-    for key in ("download", "why_residual", "export_lite", "backend torch", "backend onnx-int8"):
+    for key in ("download", "why_residual", "export_lite", "backend torch"):
         enabled, tip = greyed[key]
         assert not enabled and NEEDS_FULL in tip, (key, tip)
     for key in ("weights imagenet-v1", "weights imagenet-v2", "arch resnet50", "arch resnet152"):
         enabled, tip = greyed[key]
         assert not enabled and NEEDS_FULL in tip, (key, tip)
     assert greyed["backend onnx"][0] and greyed["weights default"][0] and greyed["arch resnet18"][0]
+    assert greyed["backend onnx-int8"][0]  # the bundled int8 Lite file: Lite classifies on int8 too
     assert report["teach_enabled"] and report["evaluate_enabled"]
     assert report["load_weights"][0] and ".onnx" in report["load_weights"][1]
 
