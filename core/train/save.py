@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 
 from core.errors import describe_message
+from core.export import escape_text, written_form
 from core.messages import QT_TRANSLATE_NOOP, english, kind
 from core.metadata import save_model
 from core.sources import DEFAULT
@@ -108,29 +109,6 @@ def evaluate(run: Any) -> Evaluation | None:
     )  # fmt: skip
 
 
-def written_form(value: Any) -> Any:
-    """``value`` as the card and the model's header hold it: JSON that always serialises.
-
-    A file or folder name that is not UTF-8 (a lone surrogate in Python) is written as the
-    escaped text ``\\xe9`` (:func:`core.export.escape_text`, as every ResLens output writes it),
-    and a number that is not finite as ``null`` (a diverged loss is not JSON). Applied to the whole
-    card, so no field added later can make the save fail after a finished run.
-    """
-    from core.export import escape_text
-
-    if isinstance(value, str):
-        return escape_text(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {escape_text(str(k)): written_form(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [written_form(v) for v in value]
-    if isinstance(value, Path):
-        return escape_text(str(value))
-    return value
-
-
 def model_card(run: Any, evaluation: Evaluation | None, stopped: bool, early: bool) -> dict[str, Any]:
     """The card as it is written (:func:`written_form`): what the run learnt, from what, how."""
     return written_form(_card_fields(run, evaluation, stopped, early))
@@ -176,13 +154,13 @@ def _card_fields(run: Any, evaluation: Evaluation | None, stopped: bool, early: 
         "plan": {"reasons": list(run.plan.reasons), "overrides": list(run.plan.overrides)},
         "config": {k: v for k, v in asdict(config).items() if k not in ("checkpoint", "resume")},
         "history": run.history,
+        # Epochs never kept because their figures were not finite (a learning rate too large).
+        "diverged": list(getattr(run, "diverged", [])),
     }
 
 
 def save(run: Any, card: dict[str, Any]) -> Path:
     """Write the best weights and the card, each atomically (complete or absent)."""
-    from core.export import escape_text
-
     meta = replace(run.meta, card=written_form(card), name=escape_text(run.meta.name))
     save_model(run.best.state or run.model.state_dict(), meta, run.out, fp16=run.config.fp16)
     return run.out

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.dataset import scan_class_folder
+from core.messages import english
 from core.shapes import write_dataset
 from core.train import plan_training, train_model
 from core.weights import load_weights_file
@@ -52,3 +53,51 @@ def test_a_non_utf8_class_folder_and_file_names_still_save_the_model(odd_names: 
     assert card == outcome.card and card["classes"] == ["circle", "sq\\xe9are"]
     [[unreadable, _why]] = card["data"]["unreadable"]
     assert unreadable.endswith("broken\\xfe.png")
+
+
+# --------------------------------------------------------------------------- item 6: diverged epochs
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("plain") / "data"
+    write_dataset(root, seed=3, per_class=6, size=32, classes=("circle", "square"), ext="png")
+    return scan_class_folder(root)
+
+
+def _strict_json(path: Path) -> dict:
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in {path.name}: not JSON")
+
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+HUGE_LR = 1e30  # every fine-tuning step overflows: the loss is NaN from the first epoch on
+
+
+def test_a_diverged_fine_tuning_keeps_the_head_and_says_so(plain, tmp_path: Path) -> None:
+    import torch
+
+    out = tmp_path / "m.safetensors"
+    said: list[str] = []
+    plan = plan_training(plain, **{**FAST, "epochs": 2, "batch_size": 4, "lr": HUGE_LR})
+    outcome = train_model(plain, plan, out, on_status=lambda m: said.append(english(m)))
+    card = outcome.card
+    assert card["best_stage"] == "head" and card["head_only"] is True
+    assert card["diverged"] == [{"stage": "fine-tune", "epoch": 1}]  # and no later epoch was run
+    assert card["val_loss"] is not None and card["history"][-1]["val_loss"] is None  # NaN written as null
+    assert any("fine-tuning diverged" in line and "head" in line for line in said)
+    assert _strict_json(out.with_suffix(".json"))["card"] == card
+    model = load_weights_file(out).model
+    assert all(bool(torch.isfinite(t).all()) for t in model.state_dict().values() if t.is_floating_point())
+
+
+def test_every_epoch_diverged_saves_nothing_with_exit_1(plain, tmp_path: Path) -> None:
+    from core.errors import EXIT_SOME_FAILED
+    from core.train.config import TrainingError
+
+    plan = plan_training(plain, **{**FAST, "head_epochs": 0, "epochs": 2, "batch_size": 4, "lr": HUGE_LR})
+    with pytest.raises(TrainingError, match="every epoch diverged") as raised:
+        train_model(plain, plan, tmp_path / "m.safetensors")
+    assert raised.value.exit_code == EXIT_SOME_FAILED == 1
+    assert list(tmp_path.iterdir()) == []
