@@ -30,7 +30,15 @@ from core.train.config import (
     TrainProgress,
 )
 from core.train.data import Augmented, Pictures, stratified_split, train_transforms
-from core.train.save import _Best, evaluate, load_checkpoint, model_card, save, save_checkpoint
+from core.train.save import (
+    _Best,
+    check_resume_file,
+    evaluate,
+    load_checkpoint,
+    model_card,
+    save,
+    save_checkpoint,
+)
 from core.train.start import (
     StatusCallback,
     _output_meta,
@@ -497,6 +505,8 @@ def train_model(
     if out.suffix.lower() != ".safetensors":
         raise TrainingError(NOT_SAFETENSORS(out.name))
     claim_outputs(out, plan.config.checkpoint, ts)
+    if plan.config.resume:
+        check_resume_file(Path(plan.config.resume))
     return _Run(ts, plan, out, on_progress, should_stop, on_status).run(discard_on_stop)
 
 
