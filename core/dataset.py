@@ -65,6 +65,24 @@ IMBALANCE = kind(
 DUPLICATE = kind(
     "dataset.warning.duplicate", QT_TRANSLATE_NOOP("Messages", "The same picture is in classes %1: %2.")
 )
+NO_VALIDATION = kind(
+    "dataset.warning.no-validation",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "No class has two images, so none is held out for validation: the last epoch is kept and no "
+        "accuracy is measured.",
+    ),
+)
+UNCHECKED = kind(
+    "dataset.warning.unchecked",
+    translate(
+        "Messages",
+        "%n class(es) with a single image (%1): it is used for training, and validation does not check "
+        "these classes.",
+        None,
+        0,
+    ),
+)
 UNREADABLE = kind(
     "dataset.warning.unreadable",
     translate("Messages", "%n file(s) could not be read and will be skipped.", None, 0),
@@ -97,7 +115,7 @@ class TrainingSet:
 class DataWarning:
     """Something worth a person's attention before training; training can still go ahead."""
 
-    kind: str  # "few", "imbalance", "duplicate", "unreadable"
+    kind: str  # "few", "imbalance", "no-validation", "unchecked", "duplicate", "unreadable"
     what: Message  # one sentence for a person, as data (rendered in the reader's language)
     paths: tuple[Path, ...] = ()
 
@@ -237,6 +255,12 @@ def check_training_set(ts: TrainingSet) -> list[DataWarning]:
                     IMBALANCE(largest, counts[largest], smallest, counts[smallest]),
                 )
             )
+    single = [name for name, n in counts.items() if n == 1]
+    if single and len(single) == len(counts):
+        warnings.append(DataWarning("no-validation", NO_VALIDATION(), tuple(p for p, _ in ts.samples)))
+    elif single:
+        paths = tuple(p for p, i in ts.samples if ts.classes[i] in single)
+        warnings.append(DataWarning("unchecked", UNCHECKED(", ".join(single), n=len(single)), paths))
     warnings += _duplicates(ts)
     if ts.unreadable:
         n = len(ts.unreadable)

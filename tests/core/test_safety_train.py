@@ -101,3 +101,36 @@ def test_every_epoch_diverged_saves_nothing_with_exit_1(plain, tmp_path: Path) -
         train_model(plain, plan, tmp_path / "m.safetensors")
     assert raised.value.exit_code == EXIT_SOME_FAILED == 1
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- item 13: one image a class
+
+
+def test_classes_of_one_image_are_said_before_work_and_train_without_validation(tmp_path, capsys) -> None:
+    from core.cli import main
+
+    data = tmp_path / "data"
+    write_dataset(data, seed=1, per_class=1, size=32, classes=("circle", "square"), ext="png")
+    out = tmp_path / "m.safetensors"
+    args = ["train", str(data), "--out", str(out), "--input-size", "32", "--epochs", "2"]
+    assert main([*args, "--head-epochs", "3", "--batch-size", "4"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    said = [i for i, line in enumerate(err) if "No class has two images" in line]
+    assert said and said[0] < err.index("Loading the bundled model")  # before any work
+    card = _strict_json(out.with_suffix(".json"))["card"]
+    assert card["val_loss"] is None and card["evaluation"] is None and card["data"]["val_images"] == 0
+    assert (card["best_stage"], card["best_epoch"]) == ("fine-tune", 2)  # the last epoch, not the first
+    assert card["diverged"] == []
+
+
+def test_a_single_image_class_among_others_is_named(tmp_path) -> None:
+    from core.dataset import check_training_set
+
+    data = tmp_path / "data"
+    write_dataset(data, seed=1, per_class=3, size=32, classes=("circle", "square", "star"), ext="png")
+    for extra in sorted((data / "star").iterdir())[1:]:
+        extra.unlink()
+    warnings = {w.kind: w for w in check_training_set(scan_class_folder(data))}
+    assert "no-validation" not in warnings
+    assert english(warnings["unchecked"].what).startswith("1 class with a single image (star)")
+    assert [p.parent.name for p in warnings["unchecked"].paths] == ["star"]
