@@ -1334,6 +1334,10 @@
         <translation>%1 不是 ResLens 能读取的批处理记录（%2）；请指定另一个 --out，或使用 --overwrite</translation>
     </message>
     <message>
+        <source>--overwrite: %1 could not be read; a new record is started, and the files the old one named are left as they are</source>
+        <translation>--overwrite：无法读取 %1；将开始新的记录，旧记录所列的文件保持原样</translation>
+    </message>
+    <message>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 
 from core.backends import BACKENDS
 from core.batch.inputs import resolve_inputs
-from core.batch.record import Record, check_settings, new_run_id, read_record, write_record
+from core.batch.record import (
+    RECORD_REPLACED,
+    Record,
+    check_settings,
+    new_run_id,
+    read_record,
+    record_path,
+    write_record,
+)
 from core.batch.rows import BatchSpec
 from core.batch.shards import drop_shards, prepare_output, remove_stale_temporaries, scan_output
 from core.errors import UsageError, describe
@@ -90,7 +98,7 @@ def run_job(
         log(SAME_FILE(n=same_file))
     fs, root = prepare_output(out)
     runner, settings = _open_model(spec, options, log)
-    record = read_record(fs, root)
+    record = _read_record(fs, root, options.overwrite, log)
     if not check_settings(record, settings, out, options.overwrite):
         assert record is not None
         log(RECOMPUTING(n=scan_output(out, quarantine=False).rows))
@@ -124,6 +132,18 @@ def run_job(
     report.errors = sum(1 for s in pending if key[s] in after.errors)
     report.failed_total = sum(1 for s in sources if key[s] in after.errors)
     return report
+
+
+def _read_record(fs, root: str, overwrite: bool, log: Log) -> Record | None:
+    """The folder's record; with ``overwrite``, an unreadable one is replaced by a new record (the
+    shards it named can no longer be told from a person's files, so they are left alone)."""
+    try:
+        return read_record(fs, root)
+    except UsageError:
+        if not overwrite:
+            raise
+        log(RECORD_REPLACED(printable(record_path(root))))
+        return None
 
 
 def _open_model(spec: BatchSpec, options: JobOptions, log: Log):

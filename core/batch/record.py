@@ -46,6 +46,14 @@ UNREADABLE_RECORD = kind(
         "Messages", "%1 is not a batch record ResLens can read (%2); give another --out, or --overwrite"
     ),
 )
+RECORD_REPLACED = kind(
+    "batch.record.replaced",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "--overwrite: %1 could not be read; a new record is started, and the files the old one named "
+        "are left as they are",
+    ),
+)
 CANNOT_WRITE_RECORD = kind("batch.record.cannot-write", QT_TRANSLATE_NOOP("Messages", "cannot write %1: %2"))
 
 

@@ -147,3 +147,15 @@ def test_a_bad_threshold_is_refused_before_any_work(folder, tmp_path, capsys) ->
 
 def test_options_for_every_job_option_has_its_flag() -> None:
     assert JobOptions().overwrite is False
+
+
+def test_an_unreadable_record_is_refused_and_overwrite_starts_a_new_one(folder, tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / RECORD).write_text("{ not json", encoding="utf-8")
+    base = ["batch", str(folder), "--out", str(out), "--device", "cpu", "--top-k", "3"]
+    assert main(base) == 2
+    assert "is not a batch record ResLens can read" in capsys.readouterr().err
+    assert main([*base, "--overwrite"]) == 0
+    assert "a new record is started" in capsys.readouterr().err
+    assert len(read_rows(str(out))) == 12

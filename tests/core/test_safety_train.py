@@ -134,3 +134,17 @@ def test_a_single_image_class_among_others_is_named(tmp_path) -> None:
     assert "no-validation" not in warnings
     assert english(warnings["unchecked"].what).startswith("1 class with a single image (star)")
     assert [p.parent.name for p in warnings["unchecked"].paths] == ["star"]
+
+
+def test_train_shows_an_odd_file_name_escaped(tmp_path: Path, capsys) -> None:
+    from core.cli import main
+
+    data = tmp_path / "data"
+    write_dataset(data, seed=1, per_class=2, size=32, classes=("circle", "square"), ext="png")
+    Path(os.fsdecode(os.path.join(os.fsencode(data / "circle"), b"bad\x1b[2J\xfe.png"))).write_bytes(b"junk")
+    out = tmp_path / "m.safetensors"
+    args = ["train", str(data), "--out", str(out), "--epochs", "1", "--head-epochs", "1"]
+    args += ["--input-size", "32"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "skipped" in err and "bad\\x1b[2J\\xfe.png" in err and "\x1b" not in err and "\udcfe" not in err
