@@ -1,7 +1,9 @@
 """``reslens-cli batch``: classify a folder, a glob or a manifest into resumable Parquet shards.
 
 Exit codes: 0 every input has its row and none failed, 1 some inputs are error rows (or have no
-row, which a rerun fills), 2 usage, weights or output errors (and ``--engine ray`` without Ray).
+row, which a rerun fills), 2 usage, weights or output errors (and ``--engine ray`` without Ray),
+including a rerun into an OUT_DIR whose rows another model, backend, top-k or threshold made
+(``--overwrite`` recomputes them instead).
 """
 
 from __future__ import annotations

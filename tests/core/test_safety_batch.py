@@ -159,3 +159,19 @@ def test_an_unreadable_record_is_refused_and_overwrite_starts_a_new_one(folder, 
     assert main([*base, "--overwrite"]) == 0
     assert "a new record is started" in capsys.readouterr().err
     assert len(read_rows(str(out))) == 12
+
+
+def test_a_resume_with_other_weights_is_refused(folder, tmp_path, capsys) -> None:
+    from dataclasses import replace
+
+    from core.metadata import save_model
+
+    loaded = load_weights(None, "default", device="cpu")
+    other = tmp_path / "other.safetensors"  # the same network under another name: another file, hash
+    save_model(loaded.model.state_dict(), replace(loaded.meta, name="other"), other)
+    out = tmp_path / "out"
+    base = ["batch", str(folder), "--out", str(out), "--device", "cpu", "--top-k", "3"]
+    assert main(base) == 0
+    capsys.readouterr()
+    assert main([*base, "--weights", str(other)]) == 2
+    assert re.search(r"\(weights was \w+, now \w+[;)]", capsys.readouterr().err)
