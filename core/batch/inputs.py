@@ -95,22 +95,30 @@ def resolve_inputs(spec: str | os.PathLike, with_same_file: bool = False):
 def one_per_file(sources: list[str]) -> list[str]:
     """``sources`` in order, without a later name for a local file already listed.
 
-    A local file's key is its real path (``..`` and symbolic links resolved: a few system calls
-    per entry, seconds for a million); a URI's key is its text.
+    A local file's key is its real path (``..`` and symbolic links resolved); each folder is
+    resolved once, so a manifest costs about one ``lstat`` per entry. A URI's key is its text.
     """
+    folders: dict[str, str] = {}
     seen: set[str] = set()
     kept = []
     for source in sources:
-        key = source if is_uri(source) else _real(source)
+        key = source if is_uri(source) else _real(source, folders)
         if key not in seen:
             seen.add(key)
             kept.append(source)
     return kept
 
 
-def _real(path: str) -> str:
+def _real(path: str, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, with the folders' real paths remembered in ``folders``."""
     try:
-        return os.path.realpath(path)
+        head, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            return os.path.realpath(path)
+        if head not in folders:
+            folders[head] = os.path.realpath(head or ".")
+        joined = os.path.join(folders[head], name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
     except (OSError, ValueError):
         return path
 
