@@ -1,7 +1,9 @@
 """``reslens-cli batch``: classify a folder, a glob or a manifest into resumable Parquet shards.
 
 Exit codes: 0 every input has its row and none failed, 1 some inputs are error rows (or have no
-row, which a rerun fills), 2 usage, weights or output errors (and ``--engine ray`` without Ray).
+row, which a rerun fills), 2 usage, weights or output errors (and ``--engine ray`` without Ray),
+including a rerun into an OUT_DIR whose rows another model, backend, top-k or threshold made
+(``--overwrite`` recomputes them instead).
 """
 
 from __future__ import annotations
@@ -53,6 +55,19 @@ def add_batch(sub: argparse._SubParsersAction) -> None:
     )
     add_model_arguments(p)  # --device: on each worker
     p.add_argument("--top-k", type=options.TOP_K, default=5)
+    p.add_argument(
+        "--threshold",
+        default=None,
+        metavar="T",
+        help="rows whose top-1 probability is below T (0 to 1) are marked unknown, as classify marks "
+        "them; 0 turns this off (default: the model card's calibrated threshold, if it has one)",
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="recompute every row when OUT_DIR holds rows made with another model, backend, top-k or "
+        "threshold (without it such a rerun is refused)",
+    )
     p.set_defaults(run=run_batch)
 
 
@@ -60,15 +75,26 @@ def run_batch(args: argparse.Namespace) -> int:
     from core.batch.job import JobOptions, run_job
     from core.batch.rows import BatchSpec
     from core.cli_commands import _ProgressBar
+    from core.unknown import check_threshold
 
-    spec = BatchSpec(**dataclasses.asdict(model_choice(args)), top_k=args.top_k, batch_size=args.batch_size)
+    try:
+        threshold = check_threshold(args.threshold)  # a bad value is exit 2 before any work
+    except ResLensError as exc:
+        _say(f"error: {english(exc.message)}")
+        return exc.exit_code
+    spec = BatchSpec(
+        **dataclasses.asdict(model_choice(args)),
+        top_k=args.top_k,
+        batch_size=args.batch_size,
+        threshold=threshold,
+    )
     options = JobOptions(**_options_for(JobOptions, args))
     progress = _ProgressBar(sys.stderr)
     try:
         report = run_job(args.input, args.out, spec, options, log=_say, on_progress=progress.update)
     except ResLensError as exc:
         progress.close()
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {english(exc.message)}")
         return exc.exit_code
     progress.close()
     for warning in report.warnings:
@@ -101,4 +127,8 @@ def _options_for(cls, args: argparse.Namespace) -> dict:
 
 
 def _say(message: Message | str) -> None:
-    print(english(message), file=sys.stderr)
+    """One line on stderr, escaped (:func:`core.export.printable`): a file name's ESC, newline or
+    non-UTF-8 byte is shown as ``\\x1b``, ``\\n``, ``\\xe9``, never sent to the terminal."""
+    from core.export import printable
+
+    print(printable(english(message)), file=sys.stderr)

@@ -25,7 +25,7 @@ from typing import Any
 from core import options
 from core.cli_commands import add_model_arguments, model_choice, report_failures
 from core.errors import ImageDecodeError, UsageError
-from core.export import printable
+from core.export import printable, written_form
 from core.messages import QT_TRANSLATE_NOOP, kind
 
 TOP_K = 5
@@ -95,7 +95,8 @@ def run_explain(args: argparse.Namespace) -> int:
         for (source, data), name in zip(items, plan, strict=True)
     ]
     if args.json:
-        print(json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False))
+        # Names in the one escaped form of every ResLens output (classify --json's): valid UTF-8.
+        print(json.dumps(written_form(records), indent=2, ensure_ascii=False, allow_nan=False))
     else:
         for record in records:
             print(_line(record))

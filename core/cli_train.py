@@ -120,13 +120,14 @@ def run_train(args: argparse.Namespace) -> int:
     passive_openmp()
 
     from core.dataset import check_training_set, scan_class_folder
+    from core.export import printable
     from core.train import plan_training, stage_word, train_model
 
     quiet = getattr(args, "quiet", False)
 
     def say(message: Message) -> None:
-        if not quiet:
-            print(english(message), file=sys.stderr, flush=True)
+        if not quiet:  # escaped: a file name's ESC or non-UTF-8 byte is shown, never sent to the terminal
+            print(printable(english(message)), file=sys.stderr, flush=True)
 
     ts = scan_class_folder(Path(args.data))
     for path, why in ts.unreadable:

@@ -65,6 +65,24 @@ IMBALANCE = kind(
 DUPLICATE = kind(
     "dataset.warning.duplicate", QT_TRANSLATE_NOOP("Messages", "The same picture is in classes %1: %2.")
 )
+NO_VALIDATION = kind(
+    "dataset.warning.no-validation",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "No class has two images, so none is held out for validation: the last epoch is kept and no "
+        "accuracy is measured.",
+    ),
+)
+UNCHECKED = kind(
+    "dataset.warning.unchecked",
+    translate(
+        "Messages",
+        "%n class(es) with a single image (%1): it is used for training, and validation does not check "
+        "these classes.",
+        None,
+        0,
+    ),
+)
 UNREADABLE = kind(
     "dataset.warning.unreadable",
     translate("Messages", "%n file(s) could not be read and will be skipped.", None, 0),
@@ -97,7 +115,7 @@ class TrainingSet:
 class DataWarning:
     """Something worth a person's attention before training; training can still go ahead."""
 
-    kind: str  # "few", "imbalance", "duplicate", "unreadable"
+    kind: str  # "few", "imbalance", "no-validation", "unchecked", "duplicate", "unreadable"
     what: Message  # one sentence for a person, as data (rendered in the reader's language)
     paths: tuple[Path, ...] = ()
 
@@ -125,21 +143,37 @@ def scan_class_folder(root: Path | str, on_progress: ProgressCallback | None = N
         raise DatasetError(CANNOT_LIST(str(root), str(exc.strerror or exc))) from None
     if len(folders) < 2:
         raise DatasetError(TWO_FOLDERS(str(root), len(folders)))
-    return _build({p.name: [p] for p in folders}, str(root), on_progress)
+    groups = {class_name(p.name): [p] for p in folders}
+    if len(groups) != len(folders):  # b"caf\xe9" and a folder really named "caf\xe9"
+        raise DatasetError(SAME_NAME())
+    return _build(groups, str(root), on_progress)
+
+
+def class_name(folder_name: str) -> str:
+    """A class folder's name as the model's label: text, whatever bytes the file system gave.
+
+    A name that is not UTF-8 (``b"caf\\xe9"`` on Linux reaches Python as a lone surrogate) could
+    not be written into the model's header or card: decided here, before any work, it becomes
+    the escaped text ``caf\\xe9``, the one form every file ResLens writes uses
+    (:func:`core.export.escape_text`), while its pictures are still read from the real folder.
+    """
+    from core.export import escape_text
+
+    return escape_text(folder_name)
 
 
 def from_class_files(
     classes: Mapping[str, Sequence[Path | str]], on_progress: ProgressCallback | None = None
 ) -> TrainingSet:
     """The set a person built in the app: class name -> files (a folder in the list means its images)."""
-    names = [name.strip() for name in classes]
+    names = [class_name(name.strip()) for name in classes]
     if any(not name for name in names):
         raise DatasetError(NAMELESS())
     if len(set(names)) != len(names):
         raise DatasetError(SAME_NAME())
     if len(names) < 2:
         raise DatasetError(TWO_CLASSES(len(names)))
-    return _build({name.strip(): list(files) for name, files in classes.items()}, "", on_progress)
+    return _build({class_name(name.strip()): list(files) for name, files in classes.items()}, "", on_progress)
 
 
 def _build(
@@ -221,6 +255,12 @@ def check_training_set(ts: TrainingSet) -> list[DataWarning]:
                     IMBALANCE(largest, counts[largest], smallest, counts[smallest]),
                 )
             )
+    single = [name for name, n in counts.items() if n == 1]
+    if single and len(single) == len(counts):
+        warnings.append(DataWarning("no-validation", NO_VALIDATION(), tuple(p for p, _ in ts.samples)))
+    elif single:
+        paths = tuple(p for p, i in ts.samples if ts.classes[i] in single)
+        warnings.append(DataWarning("unchecked", UNCHECKED(", ".join(single), n=len(single)), paths))
     warnings += _duplicates(ts)
     if ts.unreadable:
         n = len(ts.unreadable)

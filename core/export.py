@@ -60,6 +60,27 @@ def escape_text(text: str) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+def written_form(value: Any) -> Any:
+    """``value`` (nested dicts, lists, strings, numbers) as every file ResLens writes holds it.
+
+    Strings are :func:`escape_text`-ed (a name that is not UTF-8 becomes ``\\xe9``), a number that
+    is not finite becomes ``None`` (``NaN`` is not JSON), paths become text and tuples lists: a
+    model card, a batch row or a JSON report made of it always serialises, so a finished run is
+    never lost at the moment it is saved.
+    """
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {escape_text(str(k)): written_form(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [written_form(v) for v in value]
+    if isinstance(value, os.PathLike):
+        return escape_text(os.fspath(value))
+    return value
+
+
 def printable(text: str) -> str:
     """``text`` safe for a terminal: one line, no control sequences (see the module docstring)."""
     text = escape_text(text)

@@ -20,6 +20,7 @@ from core.class_names import numbered
 from core.errors import ImageDecodeError, WeightsError
 from core.export import printable
 from core.images import open_regular_file
+from core.messages import QT_TRANSLATE_NOOP, kind
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ def first_line(exc: BaseException) -> str:
 
 
 MAX_LABELS_BYTES = 16 * 2**20
+
+EMPTY_LABEL = kind(
+    "labels.empty",
+    QT_TRANSLATE_NOOP("Messages", "%1: class %2 has an empty name; every class needs a name"),
+)
 
 
 class NotALabelFile(WeightsError):
@@ -53,7 +59,16 @@ def read_labels(path: str | Path) -> tuple[str, ...]:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise NotALabelFile(f"{path.name} is not valid JSON: {first_line(exc)}") from None
-    return _labels_from_json(data, path.name)
+    return _named(_labels_from_json(data, path.name), path.name)
+
+
+def _named(labels: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """``labels`` when every class has a name: an empty one (``""``, blanks) would show as nothing
+    in every result, table and card, so it is refused with the class's index."""
+    for index, label in enumerate(labels):
+        if not label.strip():
+            raise WeightsError(EMPTY_LABEL(name, index))
+    return labels
 
 
 def _read_label_text(path: Path) -> str:

@@ -68,7 +68,7 @@ class ModelMeta:
         return names if len(names) == len(self.categories) else self.categories
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False, allow_nan=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelMeta:

@@ -68,8 +68,28 @@ CLASS_COUNT = kind(
     "weights.class-count", QT_TRANSLATE_NOOP("Messages", "%1: metadata names %2 classes, fc has %3")
 )
 
+UNPACKS_TOO_LARGE = kind(
+    "weights.unpacks-too-large",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "refused %1: its contents unpack to %2 MB, more than any ResNet's weights need (at most %3 MB)",
+    ),
+)
+A_PICTURE = kind(
+    "weights.picture",
+    QT_TRANSLATE_NOOP("Messages", "%1 is a picture, not a weights file (.safetensors or .pth)"),
+)
+
 HASH_CHARS = 8
 CANCEL_POLL_S = 0.1
+# The most a weights archive may unpack to, checked before torch reads a byte of it: twice the
+# largest architecture's float32 weights (ResNet-152 with a 1000-class head: 241,378,168 bytes),
+# room for a checkpoint's second copy (momentum, EMA) or a head of some 30,000 classes. A .pth
+# whose compressed entries inflate to gigabytes (a zip bomb) is refused before it costs memory.
+LARGEST_MODEL_BYTES = 241_378_168
+MAX_UNPACKED_BYTES = 2 * LARGEST_MODEL_BYTES
+# The first bytes of the picture formats a person might pick by mistake.
+PICTURE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 
 
 @dataclass(frozen=True)
@@ -204,6 +224,8 @@ def _sniff(path: Path) -> str:
         return "empty"
     if head.startswith(b"PK\x03\x04"):
         return "torch-zip"
+    if head.startswith(PICTURE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "picture"
     if head[:1] == b"\x80":
         return "pickle"
     if len(head) >= 9 and head[8:9] == b"{":
@@ -229,11 +251,33 @@ def read_tensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
         raise WeightsError(EMPTY_FILE(path.name))
     if kind == "text":
         raise WeightsError(TEXT_FILE(path.name))
+    if kind == "picture":
+        raise WeightsError(A_PICTURE(path.name))
+    if kind == "torch-zip":
+        check_unpacked_size(path)
     if kind == "safetensors" or path.suffix == ".safetensors":
         tensors, extra = _read_safetensors(path)
     else:
         tensors, extra = _read_torch_file(path)
     return check_state_dict(tensors, path.name), extra
+
+
+def check_unpacked_size(path: Path, limit: int | None = None) -> None:
+    """Refuse a zip archive (a ``.pth``) whose entries unpack to more than ``limit`` bytes.
+
+    The sizes come from the archive's central directory, read without unpacking anything;
+    a directory that cannot be read is left to ``torch.load`` to report.
+    """
+    import zipfile
+
+    limit = MAX_UNPACKED_BYTES if limit is None else limit
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if total > limit:
+        raise WeightsError(UNPACKS_TOO_LARGE(path.name, f"{total / 1e6:,.0f}", f"{limit / 1e6:,.0f}"))
 
 
 def _read_safetensors(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:

@@ -157,6 +157,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n class(es) with a single image (%1): it is used for training, and validation does not check these classes.</source>
+        <translation>
+            <numerusform>%n class with a single image (%1): it is used for training, and validation does not check these classes.</numerusform>
+            <numerusform>%n classes with a single image (%1): it is used for training, and validation does not check these classes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n file(s) could not be read and will be skipped.</source>
         <translation>
             <numerusform>%n file could not be read and will be skipped.</numerusform>
@@ -217,6 +224,20 @@
         <translation>
             <numerusform>Reading %n picture…</numerusform>
             <numerusform>Reading %n pictures…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>--overwrite: %n row(s) made with other settings are recomputed</source>
+        <translation>
+            <numerusform>--overwrite: %n row made with other settings are recomputed</numerusform>
+            <numerusform>--overwrite: %n rows made with other settings are recomputed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n input(s) name a file already listed, and get no second row</source>
+        <translation>
+            <numerusform>%n input name a file already listed, and get no second row</numerusform>
+            <numerusform>%n inputs name a file already listed, and get no second row</numerusform>
         </translation>
     </message>
 </context>

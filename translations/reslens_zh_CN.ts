@@ -1404,6 +1404,26 @@
         <translation>%1：计算图的输出为 %2；ResLens 模型的输出应为 %3</translation>
     </message>
     <message>
+        <source>%1 holds rows made with other settings (%2); give the same settings, another --out, or --overwrite to recompute every row</source>
+        <translation>%1 中的行是用其他设置生成的（%2）；请使用相同的设置、另一个 --out，或用 --overwrite 重新计算所有行</translation>
+    </message>
+    <message>
+        <source>%1 was %2, now %3</source>
+        <translation>%1 原为 %2，现为 %3</translation>
+    </message>
+    <message>
+        <source>%1; %2</source>
+        <translation>%1；%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a batch record ResLens can read (%2); give another --out, or --overwrite</source>
+        <translation>%1 不是 ResLens 能读取的批处理记录（%2）；请指定另一个 --out，或使用 --overwrite</translation>
+    </message>
+    <message>
+        <source>--overwrite: %1 could not be read; a new record is started, and the files the old one named are left as they are</source>
+        <translation>--overwrite：无法读取 %1；将开始新的记录，旧记录所列的文件保持原样</translation>
+    </message>
+    <message>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -1516,6 +1536,16 @@
     <message>
         <source>The same picture is in classes %1: %2.</source>
         <translation>同一张图片出现在类别 %1 中：%2。</translation>
+    </message>
+    <message>
+        <source>No class has two images, so none is held out for validation: the last epoch is kept and no accuracy is measured.</source>
+        <translation>没有任何类别有两张图像，因此没有图像留作验证：将保留最后一个轮次，并且不测量准确率。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es) with a single image (%1): it is used for training, and validation does not check these classes.</source>
+        <translation>
+            <numerusform>%n 个类别只有一张图像（%1）：该图像用于训练，验证不会检查这些类别。</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) could not be read and will be skipped.</source>
@@ -1668,12 +1698,28 @@
         <translation>验证集的类别 %1 与训练集的类别 %2 不同</translation>
     </message>
     <message>
+        <source>every epoch diverged (its loss was not a finite number), so no model was saved; try a smaller learning rate (--lr)</source>
+        <translation>每个轮次都发散了（损失不是有限数），因此没有保存模型；请尝试更小的学习率（--lr）</translation>
+    </message>
+    <message>
+        <source>fine-tuning diverged (its loss was not a finite number): the model saved is the head fitted on the frozen network; a smaller learning rate (--lr) may fine-tune it</source>
+        <translation>微调发散了（损失不是有限数）：保存的模型是在冻结网络上拟合的分类头；更小的学习率（--lr）或许能完成微调</translation>
+    </message>
+    <message>
+        <source>fine-tuning diverged at epoch %1 (its loss was not a finite number); the best epoch before it is kept</source>
+        <translation>微调在第 %1 轮发散（损失不是有限数）；保留此前最好的轮次</translation>
+    </message>
+    <message>
         <source>%1: the output must be a .safetensors file</source>
         <translation>%1：输出必须是 .safetensors 文件</translation>
     </message>
     <message>
         <source>cannot resume from %1: %2</source>
         <translation>无法从 %1 继续训练：%2</translation>
+    </message>
+    <message>
+        <source>it is not a training checkpoint ResLens wrote (reslens-cli train --checkpoint FILE writes one)</source>
+        <translation>它不是 ResLens 写入的训练检查点（reslens-cli train --checkpoint FILE 会写入一个）</translation>
     </message>
     <message>
         <source>%1 was trained on other classes: %2</source>
@@ -1984,6 +2030,14 @@
         <translation>%1：元数据列出了 %2 个类别，而 fc 层有 %3 个输出</translation>
     </message>
     <message>
+        <source>refused %1: its contents unpack to %2 MB, more than any ResNet&apos;s weights need (at most %3 MB)</source>
+        <translation>已拒绝 %1：其内容解压后为 %2 MB，超过任何 ResNet 权重所需（最多 %3 MB）</translation>
+    </message>
+    <message>
+        <source>%1 is a picture, not a weights file (.safetensors or .pth)</source>
+        <translation>%1 是图片，不是权重文件（.safetensors 或 .pth）</translation>
+    </message>
+    <message>
         <source>%1 needs ResLens, full edition (with PyTorch)</source>
         <translation>%1 需要 ResLens 完整版（含 PyTorch）</translation>
     </message>
@@ -2034,6 +2088,38 @@
     <message>
         <source>%1 is for fine-tuning; train --quick fits only a head (leave it out)</source>
         <translation>%1 用于微调；train --quick 只拟合分类头（请去掉该选项）</translation>
+    </message>
+    <message numerus="yes">
+        <source>--overwrite: %n row(s) made with other settings are recomputed</source>
+        <translation>
+            <numerusform>--overwrite：用其他设置生成的 %n 行将被重新计算</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 inputs, %2 already in %3, %4 to classify</source>
+        <translation>%1 个输入，%2 个已在 %3 中，%4 个待分类</translation>
+    </message>
+    <message>
+        <source>moved aside an incomplete shard (its inputs are redone): %1</source>
+        <translation>已移开一个不完整的分片（其输入将重新处理）：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n input(s) name a file already listed, and get no second row</source>
+        <translation>
+            <numerusform>%n 个输入指向已列出的文件，不会再生成第二行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>--out %1 is a file; give a folder (it is created if missing)</source>
+        <translation>--out %1 是一个文件；请指定文件夹（不存在时会创建）</translation>
+    </message>
+    <message>
+        <source>cannot create %1: %2</source>
+        <translation>无法创建 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1: class %2 has an empty name; every class needs a name</source>
+        <translation>%1：类别 %2 的名称为空；每个类别都需要名称</translation>
     </message>
 </context>
 <context>

@@ -9,8 +9,9 @@
   filesystems: a prefix is listed for image files, a manifest URI is read like a local one.
 
 Local sources are absolute paths (workers may run elsewhere, and a rerun from another folder must
-recognise them). Each source is one input, identified by its string; a source listed twice is
-classified once.
+recognise them). Each source is one input, identified by its string; a source listed twice, or a
+local file reached by two routes (``x.jpg``, ``dir/../x.jpg``, a symbolic link to it), is one
+input, under the first name it was given: one row, never a second row or an error row.
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ def require(module: str, what: str):
         raise UsageError(f"{what} needs {top}, which is not installed: {CLUSTER_HINT}") from None
 
 
-def resolve_inputs(spec: str | os.PathLike) -> list[str]:
-    """The sources named by ``spec``, in a stable order, each once. Raises :class:`UsageError`."""
+def resolve_inputs(spec: str | os.PathLike, with_same_file: bool = False):
+    """The sources named by ``spec``, in a stable order, each file once. Raises :class:`UsageError`.
+
+    With ``with_same_file``: ``(sources, how many entries named a file already listed)``.
+    """
     spec = str(spec)
     suffix = Path(spec.split("?")[0]).suffix.lower()
     if is_uri(spec):
@@ -81,10 +85,42 @@ def resolve_inputs(spec: str | os.PathLike) -> list[str]:
         sources = [os.path.abspath(spec)]
     else:
         raise UsageError(f"{spec}: no such file, folder or manifest")
-    sources = list(dict.fromkeys(sources))
+    listed = len(sources)
+    sources = one_per_file(sources)
     if not sources:
         raise UsageError(f"no images found in {spec}")
-    return sources
+    return (sources, listed - len(sources)) if with_same_file else sources
+
+
+def one_per_file(sources: list[str]) -> list[str]:
+    """``sources`` in order, without a later name for a local file already listed.
+
+    A local file's key is its real path (``..`` and symbolic links resolved); each folder is
+    resolved once, so a manifest costs about one ``lstat`` per entry. A URI's key is its text.
+    """
+    folders: dict[str, str] = {}
+    seen: set[str] = set()
+    kept = []
+    for source in sources:
+        key = source if is_uri(source) else _real(source, folders)
+        if key not in seen:
+            seen.add(key)
+            kept.append(source)
+    return kept
+
+
+def _real(path: str, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, with the folders' real paths remembered in ``folders``."""
+    try:
+        head, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            return os.path.realpath(path)
+        if head not in folders:
+            folders[head] = os.path.realpath(head or ".")
+        joined = os.path.join(folders[head], name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+    except (OSError, ValueError):
+        return path
 
 
 def _expand_local(paths: list[str]) -> list[str]:

@@ -9,12 +9,37 @@ from dataclasses import dataclass, field
 
 from core.backends import BACKENDS
 from core.batch.inputs import resolve_inputs
+from core.batch.record import (
+    RECORD_REPLACED,
+    Record,
+    check_settings,
+    new_run_id,
+    read_record,
+    record_path,
+    write_record,
+)
 from core.batch.rows import BatchSpec
-from core.batch.shards import prepare_output, remove_stale_temporaries, scan_output
+from core.batch.shards import drop_shards, prepare_output, remove_stale_temporaries, scan_output
 from core.errors import UsageError, describe
+from core.export import escape_text, printable
+from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
 
 ENGINES = ("local", "ray")
-Log = Callable[[str], None]
+Log = Callable[[Message | str], None]
+
+RECOMPUTING = kind(
+    "batch.resume.recompute",
+    translate("Messages", "--overwrite: %n row(s) made with other settings are recomputed", None, 0),
+)
+COUNTS = kind("batch.counts", QT_TRANSLATE_NOOP("Messages", "%1 inputs, %2 already in %3, %4 to classify"))
+MOVED_ASIDE = kind(
+    "batch.moved-aside",
+    QT_TRANSLATE_NOOP("Messages", "moved aside an incomplete shard (its inputs are redone): %1"),
+)
+SAME_FILE = kind(
+    "batch.inputs.same-file",
+    translate("Messages", "%n input(s) name a file already listed, and get no second row", None, 0),
+)
 
 
 @dataclass
@@ -49,6 +74,7 @@ class JobOptions:
     shard_size: int = 512
     cpus_per_worker: float = 1.0
     gpus_per_worker: float | None = None  # None: one per actor where the cluster has GPUs
+    overwrite: bool = False  # rows made with other settings are recomputed instead of refused
 
 
 def run_job(
@@ -60,33 +86,86 @@ def run_job(
     on_progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> BatchReport:
-    """Classify every input of ``source`` that ``out`` has no row for yet, then count again."""
+    """Classify every input of ``source`` that ``out`` has no row for yet, then count again.
+
+    The model is opened first (a device that does not exist fails here, even when every row is
+    already written); its settings must be those of the rows already in ``out``
+    (:mod:`core.batch.record`), and the job's record names the run before its first shard.
+    """
     _check(spec, options)
-    sources = resolve_inputs(source)
+    sources, same_file = resolve_inputs(source, with_same_file=True)
+    if same_file:
+        log(SAME_FILE(n=same_file))
     fs, root = prepare_output(out)
+    runner, settings = _open_model(spec, options, log)
+    record = _read_record(fs, root, options.overwrite, log)
+    if not check_settings(record, settings, out, options.overwrite):
+        assert record is not None
+        log(RECOMPUTING(n=scan_output(out, quarantine=False).rows))
+        drop_shards(fs, root, record)
+        record = None
+    record = record or Record(settings)
+    run_id = new_run_id()
+    record.runs.append(run_id)
+    write_record(fs, root, record)
     remove_stale_temporaries(fs, root)
     before = scan_output(out)
+    key = {s: escape_text(s) for s in sources}  # a row holds its source in the escaped form
     report = BatchReport(inputs=len(sources), incomplete_moved=before.incomplete)
     for path in before.incomplete:
-        log(f"moved aside an incomplete shard (its inputs are redone): {path}")
-    pending = [s for s in sources if s not in before.done]
+        log(MOVED_ASIDE(printable(path)))
+    pending = [s for s in sources if key[s] not in before.done]
     report.already_done = len(sources) - len(pending)
-    log(f"{len(sources)} inputs, {report.already_done} already in {out}, {len(pending)} to classify")
+    log(COUNTS(len(sources), report.already_done, printable(out), len(pending)))
     start = time.perf_counter()
     if pending:
         if options.engine == "local":
-            _run_local(pending, out, spec, options, report, on_progress, cancel, log)
+            _run_local(pending, out, spec, options, report, on_progress, cancel, runner, run_id)
         else:
-            _run_ray(pending, out, spec, options, report, log)
+            _run_ray(pending, out, spec, options, report, log, run_id)
     report.seconds = time.perf_counter() - start
     after = scan_output(out, quarantine=False)
-    report.missing = [s for s in sources if s not in after.done]
-    wanted = set(sources)
+    report.missing = [s for s in sources if key[s] not in after.done]
+    wanted = {key[s] for s in sources}
     report.duplicates = {s: n for s, n in after.duplicates.items() if s in wanted}
-    report.classified = sum(1 for s in pending if s in after.done)
-    report.errors = len(after.errors.intersection(pending))
-    report.failed_total = len(after.errors.intersection(sources))
+    report.classified = sum(1 for s in pending if key[s] in after.done)
+    report.errors = sum(1 for s in pending if key[s] in after.errors)
+    report.failed_total = sum(1 for s in sources if key[s] in after.errors)
     return report
+
+
+def _read_record(fs, root: str, overwrite: bool, log: Log) -> Record | None:
+    """The folder's record; with ``overwrite``, an unreadable one is replaced by a new record (the
+    shards it named can no longer be told from a person's files, so they are left alone)."""
+    try:
+        return read_record(fs, root)
+    except UsageError:
+        if not overwrite:
+            raise
+        log(RECORD_REPLACED(printable(record_path(root))))
+        return None
+
+
+def _open_model(spec: BatchSpec, options: JobOptions, log: Log):
+    """(the local runner or None, the rows' settings): the model opened once, before any work."""
+    from core.batch.rows import Runner, row_settings
+
+    if options.engine == "local":
+        runner = Runner(spec, on_status=log)
+        if runner.classifier.backend_note:
+            log(runner.classifier.backend_note)
+        return runner, row_settings(spec, runner.loaded, spec.backend)
+    from core.opener import open_classifier, open_weights
+
+    # Fail here, with the user's error and exit code, rather than in every actor; an ONNX
+    # backend is built (and its int8 model checked) once here, and the actors find it cached.
+    here = spec.model.with_device("cpu")
+    loaded = open_weights(here)
+    if spec.backend != "torch":
+        note = open_classifier(here, loaded, on_status=log).backend_note
+        if note:
+            log(note)
+    return None, row_settings(spec, loaded, spec.backend)
 
 
 def _check(spec: BatchSpec, options: JobOptions) -> None:
@@ -102,30 +181,18 @@ def _check(spec: BatchSpec, options: JobOptions) -> None:
         raise UsageError("--address and --workers apply to --engine ray")
 
 
-def _run_local(pending, out, spec, options, report, on_progress, cancel, log: Log) -> None:
+def _run_local(pending, out, spec, options, report, on_progress, cancel, runner, run_id: str) -> None:
     from core.batch.local import run_local
-    from core.batch.rows import Runner
 
-    runner = Runner(spec, on_status=log)
-    if runner.classifier.backend_note:
-        log(runner.classifier.backend_note)
     _rows, _errors, report.warnings = run_local(
-        pending, out, spec, options.shard_size, on_progress=on_progress, cancel=cancel, runner=runner
-    )
+        pending, out, spec, options.shard_size, on_progress=on_progress, cancel=cancel, runner=runner,
+        run_id=run_id,
+    )  # fmt: skip
 
 
-def _run_ray(pending, out, spec, options, report, log: Log) -> None:
+def _run_ray(pending, out, spec, options, report, log: Log, run_id: str) -> None:
     from core.batch import ray_engine
-    from core.opener import open_classifier, open_weights
 
-    # Fail here, with the user's error and exit code, rather than in every actor; an ONNX
-    # backend is built (and its int8 model checked) once here, and the actors find it cached.
-    here = spec.model.with_device("cpu")
-    loaded = open_weights(here)
-    if spec.backend != "torch":
-        note = open_classifier(here, loaded, on_status=log).backend_note
-        if note:
-            log(note)
     started = ray_engine.connect(options.address, num_cpus=None)
     try:
         gpus = options.gpus_per_worker
@@ -135,8 +202,9 @@ def _run_ray(pending, out, spec, options, report, log: Log) -> None:
         log(f"ray: {workers} workers, {options.cpus_per_worker:g} CPU and {gpus:g} GPU each")
         try:
             ray_engine.run_ray(
-                pending, out, spec, workers, options.cpus_per_worker, gpus, rows_per_block=options.shard_size
-            )
+                pending, out, spec, workers, options.cpus_per_worker, gpus, rows_per_block=options.shard_size,
+                run_id=run_id,
+            )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - whatever Ray raised, what was written stays and counts
             message = f"the Ray job stopped: {describe(exc)}"
             log(message)

@@ -102,10 +102,17 @@ def run_ray(
     cpus_per_worker: float = 1.0,
     gpus_per_worker: float = 0.0,
     rows_per_block: int = 512,
+    run_id: str | None = None,
 ) -> None:
-    """Classify ``pending`` on the connected Ray and write the rows under ``out`` (Ray's writer)."""
+    """Classify ``pending`` on the connected Ray and write the rows under ``out`` (Ray's writer),
+    in files named ``part-<run_id>_…`` (the folder's record names ``run_id`` as the job's own)."""
+    from core.batch.record import new_run_id, shard_prefix
+
     pa = require("pyarrow", "--engine ray")
     ray_data = require("ray.data", "--engine ray")
+    names = require("ray.data.datasource", "--engine ray").FilenameProvider(
+        dataset_uuid=shard_prefix(run_id or new_run_id()), file_format="parquet"
+    )
 
     # Enough blocks for every actor to have work, each a unit of retry and a Parquet file.
     per_block = max(1, min(rows_per_block, -(-len(pending) // (4 * workers))))
@@ -127,4 +134,6 @@ def run_ray(
     )
     # Writing a few rows of results is light: it must not wait for a CPU held by an actor.
     target = out if is_uri(out) else os.path.abspath(out)
-    dataset.write_parquet(target, min_rows_per_file=per_block, ray_remote_args={"num_cpus": 0})
+    dataset.write_parquet(
+        target, min_rows_per_file=per_block, ray_remote_args={"num_cpus": 0}, filename_provider=names
+    )

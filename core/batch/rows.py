@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from core.batch.inputs import filesystem, is_uri, require
+from core.batch.record import Settings
 from core.results import ClassificationResult
 from core.sources import ModelChoice
 
@@ -34,6 +35,7 @@ class BatchSpec(ModelChoice):
 
     top_k: int = 5
     batch_size: int = 16
+    threshold: float | None = None  # None: the model's calibrated threshold, as classify uses
 
     @property
     def model(self) -> ModelChoice:
@@ -62,17 +64,22 @@ class Runner:
         # Classifier stamps ClassificationResult.model where it knows the model's identity; this
         # is the fallback for rows it leaves blank, so no row is ever without its model.
         self.model_id = self.loaded.description
+        self.threshold = threshold_for(spec, self.loaded)
 
     def rows(self, sources: Sequence[str]) -> list[dict[str, Any]]:
-        """One row per source, in order."""
+        """One row per source, in order; unknown by the threshold, as ``classify`` marks it; every
+        name in the one escaped form of every ResLens output (:func:`core.export.written_form`)."""
+        from core.export import written_form
+        from core.unknown import mark_unknown
+
         with tempfile.TemporaryDirectory(prefix="reslens-batch-") as scratch:
-            results = self._classify(sources, Path(scratch))
+            results = mark_unknown(self._classify(sources, Path(scratch)), self.threshold)
         rows = []
         for source, result in zip(sources, results, strict=True):
             row = replace(result, source=source).to_dict()
             row["model"] = row.get("model") or self.model_id
             row["backend"] = row.get("backend") or self.classifier.backend
-            rows.append(row)
+            rows.append(written_form(row))
         return rows
 
     def _classify(self, sources: Sequence[str], scratch: Path) -> list[ClassificationResult]:
@@ -108,6 +115,27 @@ class Runner:
             r if r is not None else ClassificationResult(s, error="no result came back for this input")
             for s, r in zip(sources, results, strict=True)
         ]
+
+
+def threshold_for(spec: BatchSpec, loaded: Any) -> float | None:
+    """The unknown threshold of a job: the one asked for, else the model's own (as classify)."""
+    from core.unknown import default_threshold
+
+    return spec.threshold if spec.threshold is not None else default_threshold(loaded.meta, loaded.path)
+
+
+def row_settings(spec: BatchSpec, loaded: Any, backend: str) -> Settings:
+    """What decides the rows' content, in the form the output folder's record keeps."""
+    from core.export import escape_text
+
+    return Settings(
+        weights=loaded.weights_hash,
+        arch=loaded.meta.arch,
+        labels=tuple(escape_text(str(c)) for c in loaded.meta.categories),
+        backend=backend,
+        top_k=spec.top_k,
+        threshold=threshold_for(spec, loaded),
+    )
 
 
 def _local_path(source: str, scratch: Path, index: int) -> str:
@@ -164,4 +192,4 @@ def rows_to_table(rows: Sequence[dict[str, Any]]):
 def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)

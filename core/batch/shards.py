@@ -1,10 +1,11 @@
 """The output folder: Parquet shards, what they already hold (resume), and shards written atomically.
 
-A shard is a ``*.parquet`` file whose name starts with neither ``.`` nor ``_`` (the names pyarrow
-and Ray skip when they read a folder). The local engine writes each one under a hidden temporary
-name and renames it when it is complete; Ray's writer writes in place, but a Parquet file is only
-readable once its footer, written last, is there. So a shard cut short by a kill cannot be read:
-:func:`scan_output` moves it aside (``.incomplete-<name>``) and its inputs are simply redone.
+A shard is a ``*.parquet`` file the folder's record (:mod:`core.batch.record`) names as the job's
+own (``part-<run>…``); any other file in the folder is the person's and is never read, moved or
+deleted. The local engine writes each shard under a hidden temporary name and renames it when it
+is complete; Ray's writer writes in place, but a Parquet file is only readable once its footer,
+written last, is there. So a shard cut short by a kill cannot be read: :func:`scan_output` moves
+it aside (``.incomplete-<name>``) and its inputs are simply redone.
 """
 
 from __future__ import annotations
@@ -15,12 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.batch.inputs import filesystem, require
+from core.batch.record import Record, read_record
 from core.batch.rows import SOURCE
 from core.errors import OutputError
+from core.export import printable
+from core.messages import QT_TRANSLATE_NOOP, kind
 
 ERROR = "error"
 TMP_PREFIX = ".reslens-tmp-"
 INCOMPLETE_PREFIX = ".incomplete-"
+
+OUT_IS_FILE = kind(
+    "batch.out.file",
+    QT_TRANSLATE_NOOP("Messages", "--out %1 is a file; give a folder (it is created if missing)"),
+)
+CANNOT_CREATE = kind("batch.out.cannot-create", QT_TRANSLATE_NOOP("Messages", "cannot create %1: %2"))
+CANNOT_WRITE = kind("batch.out.cannot-write", QT_TRANSLATE_NOOP("Messages", "cannot write %1: %2"))
 
 
 @dataclass
@@ -41,33 +52,50 @@ def prepare_output(out: str):
     fs, root = filesystem(out)
     info = fs.get_file_info(root)
     if info.type == pafs.FileType.File:
-        raise OutputError(f"--out {out} is a file; give a folder (it is created if missing)")
+        raise OutputError(OUT_IS_FILE(printable(out)))
     try:
         fs.create_dir(root, recursive=True)
     except OSError as exc:
-        raise OutputError(f"cannot create {out}: {exc}") from None
+        raise OutputError(CANNOT_CREATE(printable(out), printable(str(exc)))) from None
     return fs, root
 
 
-def _shard_paths(fs, root: str) -> list[str]:
+def shard_paths(fs, root: str, record: Record | None) -> list[str]:
+    """The job's own shards in the folder (none without a record)."""
+    if record is None:
+        return []
     pafs = require("pyarrow.fs", "reading Parquet")
     listing = fs.get_file_info(pafs.FileSelector(root, allow_not_found=True))
     return sorted(
-        item.path
-        for item in listing
-        if item.type == pafs.FileType.File
-        and item.base_name.endswith(".parquet")
-        and not item.base_name.startswith((".", "_"))
+        item.path for item in listing if item.type == pafs.FileType.File and record.owns(item.base_name)
     )
 
 
+def drop_shards(fs, root: str, record: Record) -> int:
+    """Delete the job's own shards (``--overwrite`` with other settings): nothing else in the folder."""
+    paths = shard_paths(fs, root, record)
+    pafs = require("pyarrow.fs", "reading Parquet")
+    listing = fs.get_file_info(pafs.FileSelector(root, allow_not_found=True))
+    paths += [
+        item.path
+        for item in listing
+        if item.type == pafs.FileType.File
+        and item.base_name.startswith(INCOMPLETE_PREFIX)
+        and record.owns(item.base_name[len(INCOMPLETE_PREFIX) :])
+    ]
+    for path in paths:
+        fs.delete_file(path)
+    return len(paths)
+
+
 def scan_output(out: str, quarantine: bool = True) -> OutputState:
-    """Read the ``source`` and ``error`` columns of every complete shard; move unreadable shards aside."""
+    """Read the ``source`` and ``error`` columns of every complete shard of the job; move its
+    unreadable shards aside."""
     pq = require("pyarrow.parquet", "reading Parquet")
     fs, root = filesystem(out)
     state = OutputState()
     counts: Counter[str] = Counter()
-    for path in _shard_paths(fs, root):
+    for path in shard_paths(fs, root, _record(fs, root)):
         try:
             table = pq.read_table(path, columns=[SOURCE, ERROR], filesystem=fs)
         except (OSError, ValueError):  # truncated: no footer (ArrowInvalid is a ValueError)
@@ -91,9 +119,16 @@ def read_rows(out: str) -> list[dict[str, Any]]:
     pq = require("pyarrow.parquet", "reading Parquet")
     fs, root = filesystem(out)
     rows: list[dict[str, Any]] = []
-    for path in _shard_paths(fs, root):
+    for path in shard_paths(fs, root, _record(fs, root)):
         rows += pq.read_table(path, filesystem=fs).to_pylist()
     return rows
+
+
+def _record(fs, root: str) -> Record | None:
+    pafs = require("pyarrow.fs", "reading Parquet")
+    if fs.get_file_info(root).type != pafs.FileType.Directory:
+        return None
+    return read_record(fs, root)
 
 
 def remove_stale_temporaries(fs, root: str) -> int:
@@ -118,5 +153,5 @@ def write_shard(fs, root: str, table, name: str) -> str:
         pq.write_table(table, tmp, filesystem=fs)
         fs.move(tmp, final)
     except OSError as exc:
-        raise OutputError(f"cannot write {final}: {exc}") from None
+        raise OutputError(CANNOT_WRITE(printable(final), printable(str(exc)))) from None
     return final

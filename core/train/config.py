@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from core.errors import ResLensError
+from core.errors import EXIT_SOME_FAILED, ResLensError
 from core.messages import QT_TRANSLATE_NOOP, Message, english, kind
 from core.sources import DEFAULT, IMAGENET_SOURCES
 
@@ -33,6 +33,16 @@ LOSS_TOLERANCE = 1e-3
 
 class TrainingError(ResLensError):
     """A run that cannot start (bad folder, mismatched classes, unusable weights), said plainly."""
+
+
+class DivergedError(TrainingError):
+    """Every epoch diverged (NaN or infinite figures): nothing worth saving, and nothing saved.
+
+    Exit 1, as for inputs that failed: the command was right, this data and these settings gave
+    no model.
+    """
+
+    exit_code = EXIT_SOME_FAILED
 
 
 def start_key(start: str | None) -> str:

@@ -23,13 +23,22 @@ from core.train.config import (
     LOSS_TOLERANCE,
     MEMORY_BUDGET,
     SCRATCH,
+    DivergedError,
     TrainingError,
     TrainOutcome,
     TrainPlan,
     TrainProgress,
 )
 from core.train.data import Augmented, Pictures, stratified_split, train_transforms
-from core.train.save import _Best, evaluate, load_checkpoint, model_card, save, save_checkpoint
+from core.train.save import (
+    _Best,
+    check_resume_file,
+    evaluate,
+    load_checkpoint,
+    model_card,
+    save,
+    save_checkpoint,
+)
 from core.train.start import (
     StatusCallback,
     _output_meta,
@@ -50,6 +59,30 @@ UNKNOWN_ARCH = kind(
 OTHER_VAL_CLASSES = kind(
     "train.error.val-classes",
     QT_TRANSLATE_NOOP("Messages", "validation classes %1 differ from training classes %2"),
+)
+ALL_DIVERGED = kind(
+    "train.error.diverged",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "every epoch diverged (its loss was not a finite number), so no model was saved; try a smaller "
+        "learning rate (--lr)",
+    ),
+)
+HEAD_KEPT = kind(
+    "train.status.diverged-head",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "fine-tuning diverged (its loss was not a finite number): the model saved is the head fitted on "
+        "the frozen network; a smaller learning rate (--lr) may fine-tune it",
+    ),
+)
+DIVERGED_AT = kind(
+    "train.status.diverged-at",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "fine-tuning diverged at epoch %1 (its loss was not a finite number); the best epoch before it "
+        "is kept",
+    ),
 )
 NOT_SAFETENSORS = kind(
     "train.error.out-suffix", QT_TRANSLATE_NOOP("Messages", "%1: the output must be a .safetensors file")
@@ -124,6 +157,7 @@ class _Run:
         self.on_status = on_status or (lambda message: None)
         self.best = _Best()
         self.history: list[dict[str, Any]] = []
+        self.diverged: list[dict[str, Any]] = []  # epochs never kept: their figures were not finite
         self.clock = _Clock()
 
     # -- helpers
@@ -162,6 +196,7 @@ class _Run:
         keep = per_image * len(train_samples) < MEMORY_BUDGET
         self.train_pictures = Pictures(train_samples, self.meta, keep)
         self.val_pictures = Pictures(val_samples, self.meta, keep)
+        self.has_val = len(val_samples) > 0
         self.keep = keep
         self.model.to(self.device)
         if config.channels_last:
@@ -244,7 +279,7 @@ class _Run:
         optimizer = torch.optim.AdamW(head.parameters(), lr=config.head_lr, weight_decay=config.weight_decay)
         schedule = make_schedule(optimizer, 0, config.head_epochs)
         criterion = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
-        best_state, best_score, best_epoch = None, (-math.inf, 0.0), 0
+        best_state, best_score, best_epoch, best_val = None, (-math.inf, 0.0), 0, (math.nan, math.nan)
         try:
             for epoch in range(1, config.head_epochs + 1):
                 head.train()
@@ -257,9 +292,13 @@ class _Run:
                 train_acc = (logits.argmax(1) == train_y).float().mean().item()
                 with torch.no_grad():
                     val_loss, val_acc = self._val_scores(head(val_x), val_y, criterion)
-                score = _score(val_loss, val_acc)
-                if best_state is None or score > best_score:
+                # Only finite figures count (a diverged step is never the best head); without
+                # validation pictures the latest finite step is the best.
+                finite = _finite(val_loss, val_acc) if self.has_val else _finite(loss.item())
+                score = _score(val_loss, val_acc) if self.has_val else (float(epoch), 0.0)
+                if finite and _finite_state(head) and (best_state is None or score > best_score):
                     best_score, best_state, best_epoch = score, copy.deepcopy(head.state_dict()), epoch
+                    best_val = (val_loss, val_acc)
                 self.report(
                     stage="head", epoch=epoch, epochs=config.head_epochs, step=1, steps=1,
                     train_loss=loss.item(), train_acc=train_acc, val_loss=val_loss, val_acc=val_acc,
@@ -267,20 +306,22 @@ class _Run:
                 self.check_stop()
         except _Stopped:  # the best head so far is the best model so far: Stop keeps it
             if best_state is not None:
-                self._keep_head(head, best_state, best_score, best_epoch)
+                self._keep_head(head, best_state, best_val, best_epoch)
             raise
-        assert best_state is not None
-        self._keep_head(head, best_state, best_score, config.head_epochs)
+        if best_state is None:  # every step diverged: fine-tuning starts from the start model's head
+            self.diverged.append({"stage": "head", "epoch": config.head_epochs})
+            return
+        self._keep_head(head, best_state, best_val, config.head_epochs)
 
     def _keep_head(
-        self, head: nn.Linear, state: dict[str, Tensor], score: tuple[float, float], epoch: int
+        self, head: nn.Linear, state: dict[str, Tensor], val: tuple[float, float], epoch: int
     ) -> None:
         """Put the fitted head on the network and offer it as the best model so far."""
         head.load_state_dict(state)
         with torch.no_grad():
             self.model.fc.weight.copy_(head.weight)
             self.model.fc.bias.copy_(head.bias)
-        val_loss, val_acc = -score[0], score[1]
+        val_loss, val_acc = val
         self.history.append({"stage": "head", "epoch": epoch, "val_loss": val_loss, "val_acc": val_acc})
         self.consider("head", epoch, val_acc, val_loss)
 
@@ -290,10 +331,20 @@ class _Run:
             return float("nan"), float("nan")
         return criterion(logits, targets).item(), (logits.argmax(1) == targets).float().mean().item()
 
-    def consider(self, stage: str, epoch: int, val_acc: float, val_loss: float) -> bool:
+    def consider(
+        self, stage: str, epoch: int, val_acc: float, val_loss: float, train_loss: float | None = None
+    ) -> bool:
         """Keep the model if it is the best so far (no validation set: the latest is the best);
-        True only when it is strictly better (what early stopping counts)."""
-        score = (float(len(self.history)), 0.0) if math.isnan(val_loss) else _score(val_loss, val_acc)
+        True only when it is strictly better (what early stopping counts).
+
+        A model whose figures are not finite (a diverged epoch: ``--lr 100``) is never kept, however
+        it compares: NaN is not "no validation set", and a NaN model answers NaN for every picture.
+        """
+        finite = _finite(val_loss, val_acc) if self.has_val else train_loss is None or _finite(train_loss)
+        if not (finite and _finite_state(self.model)):
+            self.diverged.append({"stage": stage, "epoch": epoch})
+            return False
+        score = _score(val_loss, val_acc) if self.has_val else (float(len(self.history)), 0.0)
         better = score > self.best.score
         if better or (score == self.best.score and self.best.state is not None):  # a tie: the later one
             self.best = _Best(score, copy.deepcopy(self.model.state_dict()), stage, epoch, val_acc, val_loss)
@@ -353,8 +404,14 @@ class _Run:
                 {"stage": "fine-tune", "epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
                  "val_loss": val_loss, "val_acc": val_acc, "lr": lr}
             )  # fmt: skip
-            improved = self.consider("fine-tune", epoch, val_acc, val_loss)
+            improved = self.consider("fine-tune", epoch, val_acc, val_loss, train_loss)
             since_best = 0 if improved else since_best + 1
+            if not _finite_state(self.model):  # NaN weights never recover: the later epochs would be lost too
+                self.report(
+                    stage="fine-tune", epoch=epoch, epochs=config.epochs, step=steps, steps=steps,
+                    train_loss=train_loss, train_acc=train_acc, val_loss=val_loss, val_acc=val_acc,
+                )  # fmt: skip
+                return False
             if config.checkpoint:
                 save_checkpoint(self, Path(config.checkpoint), optimizer, schedule, epoch)
             self.report(
@@ -393,13 +450,35 @@ class _Run:
             stopped = True
         if stopped and (discard_on_stop or self.best.state is None):
             return TrainOutcome(None, {}, None, True)
-        if self.best.state is None:  # no validation pictures and no epoch ended: keep what we have
+        if self.best.state is None and not self.diverged:  # no epoch ran (--epochs 0): keep what we have
             self.consider("fine-tune", self.config.epochs, float("nan"), float("nan"))
+        if self.best.state is None:
+            raise DivergedError(ALL_DIVERGED())
+        self.say_divergence()
         self.model.load_state_dict(self.best.state)
         evaluation = evaluate(self)
         card = model_card(self, evaluation, stopped, early)
         save(self, card)
         return TrainOutcome(self.out, card, evaluation, stopped)
+
+    def say_divergence(self) -> None:
+        """What the saved model is when fine-tuning diverged: the head, or the last good epoch."""
+        tuned = [d["epoch"] for d in self.diverged if d["stage"] == "fine-tune"]
+        if not tuned:
+            return
+        self.on_status(HEAD_KEPT() if self.best.stage == "head" else DIVERGED_AT(tuned[0]))
+
+
+def _finite(*values: float) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
+def _finite_state(module: nn.Module) -> bool:
+    """Whether every parameter and buffer is a finite number (a diverged step leaves NaN or inf)."""
+    with torch.no_grad():
+        return all(
+            bool(torch.isfinite(t).all()) for t in module.state_dict().values() if t.is_floating_point()
+        )
 
 
 def train_model(
@@ -426,6 +505,8 @@ def train_model(
     if out.suffix.lower() != ".safetensors":
         raise TrainingError(NOT_SAFETENSORS(out.name))
     claim_outputs(out, plan.config.checkpoint, ts)
+    if plan.config.resume:
+        check_resume_file(Path(plan.config.resume))
     return _Run(ts, plan, out, on_progress, should_stop, on_status).run(discard_on_stop)
 
 

@@ -11,15 +11,24 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from core.errors import describe_message
+from core.errors import ResLensError, describe_message
+from core.export import escape_text, printable, written_form
 from core.messages import QT_TRANSLATE_NOOP, english, kind
 from core.metadata import save_model
 from core.sources import DEFAULT
 from core.train.config import Evaluation, TrainingError
 from core.train.start import hardware_info
 from core.train_args import reproduce_command
+from core.weights import MAX_UNPACKED_BYTES
 
 CANNOT_RESUME = kind("train.error.resume", QT_TRANSLATE_NOOP("Messages", "cannot resume from %1: %2"))
+NOT_A_CHECKPOINT = kind(
+    "train.error.not-checkpoint",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "it is not a training checkpoint ResLens wrote (reslens-cli train --checkpoint FILE writes one)",
+    ),
+)
 OTHER_CLASSES = kind(
     "train.error.resume-classes", QT_TRANSLATE_NOOP("Messages", "%1 was trained on other classes: %2")
 )
@@ -57,11 +66,40 @@ def save_checkpoint(
     replace_atomically(path, lambda tmp: torch.save(blob, tmp))
 
 
-def load_checkpoint(run: Any, path: Path, optimizer: torch.optim.Optimizer, schedule: Any) -> int:
+def check_resume_file(path: Path) -> None:
+    """Before any work: ``--resume`` names a file that can be a checkpoint (torch writes a zip)."""
+    import zipfile
+
     try:
+        ours = zipfile.is_zipfile(path)
+    except OSError:
+        ours = False
+    if not ours:
+        raise TrainingError(CANNOT_RESUME(printable(str(path)), NOT_A_CHECKPOINT()))
+
+
+def load_checkpoint(run: Any, path: Path, optimizer: torch.optim.Optimizer, schedule: Any) -> int:
+    """The run's state from a checkpoint :func:`save_checkpoint` wrote; the next epoch's number.
+
+    Anything else (a picture, a model, a pickle with code) is refused in our words: torch's own
+    error would advise ``weights_only=False``, which is exactly what must never be done with a
+    file of unknown origin.
+    """
+    import pickle
+
+    from core.weights import check_unpacked_size
+
+    check_resume_file(path)
+    try:
+        check_unpacked_size(path, 4 * MAX_UNPACKED_BYTES)  # weights, two Adam moments, the best copy
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError:
+        raise TrainingError(CANNOT_RESUME(printable(str(path)), NOT_A_CHECKPOINT())) from None
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the same error for the user
-        raise TrainingError(CANNOT_RESUME(str(path), describe_message(exc))) from None
+        why = exc.message if isinstance(exc, ResLensError) else describe_message(exc)
+        raise TrainingError(CANNOT_RESUME(printable(str(path)), why)) from None
+    if not isinstance(ckpt, dict) or not {"model", "optimizer", "schedule", "best"} <= set(ckpt):
+        raise TrainingError(CANNOT_RESUME(printable(str(path)), NOT_A_CHECKPOINT()))
     if tuple(ckpt.get("classes", ())) != run.classes:
         raise TrainingError(OTHER_CLASSES(str(path), str(ckpt.get("classes"))))
     run.model.load_state_dict(ckpt["model"])
@@ -109,6 +147,11 @@ def evaluate(run: Any) -> Evaluation | None:
 
 
 def model_card(run: Any, evaluation: Evaluation | None, stopped: bool, early: bool) -> dict[str, Any]:
+    """The card as it is written (:func:`written_form`): what the run learnt, from what, how."""
+    return written_form(_card_fields(run, evaluation, stopped, early))
+
+
+def _card_fields(run: Any, evaluation: Evaluation | None, stopped: bool, early: bool) -> dict[str, Any]:
     config, best = run.config, run.best
     counts = run.ts.counts()
     return {
@@ -148,11 +191,13 @@ def model_card(run: Any, evaluation: Evaluation | None, stopped: bool, early: bo
         "plan": {"reasons": list(run.plan.reasons), "overrides": list(run.plan.overrides)},
         "config": {k: v for k, v in asdict(config).items() if k not in ("checkpoint", "resume")},
         "history": run.history,
+        # Epochs never kept because their figures were not finite (a learning rate too large).
+        "diverged": list(getattr(run, "diverged", [])),
     }
 
 
 def save(run: Any, card: dict[str, Any]) -> Path:
     """Write the best weights and the card, each atomically (complete or absent)."""
-    meta = replace(run.meta, card=card)
+    meta = replace(run.meta, card=written_form(card), name=escape_text(run.meta.name))
     save_model(run.best.state or run.model.state_dict(), meta, run.out, fp16=run.config.fp16)
     return run.out

@@ -74,9 +74,8 @@ def kill_after_shards(cli_args: list[str], out: Path, shards: int = 2, timeout: 
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + timeout
-        while (
-            len(list(out.glob("*.parquet"))) < shards and proc.poll() is None and time.monotonic() < deadline
-        ):
+        shards_now = lambda: len(list(out.glob("part-*.parquet")))  # noqa: E731 - complete shards only
+        while shards_now() < shards and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert proc.poll() is None, "the run ended (or failed) before it could be interrupted"
         os.kill(proc.pid, signal.SIGKILL)

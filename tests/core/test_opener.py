@@ -46,7 +46,7 @@ def test_batch_spec_is_a_model_choice_plus_batching() -> None:
     spec = BatchSpec(device="cpu", top_k=3, batch_size=16, backend="onnx")
     assert isinstance(spec, ModelChoice) and spec.model == ModelChoice(None, DEFAULT, "", "cpu", "onnx")
     names = [f.name for f in dataclasses.fields(BatchSpec)]
-    assert names == [f.name for f in dataclasses.fields(ModelChoice)] + ["top_k", "batch_size"]
+    assert names == [f.name for f in dataclasses.fields(ModelChoice)] + ["top_k", "batch_size", "threshold"]
 
 
 def test_no_architecture_means_the_weights_default_when_normalised() -> None:
