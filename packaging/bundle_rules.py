@@ -89,8 +89,10 @@ class Edition:
 
     ``model_glob`` names the model file(s) of ``assets/models/`` the edition runs (the build
     refuses to make a bundle without one); ``drop_assets`` are asset files it never reads.
-    ``strip``: strip the bundle's libraries (Lite; the build host's libpython alone carries 17 MB
-    of debug information, 34 MB in all).
+    ``strip_python``: drop the debug sections of the build host's own Python (libpython and
+    lib-dynload; a pyenv or other source build keeps them: libpython 23 MB -> 6.5 MB). Not the
+    wheels' libraries: auditwheel rewrote those with patchelf, and ``strip`` then breaks them
+    (numpy's OpenBLAS: "ELF load command address/offset not page-aligned", measured here).
     """
 
     name: str
@@ -104,7 +106,7 @@ class Edition:
     hiddenimports: tuple[str, ...]
     metadata: tuple[str, ...]  # distributions whose metadata is read at run time (About, checks)
     torch_free: bool
-    strip: bool
+    strip_python: bool
 
 
 _COMMON_METADATA = ("reslens", "PySide6_Essentials", "pillow", "safetensors")
@@ -123,7 +125,7 @@ EDITIONS = {
         hiddenimports=("pillow_heif", "onnxruntime", "safetensors.torch", "onnxruntime.quantization", "onnx"),
         metadata=(*_COMMON_METADATA, "pillow_heif", "torch", "torchvision"),
         torch_free=False,
-        strip=False,
+        strip_python=False,
     ),
     "lite": Edition(
         name="lite",
@@ -137,7 +139,7 @@ EDITIONS = {
         hiddenimports=("onnxruntime",),
         metadata=(*_COMMON_METADATA, "onnxruntime", "numpy"),
         torch_free=True,
-        strip=True,
+        strip_python=True,
     ),
 }
 
