@@ -125,7 +125,11 @@ def test_icon_svg_ico_icns() -> None:
 def test_inno_setup_script_matches_the_spec() -> None:
     text = (PACKAGING / "windows" / "reslens.iss").read_text(encoding="utf-8")
     assert f'#define AppVersion "{core.__version__}"' in text
-    assert r"dist\reslens\*" in text and "reslens.exe" in text
+    # Both editions from one script (iscc /DLite for ResLens Lite), named as packaging/bundle_rules.py
+    assert '#define Bundle "reslens"' in text and '#define Bundle "reslens-lite"' in text
+    assert r'Source: "{#Root}\dist\{#Bundle}\*"' in text and '#define AppExe Bundle + ".exe"' in text
+    guids = re.findall(r'#define AppGuid "\{\{([0-9A-F-]+)\}"', text)
+    assert len(guids) == 2 and guids[0] != guids[1]  # installed side by side
     assert r"assets\icons\reslens.ico" in text
     assert "{autodesktop}" in text and "{group}" in text  # desktop and Start-menu shortcuts
 
