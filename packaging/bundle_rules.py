@@ -16,6 +16,7 @@ Standard library only: it runs with the system's ``python3`` and inside PyInstal
 
 from __future__ import annotations
 
+import fnmatch
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,12 @@ NOT_IN_LITE_PACKAGES = (
     "pyarrow",
     "captum",
     "pillow_heif",  # HEIC: 26 MB (an HEVC encoder among it) that Lite's size budget has no room for
+    # Python's TLS and OpenSSL hashes (6 MB with libssl/libcrypto): Lite downloads nothing, and
+    # hashlib's sha256/blake2b are built in. readline serves only the interactive prompt.
+    "ssl",
+    "_ssl",
+    "_hashlib",
+    "readline",
     "safetensors.torch",
     "onnxruntime.quantization",  # imports onnx; Lite runs models, it does not quantise them
     "onnxruntime.transformers",
@@ -88,7 +95,7 @@ class Edition:
     """One edition's bundle: its folder and executables, what stays out, what must be in.
 
     ``model_glob`` names the model file(s) of ``assets/models/`` the edition runs (the build
-    refuses to make a bundle without one); ``drop_assets`` are asset files it never reads.
+    refuses to make a bundle without one); ``drop`` are globs of bundle paths it never loads.
     ``strip_python``: drop the debug sections of the build host's own Python (libpython and
     lib-dynload; a pyenv or other source build keeps them: libpython 23 MB -> 6.5 MB). Not the
     wheels' libraries: auditwheel rewrote those with patchelf, and ``strip`` then breaks them
@@ -101,13 +108,33 @@ class Edition:
     title: str  # the macOS .app and the installers' name
     bundle_id: str
     model_glob: str
-    drop_assets: tuple[str, ...]
+    drop: tuple[str, ...]
     excludes: tuple[str, ...]
     hiddenimports: tuple[str, ...]
     metadata: tuple[str, ...]  # distributions whose metadata is read at run time (About, checks)
     torch_free: bool
     strip_python: bool
 
+
+# Collected by PyInstaller's Qt hook but never loaded by a desktop app (Lite's budget, ~6 MB):
+# the embedded-Linux platforms (framebuffer, EGLFS, VNC, Vulkan display) and input plugins, with the
+# libraries only they link (QtNetwork for VNC and TUIO, and Kerberos, which QtNetwork links).
+# Kept: xcb, wayland, offscreen (the self-test) and minimal.
+LITE_DROP = (
+    "assets/models/*.safetensors",  # the bundled model's torch weights: Lite runs its .onnx
+    *(f"PySide6/Qt/plugins/platforms/libq{name}.so" for name in ("vnc", "linuxfb", "eglfs", "minimalegl")),
+    "PySide6/Qt/plugins/platforms/libqvkkhrdisplay.so",
+    "PySide6/Qt/plugins/egldeviceintegrations/*",
+    "PySide6/Qt/plugins/generic/*",
+    "PySide6/Qt/lib/libQt6Network.so*",
+    "PySide6/Qt/lib/libQt6EglFS*",
+    "libgssapi_krb5.so*",
+    "libkrb5.so*",
+    "libk5crypto.so*",
+    "libkrb5support.so*",
+    "libcom_err.so*",
+    "libkeyutils.so*",
+)
 
 _COMMON_METADATA = ("reslens", "PySide6_Essentials", "pillow", "safetensors")
 
@@ -119,7 +146,7 @@ EDITIONS = {
         title="ResLens",
         bundle_id="org.reslens.ResLens",
         model_glob="*.safetensors",
-        drop_assets=(),
+        drop=(),
         excludes=("ray", "pyarrow", "captum", "triton"),
         # --backend onnx / onnx-int8 (issue 15): imported inside functions, named here to be sure.
         hiddenimports=("pillow_heif", "onnxruntime", "safetensors.torch", "onnxruntime.quantization", "onnx"),
@@ -134,7 +161,7 @@ EDITIONS = {
         title="ResLens Lite",
         bundle_id="org.reslens.ResLensLite",
         model_glob="*.onnx",
-        drop_assets=("*.safetensors",),  # the bundled model's torch weights: Lite runs its .onnx
+        drop=LITE_DROP,
         excludes=NOT_IN_LITE_PACKAGES,
         hiddenimports=("onnxruntime",),
         metadata=(*_COMMON_METADATA, "onnxruntime", "numpy"),
@@ -142,6 +169,11 @@ EDITIONS = {
         strip_python=True,
     ),
 }
+
+
+def dropped(edition: Edition, dest: str) -> bool:
+    """Whether ``edition`` leaves the collected file ``dest`` (a bundle path) out."""
+    return any(fnmatch.fnmatch(Path(dest).as_posix(), pattern) for pattern in edition.drop)
 
 
 def is_forbidden(relative: Path) -> bool:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,8 @@ def _name(requirement: str) -> str:
 class _Recorder:
     """Stand-ins for PyInstaller's spec classes, recording what the spec passes them."""
 
-    def __init__(self) -> None:
+    def __init__(self, dist: Path) -> None:
+        self.dist = dist
         self.analysis: dict[str, Any] = {}
         self.exes: list[dict[str, Any]] = []
         self.collect: dict[str, Any] = {}
@@ -58,6 +61,10 @@ class _Recorder:
                 self.binaries = [
                     ("PySide6/Qt/lib/libQt6Core.so.6", "/x", "BINARY"),
                     ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/x", "BINARY"),
+                    ("PySide6/Qt/plugins/platforms/libqxcb.so", "/x", "BINARY"),
+                    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", "/x", "BINARY"),
+                    ("PySide6/Qt/plugins/platforms/libqvnc.so", "/x", "BINARY"),
+                    ("PySide6/Qt/lib/libQt6Network.so.6", "/x", "BINARY"),
                 ]
                 self.datas = [
                     ("assets/models/reslens-shapes-r18.onnx", "/x", "DATA"),
@@ -73,6 +80,7 @@ class _Recorder:
 
         def collect(*args: Any, **kwargs: Any) -> None:
             recorder.collect = {"args": args, **kwargs}
+            (recorder.dist / kwargs["name"]).mkdir(parents=True)
 
         return {
             "Analysis": Analysis,
@@ -81,11 +89,12 @@ class _Recorder:
             "COLLECT": collect,
             "BUNDLE": lambda *a, **k: None,
             "SPECPATH": str(ROOT),
+            "DISTPATH": str(self.dist),
             "workpath": "/nonexistent/work",
         }
 
 
-def _run_spec(spec: str, monkeypatch: pytest.MonkeyPatch) -> _Recorder:
+def _run_spec(spec: str, monkeypatch: pytest.MonkeyPatch, dist: Path | None = None) -> _Recorder:
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_submodules = lambda package: [f"{package}.stand_in"]  # type: ignore[attr-defined]
     hooks.copy_metadata = lambda dist: [(f"/site/{dist}.dist-info", f"{dist}.dist-info")]  # type: ignore[attr-defined]
@@ -95,7 +104,7 @@ def _run_spec(spec: str, monkeypatch: pytest.MonkeyPatch) -> _Recorder:
         ("PyInstaller.utils.hooks", hooks),
     ):
         monkeypatch.setitem(sys.modules, name, module)
-    recorder = _Recorder()
+    recorder = _Recorder(dist or Path(tempfile.mkdtemp(prefix="reslens-spec-")))
     path = ROOT / spec
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), recorder.namespace())  # noqa: S102
     return recorder
@@ -111,25 +120,71 @@ def test_lite_spec_excludes_torch_cuda_and_onnx(monkeypatch: pytest.MonkeyPatch)
     assert built.analysis["binaries"] == []  # no torchvision ops
 
 
-def test_lite_spec_makes_the_window_and_the_cli_in_one_folder(monkeypatch: pytest.MonkeyPatch) -> None:
-    built = _run_spec("build-lite.spec", monkeypatch)
+def test_lite_spec_makes_the_cli_a_link_to_the_window_on_linux(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One executable (one 7 MB archive); packaging/entry.py runs the CLI under the -cli name."""
+    monkeypatch.setattr(sys, "platform", "linux")
+    built = _run_spec("build-lite.spec", monkeypatch, tmp_path)
+    assert [(e["name"], e["console"]) for e in built.exes] == [("reslens-lite", False)]
+    assert built.collect["name"] == "reslens-lite" and built.collect["args"][0] == "reslens-lite"
+    link = tmp_path / "reslens-lite" / "reslens-lite-cli"
+    assert link.is_symlink() and str(link.readlink()) == "reslens-lite"  # relative: the folder moves
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_lite_spec_makes_a_console_cli_elsewhere(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platform: str
+) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    built = _run_spec("build-lite.spec", monkeypatch, tmp_path)
     made = [(e["name"], e["console"]) for e in built.exes]
     assert made == [("reslens-lite", False), ("reslens-lite-cli", True)]
     window, cli = (e["scripts"] for e in built.exes)
     assert Path(window[-1][1]).name == "entry.py" and Path(cli[-1][1]).name == "entry_cli.py"
     assert window[:-1] == cli[:-1]  # the same bootstrap and runtime hooks
-    assert built.collect["name"] == "reslens-lite"
     assert built.collect["args"][:2] == ("reslens-lite", "reslens-lite-cli")
+    assert not (tmp_path / "reslens-lite" / "reslens-lite-cli").exists()
+
+
+def test_entry_point_runs_the_cli_under_a_cli_name(tmp_path: Path) -> None:
+    """packaging/entry.py as the frozen app runs it, started under each name (``--help``)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    entry = str(PACKAGING / "entry.py")
+    for name, usage in (
+        ("/opt/reslens-lite/reslens-lite-cli", "usage: reslens-cli "),
+        ("reslens-lite", "usage: reslens ["),
+    ):
+        # As the bootloader runs it: __main__, with argv[0] the name it was started under (runpy
+        # would put the file's path there).
+        run = f"exec(compile(open({entry!r}).read(), {entry!r}, 'exec'), {{'__name__': '__main__'}})"
+        code = f"import sys; sys.argv = [{name!r}, '--help']; {run}"
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(usage), (name, done.stdout[:200])
 
 
 def test_lite_spec_ships_the_onnx_model_not_the_torch_weights(monkeypatch: pytest.MonkeyPatch) -> None:
     built = _run_spec("build-lite.spec", monkeypatch)
-    datas = [dest for dest, *_ in built.collect["args"][3]]
+    datas = [dest for dest, *_ in built.collect["args"][-1]]
     assert "assets/models/reslens-shapes-r18.onnx" in datas
     assert "assets/models/reslens-shapes-r18.safetensors" not in datas
     assert "PySide6/Qt/translations/qtbase_zh_CN.qm" in datas
     assert "PySide6/Qt/translations/qtbase_de.qm" not in datas
     assert ("/site/torch.dist-info", "torch.dist-info") not in built.analysis["datas"]
+
+
+def test_lite_spec_leaves_out_the_embedded_linux_qt_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    lite = [dest for dest, *_ in _run_spec("build-lite.spec", monkeypatch).collect["args"][-2]]
+    assert lite == [
+        "PySide6/Qt/lib/libQt6Core.so.6",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",  # the self-test's platform
+    ]
+    excludes = _run_spec("build-lite.spec", monkeypatch).analysis["excludes"]
+    assert {"ssl", "_ssl", "_hashlib", "pillow_heif"} <= set(excludes)
 
 
 def test_full_spec_is_unchanged_by_the_lite_edition(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,6 +197,9 @@ def test_full_spec_is_unchanged_by_the_lite_edition(monkeypatch: pytest.MonkeyPa
     assert {"onnx", "safetensors.torch", "pillow_heif"} <= set(built.analysis["hiddenimports"])
     datas = [dest for dest, *_ in built.collect["args"][2]]
     assert "assets/models/reslens-shapes-r18.safetensors" in datas
+    binaries = [dest for dest, *_ in built.collect["args"][1]]
+    assert "PySide6/Qt/plugins/platforms/libqvnc.so" in binaries  # the full edition is as it was
+    assert "PySide6/Qt/plugins/platformthemes/libqgtk3.so" not in binaries
 
 
 def test_lite_spec_is_build_spec_with_the_lite_edition() -> None:
