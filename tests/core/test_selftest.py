@@ -87,15 +87,16 @@ def test_wrong_answers_fail_the_check(tmp_path: Path, monkeypatch: pytest.Monkey
 # --------------------------------------------------------------------------- the Lite edition's check
 
 
-def test_lite_selftest_gets_every_sample_right_with_the_full_trees_parameters() -> None:
+def test_lite_selftest_gets_every_sample_right_with_the_models_parameters() -> None:
     from core.selftest import run_lite_selftest
 
     lite = run_lite_selftest()
-    full = run_selftest("cpu")
     assert lite.ok, json.dumps(lite.to_dict(), indent=2)
     assert (lite.edition, lite.device) == ("lite", "cpu")
     assert lite.samples_right == lite.samples_total == len(sample_files()) == 24
-    assert lite.arch_params == full.arch_params == 11_182_668  # the tree in the file is the model's
+    # The tree stored in the .onnx counts what the full edition's summarize() counts on the
+    # .safetensors model (README: "arch_params": 11182668).
+    assert lite.arch_params == 11_182_668
 
 
 def test_lite_selftest_reports_a_missing_model(tmp_path: Path) -> None:
