@@ -15,7 +15,7 @@
 # Needs python3 >= 3.10 with venv, and dpkg-deb for the package (Debian/Ubuntu). The bundle needs
 # the model in assets/models/. Environment: DEB_MAINTAINER (Maintainer field), DEB_COMPRESS
 # (zstd, xz, gzip) and DEB_LEVEL: full edition zstd -3 (xz would take ~30 min on 2 cores), Lite
-# xz -6 (a third smaller than zstd -3 for its 270 MB: 87 MB instead of 114 MB, a few minutes).
+# xz -6 (83 MB where zstd -3 made 114 MB of a bundle of about the same size; minutes, not hours).
 # Lite's venv gets packaging/requirements-lite.txt and the project with --no-deps; a Lite build
 # fails if packaging/bundle_rules.py finds any torch, CUDA or onnx file in the bundle.
 set -euo pipefail
