@@ -5,6 +5,11 @@ check of the packaged app and by people reporting a problem. Each bundled sample
 its true class, optionally with a ``-variant`` suffix (``star.jpg``, ``star-drawn.jpg``), so
 "all samples right" is a complete, offline test of decoding, preprocessing, weights and the
 forward pass on the chosen device.
+
+Two editions, two checks of the same shape: :func:`run_selftest` loads the bundled weights with
+torch; :func:`run_lite_selftest` opens the bundled Lite model file with ONNX Runtime
+(:class:`core.lite.runtime.LiteModel`) and reads the architecture tree from its record, so it
+never imports torch; :func:`lite_teach_check` is the Lite self-test's quick teach.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class SelfTestReport:
     """What the self-test found; ``ok`` only when every sample is classified as its name says."""
 
     version: str = __version__
+    edition: str = "full"
     device: str = ""
     model: str = ""
     samples_right: int = 0
@@ -81,6 +87,85 @@ def run_selftest(device: str = "auto") -> SelfTestReport:
     return report
 
 
+def run_lite_selftest(model: str | Path | None = None) -> SelfTestReport:
+    """The Lite edition's :func:`run_selftest`: ``model`` (default: the bundled Lite model file)
+    with ONNX Runtime on the CPU, the samples, and the architecture tree stored in the file.
+
+    Never raises for a failure of the installation: what went wrong is in ``report.errors``.
+    """
+    start = time.perf_counter()
+    report = SelfTestReport(edition="lite", device="cpu")
+    try:
+        _check_lite(report, model)
+    except Exception as exc:  # noqa: BLE001 - a self-test reports every failure, it does not crash
+        report.errors.append(f"{type(exc).__name__}: {exc}")
+    report.seconds = round(time.perf_counter() - start, 2)
+    return report
+
+
+def _check_lite(report: SelfTestReport, path: str | Path | None) -> None:
+    from core.lite.cli import bundled_lite_path
+    from core.lite.runtime import LiteModel
+
+    model = LiteModel(bundled_lite_path() if path is None else path)
+    report.model = model.model_tag
+    samples = sample_files()
+    report.samples_total = len(samples)
+    if not samples:
+        report.errors.append("no sample images found in the bundled assets")
+    _score(report, model.classify([str(p) for p in samples], top_k=1), model.meta.categories)
+    report.arch_params = tree_params(model.tree)
+    if report.arch_params <= 0:
+        report.errors.append("the model file has no architecture tree")
+
+
+def tree_params(tree: dict[str, Any] | None) -> int:
+    """The parameter count at the root of a Lite model's architecture tree (0 when there is none).
+
+    The root's ``params`` is checked against the sum of every node's own parameters, so a tree
+    that is present but broken does not pass the self-test either.
+    """
+    if not tree:
+        return 0
+
+    def own(node: dict[str, Any]) -> int:
+        return int(node.get("own_params", 0)) + sum(own(c) for c in node.get("children", ()))
+
+    total = int(tree.get("params", 0))
+    return total if total == own(tree) else 0
+
+
+def lite_teach_check(data: Path, out: Path, model: str | Path | None = None) -> tuple[int, int]:
+    """Teach a quick head on ``data`` (one sub-folder per class) over ``model`` (default: the
+    bundled Lite model), write it to ``out``, reopen it and classify ``data`` with it.
+
+    Returns ``(right, total)`` on the training pictures: a saved head that cannot even sort the
+    pictures it was fitted on means the features, the fit or the file are broken.
+    """
+    from core.lite.cli import bundled_lite_path
+    from core.lite.quick_train import quick_train
+    from core.lite.runtime import LiteModel
+
+    outcome = quick_train(data, bundled_lite_path() if model is None else model, out)
+    taught = LiteModel(outcome.path)
+    results = taught.classify(str(data), top_k=1)
+    right = sum(r.top is not None and r.top.label == Path(r.source).parent.name for r in results)
+    return right, len(results)
+
+
+def _score(report: SelfTestReport, results: Sequence[Any], categories: Sequence[str]) -> None:
+    """Count each classified sample right or wrong (wrong ones listed) into ``report``."""
+    for result in results:
+        truth = true_class(result.source, categories)
+        if result.error is not None:
+            report.wrong.append({"file": Path(result.source).name, "error": result.error})
+        elif result.top is not None and result.top.label == truth:
+            report.samples_right += 1
+        else:
+            predicted = result.top.label if result.top else None
+            report.wrong.append({"file": Path(result.source).name, "predicted": predicted})
+
+
 def _check(report: SelfTestReport, device: str) -> None:
     from core.opener import open_classifier, open_weights
     from core.sources import DEFAULT, ModelChoice
@@ -96,15 +181,7 @@ def _check(report: SelfTestReport, device: str) -> None:
     if not samples:
         report.errors.append("no sample images found in the bundled assets")
     classifier = open_classifier(choice, loaded)
-    for result in classifier.classify([str(p) for p in samples], top_k=1):
-        truth = true_class(result.source, loaded.meta.categories)
-        if result.error is not None:
-            report.wrong.append({"file": Path(result.source).name, "error": result.error})
-        elif result.top is not None and result.top.label == truth:
-            report.samples_right += 1
-        else:
-            predicted = result.top.label if result.top else None
-            report.wrong.append({"file": Path(result.source).name, "predicted": predicted})
+    _score(report, classifier.classify([str(p) for p in samples], top_k=1), loaded.meta.categories)
     report.device = str(classifier.device)  # after a fallback to the CPU, say so
 
     summary = summarize(loaded.model, loaded.meta.crop_size)

@@ -1,11 +1,19 @@
 """``reslens --self-test``: check an installation end to end and print one line of JSON.
 
-Runs :func:`core.selftest.run_selftest` (bundled model on the best device, the bundled samples,
-the architecture tree), teaches a tiny model in a process of its own as Train New Model does
-(:func:`_train_in_a_process`), then opens and closes the main window, offscreen when there is no
-display. Prints ``{"version", "device", "samples_right", "samples_total", "arch_params",
-"trained", "seconds", "ok"}`` (plus ``wrong`` and ``errors`` when something failed) and exits 0 only when
-everything worked and every sample was right.
+Full edition: runs :func:`core.selftest.run_selftest` (bundled model on the best device, the
+bundled samples, the architecture tree), teaches a tiny model in a process of its own as Train
+New Model does (:func:`_train_in_a_process`), then opens and closes the main window, offscreen
+when there is no display.
+
+Lite edition (no torch installed, or ``RESLENS_EDITION=lite``): :func:`core.selftest.run_lite_selftest`
+(the bundled Lite model file with ONNX Runtime, the samples, the tree stored in the file), a quick
+head taught from two classes of the samples in a spawned process (:func:`_lite_teach_in_a_process`),
+the same window, and ``torch_imported``: whether torch was imported here or in the child
+(:func:`core.edition.torch_imported`), which must be false.
+
+Prints ``{"version", "edition", "device", "samples_right", "samples_total", "arch_params",
+"trained", "seconds", "ok"}`` (Lite adds ``torch_imported``; ``wrong`` and ``errors`` are added
+when something failed) and exits 0 only when everything worked and every sample was right.
 
 The window uses throw-away settings in a temporary folder: the self-test starts from the
 defaults (the bundled model) and leaves the user's settings alone.
@@ -27,6 +35,7 @@ RESULT_FILE = "reslens-selftest.json"  # where the line goes when there is no st
 SHOW_TIMEOUT_S = 30.0
 TRAIN_TIMEOUT_S = 180.0  # the longest wait for one word from the training process
 TRAIN_CLASSES = ("circle", "square")  # two of the bundled samples' classes, both of their pictures
+SUMMARY_KEYS = ("version", "edition", "device", "samples_right", "samples_total", "arch_params")
 
 
 def _has_display() -> bool:
@@ -114,6 +123,77 @@ def _train_in_a_process() -> Path:
     return Path(value.weights)
 
 
+def _lite_teach_child(send: Any, data: str, out: str) -> None:
+    """The spawned process of :func:`_lite_teach_in_a_process`: apply the edition (the Lite
+    bundle has no torch; ``RESLENS_EDITION=lite`` blocks it here as in the parent), teach, and
+    send ``("done", (right, total, torch_imported))`` or ``("failed", text)``."""
+    from core import edition
+
+    edition.enforce()
+    try:
+        from core.selftest import lite_teach_check
+
+        right, total = lite_teach_check(Path(data), Path(out))
+        send.send(("done", (right, total, edition.torch_imported())))
+    except Exception as exc:  # noqa: BLE001 - crosses the pipe as text, reported in the JSON line
+        from core.errors import describe
+
+        send.send(("failed", describe(exc)))
+    finally:
+        send.close()
+
+
+def _lite_teach_in_a_process() -> bool:
+    """Teach a quick head on two classes of the bundled samples in a spawned process; returns
+    whether torch was imported there. Raises when the head was not made or sorts its own
+    training pictures wrongly.
+
+    A process of its own, not a call here, although the quick head takes a second: the frozen
+    Lite executable must be able to start itself as a multiprocessing child (``freeze_support``
+    in ``packaging/entry.py``) for any work the window hands to a process, and only a real child
+    shows that; it also shows that teaching, in a fresh interpreter, never pulls torch in.
+    Starting the child costs about a second in the Lite bundle (no torch to import).
+    """
+    import multiprocessing
+
+    from core.paths import asset
+
+    work = Path(tempfile.mkdtemp(prefix="reslens-selftest-"))
+    try:
+        for name in TRAIN_CLASSES:
+            folder = work / "data" / name
+            folder.mkdir(parents=True)
+            for picture in (f"{name}.jpg", f"{name}-drawn.jpg"):
+                shutil.copyfile(asset("samples", picture), folder / picture)
+        context = multiprocessing.get_context("spawn")
+        receive, send = context.Pipe(duplex=False)
+        args = (send, str(work / "data"), str(work / "quick.onnx"))
+        process = context.Process(target=_lite_teach_child, args=args, daemon=True)
+        process.start()
+        send.close()
+        try:
+            if not receive.poll(TRAIN_TIMEOUT_S):
+                raise RuntimeError(f"no word from the teaching process in {TRAIN_TIMEOUT_S:.0f} s")
+            kind, value = receive.recv()
+        except EOFError:
+            process.join(10)
+            code = process.exitcode
+            raise RuntimeError(f"the teaching process ended without a result (exit code {code})") from None
+        finally:
+            receive.close()
+            process.join(30)
+            if process.is_alive():
+                process.kill()
+        if kind == "failed":
+            raise RuntimeError(value)
+        right, total, torch_imported = value
+        if total == 0 or right != total:
+            raise RuntimeError(f"the taught model sorted {right} of its {total} training pictures")
+        return bool(torch_imported)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _emit(line: str) -> None:
     """One line on stdout; a windowed Windows executable has none, so a file in %TEMP% then."""
     if sys.stdout is not None:
@@ -123,9 +203,16 @@ def _emit(line: str) -> None:
 
 
 def run(argv: Sequence[str] = ()) -> dict[str, Any]:
-    """The self-test's summary as a dict (what :func:`main` prints)."""
+    """The self-test's summary as a dict (what :func:`main` prints), for the edition installed."""
     if not _has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before the QApplication exists
+    from core import edition
+
+    edition.enforce()
+    return _run_full(argv) if edition.has_torch() else _run_lite(argv)
+
+
+def _run_full(argv: Sequence[str]) -> dict[str, Any]:
     start = time.perf_counter()
 
     from core.errors import describe
@@ -139,15 +226,47 @@ def run(argv: Sequence[str] = ()) -> dict[str, Any]:
         shutil.rmtree(weights.parent, ignore_errors=True)
     except Exception as exc:  # noqa: BLE001 - reported in the JSON line, exit code 1
         report.errors.append(f"training: {describe(exc)}")
+    _window(argv, report.errors)
+    return _summary(report, trained, start)
+
+
+def _run_lite(argv: Sequence[str]) -> dict[str, Any]:
+    start = time.perf_counter()
+
+    from core import edition
+    from core.errors import describe
+    from core.selftest import run_lite_selftest
+
+    report = run_lite_selftest()
+    trained, child_torch = False, False
+    try:
+        child_torch = _lite_teach_in_a_process()
+        trained = True
+    except Exception as exc:  # noqa: BLE001 - reported in the JSON line, exit code 1
+        report.errors.append(f"teaching: {describe(exc)}")
+    _window(argv, report.errors)
+    torch_imported = edition.torch_imported() or child_torch
+    if torch_imported:
+        report.errors.append("torch was imported: ResLens Lite must run without it")
+    return _summary(report, trained, start, {"torch_imported": torch_imported})
+
+
+def _window(argv: Sequence[str], errors: list[str]) -> None:
+    """Open and close the main window; a failure goes to ``errors``."""
+    from core.errors import describe
+
     try:
         _open_and_close_window(argv)
     except Exception as exc:  # noqa: BLE001 - reported in the JSON line, exit code 1
-        report.errors.append(f"window: {describe(exc)}")
+        errors.append(f"window: {describe(exc)}")
+
+
+def _summary(report: Any, trained: bool, start: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON line's fields from ``report`` (``wrong`` and ``errors`` only after a failure)."""
     data = report.to_dict()
-    summary = {
-        key: data[key] for key in ("version", "device", "samples_right", "samples_total", "arch_params")
-    }
+    summary = {key: data[key] for key in SUMMARY_KEYS}
     summary["trained"] = trained
+    summary.update(extra or {})
     summary["seconds"] = round(time.perf_counter() - start, 2)
     summary["ok"] = report.ok and trained
     if not summary["ok"]:

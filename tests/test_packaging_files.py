@@ -51,7 +51,10 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_spec_is_python_and_names_the_pieces() -> None:
     text = (ROOT / "build.spec").read_text(encoding="utf-8")
     ast.parse(text, filename="build.spec")
-    for needed in ('"reslens"', "ResLens.app", "entry.py", '"assets"', "torchvision", "_C_stable", "triton"):
+    # The editions' names and exclusions are data in packaging/bundle_rules.py, read by the spec.
+    text += (PACKAGING / "bundle_rules.py").read_text(encoding="utf-8")
+    names = ('"reslens"', '"ResLens"', '.app"', "entry.py", '"assets"', "torchvision", "_C_stable", "triton")
+    for needed in names:
         assert needed in text, needed
     assert "console=False" in text  # windowed
     assert "exclude_binaries=True" in text  # one-folder (COLLECT), not one-file
@@ -85,9 +88,10 @@ def test_deb_control_template_lists_qt_system_libraries() -> None:
     fields = dict(re.findall(r"^([A-Za-z-]+): (.*)$", text, re.MULTILINE))
     depends = {alt.split()[0] for dep in fields["Depends"].split(",") for alt in dep.split("|")}
     assert set(QT_DEPENDS) <= depends, set(QT_DEPENDS) - depends
-    for key in ("Package", "Version", "Architecture", "Installed-Size", "Maintainer", "Description"):
+    for key in ("Package", "Version", "Architecture", "Installed-Size", "Maintainer"):
         assert key in fields, key
-    assert fields["Package"] == "reslens"
+    assert fields["Package"] == "@PACKAGE@"  # reslens or reslens-lite; each appends its Description
+    assert "Description" not in fields
 
 
 def test_desktop_entry_is_valid() -> None:
@@ -121,7 +125,11 @@ def test_icon_svg_ico_icns() -> None:
 def test_inno_setup_script_matches_the_spec() -> None:
     text = (PACKAGING / "windows" / "reslens.iss").read_text(encoding="utf-8")
     assert f'#define AppVersion "{core.__version__}"' in text
-    assert r"dist\reslens\*" in text and "reslens.exe" in text
+    # Both editions from one script (iscc /DLite for ResLens Lite), named as packaging/bundle_rules.py
+    assert '#define Bundle "reslens"' in text and '#define Bundle "reslens-lite"' in text
+    assert r'Source: "{#Root}\dist\{#Bundle}\*"' in text and '#define AppExe Bundle + ".exe"' in text
+    guids = re.findall(r'#define AppGuid "\{\{([0-9A-F-]+)\}"', text)
+    assert len(guids) == 2 and guids[0] != guids[1]  # installed side by side
     assert r"assets\icons\reslens.ico" in text
     assert "{autodesktop}" in text and "{group}" in text  # desktop and Start-menu shortcuts
 

@@ -82,3 +82,46 @@ def test_wrong_answers_fail_the_check(tmp_path: Path, monkeypatch: pytest.Monkey
     assert report.arch_params == sum(p.numel() for p in model.parameters())
     assert not report.ok
     assert report.to_dict()["ok"] is False
+
+
+# --------------------------------------------------------------------------- the Lite edition's check
+
+
+def test_lite_selftest_gets_every_sample_right_with_the_models_parameters() -> None:
+    from core.selftest import run_lite_selftest
+
+    lite = run_lite_selftest()
+    assert lite.ok, json.dumps(lite.to_dict(), indent=2)
+    assert (lite.edition, lite.device) == ("lite", "cpu")
+    assert lite.samples_right == lite.samples_total == len(sample_files()) == 24
+    # The tree stored in the .onnx counts what the full edition's summarize() counts on the
+    # .safetensors model (README: "arch_params": 11182668).
+    assert lite.arch_params == 11_182_668
+
+
+def test_lite_selftest_reports_a_missing_model(tmp_path: Path) -> None:
+    from core.selftest import run_lite_selftest
+
+    report = run_lite_selftest(tmp_path / "absent.onnx")
+    assert not report.ok and report.samples_right == 0
+    assert report.errors and "absent.onnx" in report.errors[0]
+
+
+def test_tree_params_refuses_a_tree_whose_totals_do_not_add_up() -> None:
+    from core.selftest import tree_params
+
+    leaf = {"own_params": 10, "params": 10, "children": []}
+    assert tree_params({"own_params": 2, "params": 12, "children": [leaf]}) == 12
+    assert tree_params({"own_params": 2, "params": 13, "children": [leaf]}) == 0
+    assert tree_params(None) == 0 and tree_params({}) == 0
+
+
+def test_lite_teach_check_sorts_its_training_pictures(tmp_path: Path) -> None:
+    from core.selftest import lite_teach_check
+
+    for name in ("circle", "square"):
+        (tmp_path / "data" / name).mkdir(parents=True)
+        for picture in (f"{name}.jpg", f"{name}-drawn.jpg"):
+            (tmp_path / "data" / name / picture).write_bytes((samples_dir() / picture).read_bytes())
+    assert lite_teach_check(tmp_path / "data", tmp_path / "quick.onnx") == (4, 4)
+    assert (tmp_path / "quick.onnx").stat().st_size > 1_000_000
