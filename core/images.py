@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
+from core.edition import has_torch
 from core.errors import ImageDecodeError
 from core.messages import QT_TRANSLATE_NOOP, kind
 from core.preprocess import MAX_ASPECT_RATIO as MAX_ASPECT_RATIO  # re-exported for callers
@@ -54,6 +55,13 @@ NOT_REGULAR = kind("image.not-regular", QT_TRANSLATE_NOOP("Messages", "not a reg
 EMPTY = kind("image.empty", QT_TRANSLATE_NOOP("Messages", "empty file (0 bytes)"))
 NEEDS_HEIF = kind(
     "image.needs-heif", QT_TRANSLATE_NOOP("Messages", "HEIC/HEIF images need the pillow-heif package")
+)
+LITE_NO_HEIF = kind(
+    "image.lite-no-heif",
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "ResLens Lite does not read HEIC/HEIF photos: convert them to JPEG, or use the full edition",
+    ),
 )
 NOT_AN_IMAGE = kind(
     "image.not-an-image", QT_TRANSLATE_NOOP("Messages", "not an image (or an unsupported format)")
@@ -250,7 +258,8 @@ def _check_stat(info: os.stat_result) -> None:
 
 def _not_an_image(path: Path) -> ImageDecodeError:
     if path.suffix.lower() in _HEIF_EXTENSIONS and not _has_pillow_heif():
-        return ImageDecodeError(NEEDS_HEIF())
+        # The Lite bundle leaves pillow-heif out (26 MB of its 250 MB budget): no package to install.
+        return ImageDecodeError(NEEDS_HEIF() if has_torch() else LITE_NO_HEIF())
     return ImageDecodeError(NOT_AN_IMAGE())
 
 

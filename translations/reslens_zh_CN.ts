@@ -1946,6 +1946,10 @@
         <translation>HEIC/HEIF 图片需要安装 pillow-heif 软件包</translation>
     </message>
     <message>
+        <source>ResLens Lite does not read HEIC/HEIF photos: convert them to JPEG, or use the full edition</source>
+        <translation>ResLens Lite 不能读取 HEIC/HEIF 照片：请先转换为 JPEG，或使用完整版</translation>
+    </message>
+    <message>
         <source>not an image (or an unsupported format)</source>
         <translation>不是图片（或格式不受支持）</translation>
     </message>

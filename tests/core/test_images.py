@@ -291,6 +291,15 @@ def test_heic_without_pillow_heif_names_the_missing_package(
         load_rgb(tmp_path / "IMG_0001.HEIC")
 
 
+def test_heic_in_lite_says_what_to_do_instead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Lite bundle has no pillow-heif and no pip: the message names what a person can do."""
+    monkeypatch.setattr(images, "_has_pillow_heif", lambda: False)
+    monkeypatch.setattr(images, "has_torch", lambda: False)
+    (tmp_path / "IMG_0002.heic").write_bytes(b"\x00\x00\x00\x18ftypmif1" + b"\x00" * 32)
+    with pytest.raises(ImageDecodeError, match="^ResLens Lite does not read HEIC/HEIF photos: convert"):
+        load_rgb(tmp_path / "IMG_0002.heic")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_fifo_is_skipped_in_folders_and_refused_when_named(tmp_path: Path) -> None:
     (tmp_path / "a.jpg").write_bytes(b"x")
