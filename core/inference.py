@@ -168,8 +168,8 @@ class Classifier:
     ``onnx-int8``, or ``auto``); everything else is the same pipeline. With ``auto`` the classifier
     starts on torch fp32 and switches, between batches, to what :mod:`core.auto_backend` chose:
     at once when the choice is cached; else ``auto_measure="inline"`` measures before a run of at
-    least :data:`~core.auto_backend.MEASURE_MIN_IMAGES` images (the CLI), ``"background"`` leaves
-    it to :meth:`measure_auto` in another thread (the window), ``"never"`` keeps torch fp32.
+    least :data:`~core.auto_backend.MEASURE_MIN_IMAGES` images (the CLI), ``"background"`` measures
+    in another thread while such a run goes on (the window), ``"never"`` keeps torch fp32.
     Results record the candidate that made them (``onnx-int8``, ``torch-bf16``...).
     ``precision`` (``fp16``/``bf16``) runs torch under autocast on CUDA. Large photos are decoded
     at reduced scale, still at least twice the resize size, unless ``exact_decode`` (see
@@ -218,6 +218,10 @@ class Classifier:
         self.on_status = on_status
         self.auto: auto.AutoPlan | None = None
         self.auto_measure = auto_measure
+        self._next: tuple | None = None  # Auto's choice, ready, until the next batch takes it
+        self._owner = threading.current_thread()
+        self._auto_note: StatusCallback | None = None
+        self.auto_thread: threading.Thread | None = None  # a background measurement, once started
         if backend not in ("torch", AUTO_BACKEND):
             self.runner = build_runner(self._request)
         else:
@@ -257,9 +261,11 @@ class Classifier:
         decision = auto.read_decision(key)
         if decision is not None:
             self._adopt(decision)
+            self._switch()
 
     def _adopt(self, decision: auto.Decision) -> None:
-        """Run what ``decision`` chose from the next batch on (torch fp32 if that cannot be had)."""
+        """Get what ``decision`` chose ready (torch fp32 if it cannot be had); :meth:`_switch`
+        makes it the path from the next batch on. May run in a measuring thread."""
         assert self.auto is not None
         candidate = auto.BY_NAME[decision.chosen]
         runner = None
@@ -270,17 +276,26 @@ class Classifier:
             log.warning("auto: %s could not be had (%s); torch fp32 runs", candidate.name, exc)
             candidate, runner = auto.REFERENCE, None
             decision = replace(decision, chosen=auto.REFERENCE.name)
-        self.runner = runner
-        self._autocast = PRECISIONS[candidate.precision] if candidate.precision != "fp32" else None
-        self.backend = candidate.name
-        self.auto.decision = decision
+        autocast = PRECISIONS[candidate.precision] if candidate.precision != "fp32" else None
+        self._next = (decision, candidate.name, runner, autocast)  # one assignment: atomic
 
-    def measure_auto(self, cancel: threading.Event | None = None) -> auto.Decision:
+    def _switch(self) -> None:
+        """Between batches: take the path Auto chose, if one is waiting."""
+        waiting, self._next = self._next, None
+        if waiting is not None and self.auto is not None:
+            decision, self.backend, self.runner, self._autocast = waiting
+            self.auto.decision = decision
+
+    def measure_auto(
+        self, cancel: threading.Event | None = None, on_note: StatusCallback | None = None
+    ) -> auto.Decision:
         """Measure every candidate, cache the decision and switch to it (see :mod:`core.auto_backend`).
 
-        Safe to call from another thread while :meth:`classify` runs: the switch is a few
-        attribute assignments between two batches. Raises :class:`~core.errors.Cancelled` when
-        ``cancel`` (or :meth:`stop_auto`) stops it; the classifier then stays on torch fp32."""
+        Safe to call from another thread while :meth:`classify` runs: the classifier takes the
+        choice between two batches. ``on_note`` (default ``on_status``) hears the progress and
+        the decision. Raises :class:`~core.errors.Cancelled` when ``cancel`` (or :meth:`stop_auto`)
+        stops it; the classifier then stays on torch fp32."""
+        say = on_note or self._status
         plan = self.auto
         if plan is None:
             raise ValueError("measure_auto is for the auto backend")
@@ -289,7 +304,7 @@ class Classifier:
         guard = _AnyEvent([e for e in (cancel, plan.cancel) if e is not None])
 
         def progress(count: int, total: int) -> None:
-            self._status(auto.AUTO_MEASURING(str(count), str(total)))
+            say(auto.AUTO_MEASURING(str(count), str(total)))
 
         batches, plan.calibration = auto.calibration_set(self.meta, plan.folder)
         makers = [(c.name, self._maker(c)) for c in plan.candidates]
@@ -298,16 +313,39 @@ class Classifier:
         decision = auto.Decision(chosen, sum(len(b) for b in batches), trials, plan.key, plan.calibration)
         auto.write_decision(decision)
         self._adopt(decision)
-        self._status(decision.describe())
+        if threading.current_thread() is self._owner:
+            self._switch()  # measured inline: no batch is running
+        say(decision.describe())
         return decision
 
+    def start_auto(self, on_note: StatusCallback) -> None:
+        """The window's way (``auto_measure="background"``): ``on_note`` hears the choice (in the
+        measuring thread). The measurement starts with the first run long enough to repay it,
+        in a thread of its own, while that run goes on with torch fp32, so no result waits."""
+        self._auto_note = on_note
+
+    def _launch_auto(self) -> threading.Thread:
+        def run() -> None:
+            try:
+                self.measure_auto(on_note=self._auto_note)
+            except Cancelled:
+                log.info("auto: measurement cancelled")
+            except Exception:  # noqa: BLE001 - a failed measurement leaves torch fp32 running
+                log.exception("auto: the measurement failed")
+
+        thread = threading.Thread(target=run, name="reslens-auto", daemon=True)
+        thread.start()
+        return thread
+
     def _should_measure(self, total: int, cancel: threading.Event | None) -> bool:
-        """Inline Auto measures before a run long enough to repay it, unless already cancelled."""
+        """Auto measures (inline or in the background) once, before or during a run long enough
+        to repay it, unless the run is already cancelled."""
         plan = self.auto
         return (
             plan is not None
             and plan.decision is None
-            and self.auto_measure == "inline"
+            and self.auto_measure != "never"
+            and self.auto_thread is None
             and total >= auto.MEASURE_MIN_IMAGES
             and not (cancel is not None and cancel.is_set())
         )
@@ -358,7 +396,9 @@ class Classifier:
         """
         items = expand_inputs(inputs)
         total = len(items)
-        if self._should_measure(total, cancel):
+        if self._should_measure(total, cancel) and self.auto_measure == "background":
+            self.auto_thread = self._launch_auto()
+        elif self._should_measure(total, cancel):
             try:
                 self.measure_auto(cancel)
             except Cancelled:
@@ -367,8 +407,8 @@ class Classifier:
         batch_size = max(1, min(batch_size, BATCH_PIXELS // self.meta.crop_size**2))
         results: list[ClassificationResult] = []
 
-        def emit(result: ClassificationResult) -> None:
-            result = replace(result, model=self.model_tag, backend=self.backend)
+        def emit(result: ClassificationResult, backend: str) -> None:
+            result = replace(result, model=self.model_tag, backend=backend)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -377,8 +417,10 @@ class Classifier:
             on_progress(0, total)
         with ThreadPoolExecutor(self.decode_workers, thread_name_prefix="reslens-decode") as pool:
             for batch in self._decoded_batches(pool, items, batch_size, cancel):
+                self._switch()
+                backend = self.backend  # what runs this batch, whatever Auto decides meanwhile
                 for result in self._run_batch(batch, top_k):
-                    emit(result)
+                    emit(result, backend)
                 if on_progress:
                     on_progress(len(results), total)
                 if cancel is not None and cancel.is_set():

@@ -219,6 +219,13 @@
             <numerusform>Reading %n pictures…</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Auto: %1 — %2x fp32 here, agrees on %3 % of %n image(s)</source>
+        <translation>
+            <numerusform>Auto: %1 — %2x fp32 here, agrees on %3 % of %n image</numerusform>
+            <numerusform>Auto: %1 — %2x fp32 here, agrees on %3 % of %n images</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultsPanel</name>

@@ -221,7 +221,9 @@ def test_the_classifier_switches_between_batches(cache, torch_only) -> None:
     """The first batches run on torch fp32; once a choice is made, the next batch runs on it."""
     model, meta = tiny_model()
     classifier = Classifier(model, meta, backend="auto", auto_measure="background")
-    chosen = auto.Decision("torch-bf16", 24, (auto.Trial("torch", 1.0, 1.0), auto.Trial("torch-bf16", 2.0, 1.0)))
+    chosen = auto.Decision(
+        "torch-bf16", 24, (auto.Trial("torch", 1.0, 1.0), auto.Trial("torch-bf16", 2.0, 1.0))
+    )
     images = [(f"i{i}", _image(i)) for i in range(12)]
 
     def progress(done, total):
@@ -230,7 +232,10 @@ def test_the_classifier_switches_between_batches(cache, torch_only) -> None:
 
     results = classifier.classify(images, top_k=1, batch_size=4, on_progress=progress)
     assert [r.backend for r in results] == ["torch"] * 4 + ["torch-bf16"] * 8
-    assert english(classifier.backend_note) == "Auto: PyTorch bf16 — 2.0x fp32 here, agrees on 100 % of 24 images"
+    assert (
+        english(classifier.backend_note)
+        == "Auto: PyTorch bf16 — 2.0x fp32 here, agrees on 100 % of 24 images"
+    )
 
 
 def test_inline_measuring_waits_for_64_images(cache, monkeypatch) -> None:
@@ -252,6 +257,24 @@ def test_inline_measuring_waits_for_64_images(cache, monkeypatch) -> None:
     never = Classifier(model, meta, backend="auto")  # the API's default: it never measures itself
     never.classify([(f"i{i}", _image(i)) for i in range(64)], cancel=stop)
     assert calls == [1]
+
+
+def test_background_measuring_starts_with_a_long_run_and_never_holds_it(cache, torch_only) -> None:
+    """The window's way: a short run starts nothing; a long one starts the measurement in a
+    thread of its own and runs on (torch fp32 meanwhile); the choice is told when made."""
+    model, meta = tiny_model()
+    classifier = Classifier(model, meta, backend="auto", auto_measure="background")
+    notes: list = []
+    classifier.start_auto(notes.append)
+    classifier.classify([(f"i{i}", _image(i)) for i in range(8)], top_k=1)
+    assert classifier.auto_thread is None
+    results = classifier.classify([(f"i{i}", _image(i)) for i in range(64)], top_k=1, batch_size=8)
+    assert len(results) == 64 and results[0].backend == "torch"
+    classifier.auto_thread.join(60)
+    assert [english(n) for n in notes] == [
+        "Auto: PyTorch fp32 — 1.0x fp32 here, agrees on 100 % of 24 images"
+    ]
+    assert auto.read_decision(classifier.auto.key) is not None
 
 
 def _image(seed: int):

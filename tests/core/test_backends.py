@@ -156,7 +156,7 @@ def test_backend_usage_errors_exit_2(extra, message, capsys) -> None:
 
 
 def test_every_backend_is_offered() -> None:
-    assert BACKENDS == ("torch", "onnx", "onnx-int8")
+    assert BACKENDS == ("auto", "torch", "onnx", "onnx-int8")
 
 
 def _ort_version() -> str:
