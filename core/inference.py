@@ -247,9 +247,7 @@ class Classifier:
 
     def _plan_auto(self, calibrate: Path | None) -> None:
         """The key and candidates of this model here; a cached decision is used at once."""
-        from core.opener import training_folder
-
-        folder = calibrate or training_folder(self.meta)
+        folder = calibrate  # core.opener passes a user-trained model's own folder
         caps = auto.cpu_capabilities() if self.device.type == "cpu" else frozenset()
         cuda_bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
         where = str(self.device)

@@ -60,7 +60,7 @@ def open_classifier(choice: ModelChoice, loaded: LoadedWeights | None = None, **
     from core.inference import Classifier
 
     loaded = loaded if loaded is not None else open_weights(choice)
-    if choice.backend == "onnx-int8" and options.get("calibrate") is None:
+    if choice.backend in ("onnx-int8", "auto") and options.get("calibrate") is None:
         options["calibrate"] = training_folder(loaded.meta)
     return Classifier.from_loaded(loaded, backend=choice.backend, **options)
 
