@@ -36,6 +36,7 @@ from core.backends import (
     build_runner,
     check_backend,
     state_hash,
+    writable_cache,
 )
 from core.devices import is_device_failure
 from core.errors import Cancelled, UsageError
@@ -256,6 +257,7 @@ class Classifier:
         weights = self._request.weights_hash or state_hash(self._request.model)
         key = auto.decision_key(weights, self.meta, where, caps, str(folder or "shapes"))
         self.auto = auto.AutoPlan(key, auto.candidates(self.device.type, caps, cuda_bf16), folder)
+        writable_cache(self.on_status)  # an unwritable cache is said here, once, not in a log
         decision = auto.read_decision(key)
         if decision is not None:
             self._adopt(decision)

@@ -321,3 +321,20 @@ def test_cli_json_shows_the_cached_choice_and_torch_stays_exact(cache, tmp_path,
     assert main([*args, "--json", "--backend", "torch"]) == 0
     exact = json.loads(capsys.readouterr().out)
     assert {item["backend"] for item in exact} == {"torch"} and "auto" not in exact[0]
+
+
+def test_an_unwritable_cache_costs_nothing_but_is_said(tmp_path, torch_only, monkeypatch) -> None:
+    """RESLENS_CACHE naming a file: the decision goes to a temporary folder, said once, and is found there."""
+    from core import backends
+
+    monkeypatch.setattr(backends, "_fallbacks", {})
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "cache").write_text("a file")
+    monkeypatch.setenv("RESLENS_CACHE", str(tmp_path / "cache"))
+    said: list = []
+    model, meta = tiny_model()
+    first = Classifier(model, meta, backend="auto", on_status=said.append)
+    assert english(said[0]).startswith(f"The cache folder {tmp_path / 'cache'} cannot be written (")
+    first.measure_auto()
+    assert Classifier(model, meta, backend="auto").auto.decision is not None
+    assert (tmp_path / "cache").read_text() == "a file"
