@@ -229,8 +229,15 @@ def writable_cache(on_status: StatusCallback | None = None) -> Path:
         return wanted
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-    fallback = Path(tempfile.gettempdir()) / f"reslens-cache-{os.getuid() if hasattr(os, 'getuid') else 0}"
-    fallback.mkdir(mode=0o700, parents=True, exist_ok=True)
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    fallback = Path(tempfile.gettempdir()) / f"reslens-cache-{uid or 0}"
+    try:
+        fallback.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ours = not fallback.is_symlink() and (uid is None or fallback.stat().st_uid == uid)
+    except OSError:
+        ours = False
+    if not ours:  # someone else's folder (a shared /tmp), or a link: a fresh one of our own
+        fallback = Path(tempfile.mkdtemp(prefix="reslens-cache-"))
     _fallbacks[key] = fallback
     log.warning("cache folder %s cannot be written (%s); using %s", wanted, reason, fallback)
     if on_status is not None:
