@@ -142,7 +142,7 @@ def test_cli_backend_json_and_csv_record_it(cache, tmp_path, capsys) -> None:
     [
         (["--backend", "tensorrt"], "invalid choice: 'tensorrt'"),
         (["--precision", "int4"], "invalid choice: 'int4'"),
-        (["--calibrate", "."], "--calibrate is for --backend onnx-int8"),
+        (["--backend", "onnx", "--calibrate", "."], "--calibrate is for --backend onnx-int8 or auto"),
         (["--backend", "onnx-int8", "--calibrate", "/no/such/folder"], "is not a folder"),
     ],
 )
