@@ -3,7 +3,10 @@
 #   1. reslens-cli devices;
 #   2. the samples classified on CUDA (fp32, fp16, bf16) give the CPU's top-1;
 #   3. ResNet-50 img/s at batch 64: torch fp32 vs bf16 autocast vs ONNX Runtime's CUDA provider
-#      (if onnxruntime-gpu is installed), forward only, interleaved rounds.
+#      (if onnxruntime-gpu is installed), forward only, interleaved rounds;
+#   4. backend Auto on CUDA (issue 27): what it picks among fp32, fp16 and bf16 autocast for the
+#      bundled model and for ResNet-50, with its speed-up and agreement, and that the cached choice
+#      is then used by `classify` with no backend flag.
 # Usage, from the repository root:  bash bench/gpu_check.sh   (PYTHON=... to pick the interpreter)
 set -euo pipefail
 PYTHON=${PYTHON:-python}
@@ -79,4 +82,33 @@ for name, values in rates.items():
     m = statistics.median(values)
     print(f"{name:<10} {m:9.1f} img/s  ({m / base:.2f} x fp32)")
 PY
+echo "== Auto on CUDA: the fastest of fp32 / fp16 / bf16 autocast that agrees with fp32"
+"$PYTHON" - <<'PY'
+import json, time
+import torch
+from core.inference import Classifier
+from core.messages import english
+from core.metadata import ModelMeta
+from core.resnet import resnet50
+from core.weights import load_weights
+
+def pick(name, classifier):
+    start = time.perf_counter()
+    decision = classifier.measure_auto()
+    print(f"{name}: {english(decision.describe())}  ({time.perf_counter() - start:.1f} s to measure)")
+    for t in decision.trials:
+        print(f"    {t.name:<11} {t.images_per_s:9.1f} img/s  agreement {t.agreement:.3f}  "
+              f"max |dp| {t.max_difference:.2e} {t.error}")
+    return decision
+
+bundled = load_weights(None, device="cuda")
+pick("bundled ResNet-18", Classifier.from_loaded(bundled, backend="auto"))
+torch.manual_seed(0)
+meta = ModelMeta(arch="resnet50", categories=tuple(f"class {i}" for i in range(1000)))
+decision = pick("ResNet-50 (random weights)", Classifier(resnet50().eval(), meta, "cuda", backend="auto"))
+print(json.dumps(decision.to_json()))
+PY
+echo "== classify with no backend flag uses the cached choice"
+"$PYTHON" -m core.cli classify assets/samples --device cuda --json --top-k 1 2>/dev/null \
+    | "$PYTHON" -c 'import json, sys; d = json.load(sys.stdin); print({r["backend"] for r in d}, d[0]["auto"])'
 echo "== done"

@@ -8,7 +8,14 @@ The ONNX models are built from the loaded weights on first use and cached under
 :func:`core.paths.cache_dir`, in a folder keyed by the architecture, the weights' hash, the input
 size and the onnxruntime version, so other weights, another input size or an upgraded runtime get
 a fresh model. Every file is written to a temporary name and renamed into place: a crash while
-building leaves nothing that a later run would trust.
+building leaves nothing that a later run would trust. What is read back is still checked (a disk
+can truncate a file, a person can replace it): a cached model that ONNX Runtime cannot open, or
+whose output is not one row of ``num_classes`` per image, is deleted and built again once, saying
+so. A cache folder that cannot be written (read-only, or ``RESLENS_CACHE`` naming a file) gives
+way to a folder under the system's temporary folder, also said once (:func:`writable_cache`).
+
+``auto`` (:mod:`core.auto_backend`) is no runner of its own: it measures the others and uses the
+fastest that agrees with fp32.
 
 int8 is static quantization (QDQ format, per-channel weights) calibrated on a deterministic set:
 images rendered by :mod:`core.shapes` (the bundled model's world) or images of a user's folder
@@ -43,9 +50,13 @@ if TYPE_CHECKING:
 
     from core.metadata import ModelMeta
 
-BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
+AUTO_BACKEND = "auto"
+BACKENDS: tuple[str, ...] = (AUTO_BACKEND, "torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "torch"
+"""The exact path: the Python API's default, and what a backend that cannot be had gives way to.
+The CLI and the window default to :data:`AUTO_BACKEND`."""
 BACKEND_LABELS: dict[str, str] = {
+    AUTO_BACKEND: "Auto",
     "torch": "PyTorch",
     "onnx": "ONNX Runtime fp32",
     "onnx-int8": "ONNX Runtime int8",
@@ -58,6 +69,7 @@ CALIBRATION_SEED = 15_001  # rendered calibration and held-out sets never share 
 HOLDOUT_SEED = 15_002
 HOLDOUT_EVERY = 4  # --calibrate DIR: the 4th, 8th, ... image (sorted) checks int8 instead
 OPSET = 17
+log = logging.getLogger(__name__)
 INSTALL_HINT = "pip install onnxruntime"
 
 StatusCallback = Callable[[Message], None]
@@ -92,6 +104,20 @@ INT8_AGREES_RENDERED = kind(
         0,
     ),
 )
+CACHE_REBUILT = kind(
+    "backend.cache-rebuilt",
+    QT_TRANSLATE_NOOP("Messages", "The cached model %1 could not be used (%2): building it again…"),
+)
+CACHE_FALLBACK = kind(
+    "backend.cache-fallback",
+    QT_TRANSLATE_NOOP("Messages", "The cache folder %1 cannot be written (%2): using %3 for this run"),
+)
+CACHE_BROKEN = kind(
+    "backend.cache-broken",
+    QT_TRANSLATE_NOOP(
+        "Messages", "The ONNX model built in %1 cannot be used either (%2); use the torch backend"
+    ),
+)
 INT8_UNTRUSTED = kind(
     "backend.int8-untrusted",
     QT_TRANSLATE_NOOP(
@@ -109,6 +135,9 @@ def check_backend(name: str) -> str:
 
 
 def backend_label(name: str) -> str:
+    """ "ONNX Runtime int8"; a name Auto chose that has no menu entry ("torch-bf16") as "PyTorch bf16"."""
+    if name not in BACKEND_LABELS and name.startswith("torch-"):
+        return f"{BACKEND_LABELS['torch']} {name.removeprefix('torch-')}"
     return BACKEND_LABELS.get(name, name)
 
 
@@ -179,10 +208,50 @@ class OnnxRunner:
 # --------------------------------------------------------------------------- the cache
 
 
-def model_folder(arch: str, weights_hash: str, input_size: int, ort_version: str) -> Path:
-    """The cache folder of one (weights, architecture, input size, runtime) combination."""
+_fallbacks: dict[str, Path] = {}  # an unwritable cache folder -> the temporary one used instead
+
+
+def writable_cache(on_status: StatusCallback | None = None) -> Path:
+    """:func:`core.paths.cache_dir` when it can be written, else a private folder under the
+    system's temporary folder (said through ``on_status``; the same one for the whole process),
+    so an unwritable ``RESLENS_CACHE`` costs a rebuild, never the run."""
+    import os
+    import tempfile
+
+    wanted = cache_dir()
+    key = str(wanted)
+    if key in _fallbacks:
+        return _fallbacks[key]
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=wanted, prefix=".write-test-"):
+            pass
+        return wanted
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    fallback = Path(tempfile.gettempdir()) / f"reslens-cache-{uid or 0}"
+    try:
+        fallback.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ours = not fallback.is_symlink() and (uid is None or fallback.stat().st_uid == uid)
+    except OSError:
+        ours = False
+    if not ours:  # someone else's folder (a shared /tmp), or a link: a fresh one of our own
+        fallback = Path(tempfile.mkdtemp(prefix="reslens-cache-"))
+    _fallbacks[key] = fallback
+    log.warning("cache folder %s cannot be written (%s); using %s", wanted, reason, fallback)
+    if on_status is not None:
+        on_status(CACHE_FALLBACK(key, reason, str(fallback)))
+    return fallback
+
+
+def model_folder(
+    arch: str, weights_hash: str, input_size: int, ort_version: str, root: Path | None = None
+) -> Path:
+    """The cache folder of one (weights, architecture, input size, runtime) combination, under
+    ``root`` (default: :func:`core.paths.cache_dir`)."""
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in f"{arch}-{weights_hash}")
-    return cache_dir() / "onnx" / f"{safe}-{input_size}px-ort{ort_version}"
+    return (root or cache_dir()) / "onnx" / f"{safe}-{input_size}px-ort{ort_version}"
 
 
 def state_hash(model: torch.nn.Module) -> str:
@@ -194,7 +263,7 @@ def state_hash(model: torch.nn.Module) -> str:
     return digest.hexdigest()[:8]
 
 
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def write_cache_file(path: Path, write: Callable[[Path], None]) -> None:
     """Into the (created on demand) cache folder, through core's one atomic writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
     replace_atomically(path, write)
@@ -227,7 +296,7 @@ def export_onnx(model: torch.nn.Module, input_size: int, path: Path) -> None:
                 dynamo=False,
             )
 
-    _write_atomically(path, write)
+    write_cache_file(path, write)
 
 
 # --------------------------------------------------------------------------- int8
@@ -348,7 +417,7 @@ def quantize_int8(fp32_path: Path, out_path: Path, calibration: list[Any]) -> No
             calibrate_method=CalibrationMethod.MinMax,
         )
 
-    _write_atomically(out_path, write)
+    write_cache_file(out_path, write)
 
 
 def measure_agreement(fp32: OnnxRunner, int8: OnnxRunner, batches: Iterable[Any]) -> tuple[int, int]:
@@ -383,25 +452,76 @@ class BackendRequest:
 def build_runner(request: BackendRequest) -> OnnxRunner:
     """The ONNX Runtime runner for ``request.backend``, building and caching its model if needed.
 
-    Raises :class:`UsageError` for an unknown backend, a missing onnxruntime or an int8 model
-    that disagrees with fp32 too often.
+    Raises :class:`UsageError` for an unknown backend, a missing onnxruntime, a model that cannot
+    be built or an int8 model that disagrees with fp32 too often.
     """
     check_backend(request.backend)
-    if request.backend == "torch":
-        raise ValueError("the torch backend has no ONNX runner")
+    if request.backend in ("torch", AUTO_BACKEND):
+        raise ValueError(f"the {request.backend} backend has no ONNX runner")
     ort = import_onnxruntime()
     meta = request.meta
     folder = model_folder(
-        meta.arch, request.weights_hash or state_hash(request.model), meta.crop_size, ort.__version__
+        meta.arch,
+        request.weights_hash or state_hash(request.model),
+        meta.crop_size,
+        ort.__version__,
+        writable_cache(request.on_status),
     )
     fp32_path = folder / "model.onnx"
-    if not fp32_path.is_file():
+
+    def build() -> None:
         request.status(BUILDING_FP32(str(folder)))
         export_onnx(request.model, meta.crop_size, fp32_path)
-    fp32 = OnnxRunner(fp32_path, request.device_type, "onnx")
+
+    fp32 = _open_cached(request, fp32_path, "onnx", build)
     if request.backend == "onnx":
         return fp32
     return _int8_runner(request, folder, fp32)
+
+
+def _open_cached(
+    request: BackendRequest, path: Path, name: str, build: Callable[[], None], also: Path | None = None
+) -> OnnxRunner:
+    """A runner of the cached model at ``path``: built when missing; when it cannot be opened or
+    gives the wrong shape, deleted (with ``also``, its check) and built again once, saying so."""
+    if not path.is_file():
+        build()
+        return _checked_runner(request, path, name, rebuilt=True)
+    try:
+        return _checked_runner(request, path, name)
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a broken file raises, it is rebuilt
+        reason = _first_line(exc)
+        log.warning("cached ONNX model %s unusable (%s): rebuilding", path, reason)
+        request.status(CACHE_REBUILT(str(path), reason))
+        for stale in (path, also):
+            if stale is not None:
+                stale.unlink(missing_ok=True)
+        build()
+        return _checked_runner(request, path, name, rebuilt=True)
+
+
+def _checked_runner(request: BackendRequest, path: Path, name: str, rebuilt: bool = False) -> OnnxRunner:
+    """Open ``path`` and run one blank image: the output must be 1 x ``num_classes``, finite."""
+    import numpy as np
+
+    try:
+        runner = OnnxRunner(path, request.device_type, name)
+        side = request.meta.crop_size
+        out = runner.run(np.zeros((1, 3, side, side), dtype=np.float32))
+        if out.shape != (1, request.meta.num_classes) or not np.isfinite(out).all():
+            raise ValueError(f"output of shape {tuple(out.shape)}, expected (1, {request.meta.num_classes})")
+    except Exception as exc:
+        if rebuilt:  # built just now and still unusable: no second rebuild, say what to do
+            raise UsageError(CACHE_BROKEN(str(path.parent), _first_line(exc))) from exc
+        raise
+    return runner
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
 
 
 def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> OnnxRunner:
@@ -413,26 +533,35 @@ def _int8_runner(request: BackendRequest, folder: Path, fp32: OnnxRunner) -> Onn
     holdout_images: list[Image.Image] = []
     if request.calibrate is not None:
         calibration_images, holdout_images, calibration_id = folder_images(
-            request.calibrate, CALIBRATION_IMAGES, HOLDOUT_IMAGES, decode_side(meta)  # as classify
+            request.calibrate,
+            CALIBRATION_IMAGES,
+            HOLDOUT_IMAGES,
+            decode_side(meta),  # as classify
         )
     else:
         calibration_images, calibration_id = None, "shapes"
     int8_path = folder / f"model-int8-{calibration_id}.onnx"
     check_path = int8_path.with_suffix(".json")
     check = _read_check(check_path) if int8_path.is_file() else None
-    if check is None:
+
+    def build() -> None:
+        nonlocal check
         request.status(BUILDING_INT8(calibration_id, str(folder)))
-        if calibration_images is None:
-            calibration_images = rendered_images(CALIBRATION_SEED, CALIBRATION_IMAGES, render_size)
-        quantize_int8(fp32.path, int8_path, list(transformed_batches(calibration_images, transform)))
-        int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
+        images = calibration_images or rendered_images(CALIBRATION_SEED, CALIBRATION_IMAGES, render_size)
+        check_path.unlink(missing_ok=True)  # no check may outlive the model it was made on
+        quantize_int8(fp32.path, int8_path, list(transformed_batches(images, transform)))
+        int8 = _checked_runner(request, int8_path, "onnx-int8", rebuilt=True)
         where = str(request.calibrate) if request.calibrate is not None else ""
         holdout = holdout_images or rendered_images(HOLDOUT_SEED, HOLDOUT_IMAGES, render_size)
         same, total = measure_agreement(fp32, int8, transformed_batches(holdout, transform, 32))
         check = Int8Check(same / total, total, calibration_id, where, bool(holdout_images))
-        _write_atomically(check_path, lambda tmp: tmp.write_text(json.dumps(asdict(check)) + "\n"))
-    else:
-        int8 = OnnxRunner(int8_path, request.device_type, "onnx-int8")
+        text = json.dumps(asdict(check)) + "\n"
+        write_cache_file(check_path, lambda tmp: tmp.write_text(text))
+
+    if check is None:
+        int8_path.unlink(missing_ok=True)  # a model without its check is measured again
+    int8 = _open_cached(request, int8_path, "onnx-int8", build, also=check_path)
+    assert check is not None  # read from the cache, or measured by build()
     if check.agreement < MIN_INT8_AGREEMENT:
         raise UsageError(INT8_UNTRUSTED(check.describe(), f"{MIN_INT8_AGREEMENT * 100:.0f}"))
     int8.note = check.describe()

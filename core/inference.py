@@ -27,9 +27,19 @@ import torch
 from PIL import Image
 from torch import Tensor, nn
 
-from core.backends import DEFAULT_BACKEND, BackendRequest, StatusCallback, build_runner, check_backend
+from core import auto_backend as auto
+from core.backends import (
+    AUTO_BACKEND,
+    DEFAULT_BACKEND,
+    BackendRequest,
+    StatusCallback,
+    build_runner,
+    check_backend,
+    state_hash,
+    writable_cache,
+)
 from core.devices import is_device_failure
-from core.errors import UsageError
+from core.errors import Cancelled, UsageError
 from core.images import ImageDecodeError, decode_for_model, iter_image_files
 from core.messages import QT_TRANSLATE_NOOP, Message, kind
 from core.metadata import ModelMeta
@@ -52,7 +62,9 @@ BATCH_PIXELS = 64 * 224 * 224
 runs one image at a time rather than 16, so memory stays bounded whatever ``batch_size`` says."""
 ProgressCallback = Callable[[int, int], None]
 PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
-"""``precision``: autocast dtypes on CUDA (the CPU and the ONNX backends always run fp32)."""
+"""``precision``: autocast dtypes on CUDA (the CPU and the ONNX backends always run fp32; Auto
+may choose CPU bf16 autocast where the CPU supports it, see :mod:`core.auto_backend`)."""
+AUTO_MEASURE = ("inline", "background", "never")
 ResultCallback = Callable[[ClassificationResult], None]
 
 
@@ -154,9 +166,15 @@ class Classifier:
     user should hear about but that is not a per-file error, such as a fallback to the CPU.
 
     ``backend`` picks what runs the forward pass (:mod:`core.backends`: ``torch``, ``onnx``,
-    ``onnx-int8``); everything else is the same pipeline. ``precision`` (``fp16``/``bf16``) runs
-    torch under autocast on CUDA. Large photos are decoded at reduced scale, still at least twice
-    the resize size, unless ``exact_decode`` (see :func:`core.images.decode_for_model`).
+    ``onnx-int8``, or ``auto``); everything else is the same pipeline. With ``auto`` the classifier
+    starts on torch fp32 and switches, between batches, to what :mod:`core.auto_backend` chose:
+    at once when the choice is cached; else ``auto_measure="inline"`` measures before a run of at
+    least :data:`~core.auto_backend.MEASURE_MIN_IMAGES` images (the CLI), ``"background"`` measures
+    in another thread while such a run goes on (the window), ``"never"`` keeps torch fp32.
+    Results record the candidate that made them (``onnx-int8``, ``torch-bf16``...).
+    ``precision`` (``fp16``/``bf16``) runs torch under autocast on CUDA. Large photos are decoded
+    at reduced scale, still at least twice the resize size, unless ``exact_decode`` (see
+    :func:`core.images.decode_for_model`).
     ``on_status`` hears one-off messages such as "building the ONNX model once".
 
     Preprocessing is :class:`core.preprocess.EvalTransform` (Pillow + numpy, equal to torchvision's
@@ -178,6 +196,7 @@ class Classifier:
         weights_hash: str = "",
         calibrate: Path | None = None,
         on_status: StatusCallback | None = None,
+        auto_measure: str = "never",
     ) -> None:
         self.meta = meta
         self.model_tag = model_tag  # stamped on every result: "ResNet-18 · bundled · 3f2a9c1b"
@@ -192,21 +211,163 @@ class Classifier:
         model = model.eval()
         self.runner = None
         self.model: nn.Module | None = None
-        if backend != "torch":
-            request = BackendRequest(
-                backend, model, meta, weights_hash, self.device.type, calibrate, on_status
-            )
-            self.runner = build_runner(request)
+        # Autocast for the torch pass: --precision on CUDA, or the precision Auto chose.
+        self._autocast = PRECISIONS[precision] if self.device.type == "cuda" and precision != "fp32" else None
+        self._request = BackendRequest(
+            backend, model, meta, weights_hash, self.device.type, calibrate, on_status
+        )
+        self.on_status = on_status
+        self.auto: auto.AutoPlan | None = None
+        self.auto_measure = auto_measure
+        self._next: tuple | None = None  # Auto's choice, ready, until the next batch takes it
+        self._owner = threading.current_thread()
+        self._auto_note: StatusCallback | None = None
+        self.auto_thread: threading.Thread | None = None  # a background measurement, once started
+        if backend not in ("torch", AUTO_BACKEND):
+            self.runner = build_runner(self._request)
         else:
             self.model = prepare_for_inference(model, self.device) if optimize else model.to(self.device)
+        if backend == AUTO_BACKEND:
+            self.backend = "torch"  # until a choice is made: results say what made them
+            self._plan_auto(calibrate)
         self.transform = EvalTransform(meta)
         self.min_side = None if exact_decode else decode_side(meta)
         self.decode_workers = decode_workers or max(2, min(8, _usable_cpus()))
 
     @property
     def backend_note(self) -> Message | str:
-        """What a user should know about the backend (int8: its agreement with fp32), or ""."""
+        """What a user should know about the backend (int8: its agreement with fp32; Auto: its
+        choice, or that it runs torch fp32 until it has measured), or ""."""
+        if self.auto is not None:
+            if self.auto.decision is not None:
+                return self.auto.decision.describe()
+            return auto.AUTO_UNTIL_MEASURED() if self.auto_measure != "never" else ""
         return self.runner.note if self.runner is not None else ""
+
+    # -- Auto ---------------------------------------------------------------------------------
+
+    def _plan_auto(self, calibrate: Path | None) -> None:
+        """The key and candidates of this model here; a cached decision is used at once."""
+        folder = calibrate  # core.opener passes a user-trained model's own folder
+        caps = auto.cpu_capabilities() if self.device.type == "cpu" else frozenset()
+        cuda_bf16 = self.device.type == "cuda" and torch.cuda.is_bf16_supported()
+        where = str(self.device)
+        if self.device.type == "cuda":
+            where += " " + torch.cuda.get_device_name(self.device)
+        weights = self._request.weights_hash or state_hash(self._request.model)
+        key = auto.decision_key(weights, self.meta, where, caps, str(folder or "shapes"))
+        self.auto = auto.AutoPlan(key, auto.candidates(self.device.type, caps, cuda_bf16), folder)
+        writable_cache(self.on_status)  # an unwritable cache is said here, once, not in a log
+        decision = auto.read_decision(key)
+        if decision is not None:
+            self._adopt(decision)
+            self._switch()
+
+    def _adopt(self, decision: auto.Decision) -> None:
+        """Get what ``decision`` chose ready (torch fp32 if it cannot be had); :meth:`_switch`
+        makes it the path from the next batch on. May run in a measuring thread."""
+        assert self.auto is not None
+        candidate = auto.BY_NAME[decision.chosen]
+        runner = None
+        try:
+            if candidate.backend != "torch":
+                runner = build_runner(replace(self._request, backend=candidate.backend))
+        except Exception as exc:  # noqa: BLE001 - the choice was measured; a cache gone bad is not fatal
+            log.warning("auto: %s could not be had (%s); torch fp32 runs", candidate.name, exc)
+            candidate, runner = auto.REFERENCE, None
+            decision = replace(decision, chosen=auto.REFERENCE.name)
+        autocast = PRECISIONS[candidate.precision] if candidate.precision != "fp32" else None
+        self._next = (decision, candidate.name, runner, autocast)  # one assignment: atomic
+
+    def _switch(self) -> None:
+        """Between batches: take the path Auto chose, if one is waiting."""
+        waiting, self._next = self._next, None
+        if waiting is not None and self.auto is not None:
+            decision, self.backend, self.runner, self._autocast = waiting
+            self.auto.decision = decision
+
+    def measure_auto(
+        self, cancel: threading.Event | None = None, on_note: StatusCallback | None = None
+    ) -> auto.Decision:
+        """Measure every candidate, cache the decision and switch to it (see :mod:`core.auto_backend`).
+
+        Safe to call from another thread while :meth:`classify` runs: the classifier takes the
+        choice between two batches. ``on_note`` (default ``on_status``) hears the progress and
+        the decision. Raises :class:`~core.errors.Cancelled` when ``cancel`` (or :meth:`stop_auto`)
+        stops it; the classifier then stays on torch fp32."""
+        say = on_note or self._status
+        plan = self.auto
+        if plan is None:
+            raise ValueError("measure_auto is for the auto backend")
+        if plan.decision is not None:
+            return plan.decision
+        guard = _AnyEvent([e for e in (cancel, plan.cancel) if e is not None])
+
+        def progress(count: int, total: int) -> None:
+            say(auto.AUTO_MEASURING(str(count), str(total)))
+
+        batches, plan.calibration = auto.calibration_set(self.meta, plan.folder)
+        makers = [(c.name, self._maker(c)) for c in plan.candidates]
+        trials = auto.measure(makers, batches, guard, progress)
+        chosen = auto.choose(trials)
+        decision = auto.Decision(chosen, sum(len(b) for b in batches), trials, plan.key, plan.calibration)
+        auto.write_decision(decision)
+        self._adopt(decision)
+        if threading.current_thread() is self._owner:
+            self._switch()  # measured inline: no batch is running
+        say(decision.describe())
+        return decision
+
+    def start_auto(self, on_note: StatusCallback) -> None:
+        """The window's way (``auto_measure="background"``): ``on_note`` hears the choice (in the
+        measuring thread). The measurement starts with the first run long enough to repay it,
+        in a thread of its own, while that run goes on with torch fp32, so no result waits."""
+        self._auto_note = on_note
+
+    def _launch_auto(self) -> threading.Thread:
+        def run() -> None:
+            try:
+                self.measure_auto(on_note=self._auto_note)
+            except Cancelled:
+                log.info("auto: measurement cancelled")
+            except Exception:  # noqa: BLE001 - a failed measurement leaves torch fp32 running
+                log.exception("auto: the measurement failed")
+
+        thread = threading.Thread(target=run, name="reslens-auto", daemon=True)
+        thread.start()
+        return thread
+
+    def _should_measure(self, total: int, cancel: threading.Event | None) -> bool:
+        """Auto measures (inline or in the background) once, before or during a run long enough
+        to repay it, unless the run is already cancelled."""
+        plan = self.auto
+        return (
+            plan is not None
+            and plan.decision is None
+            and self.auto_measure != "never"
+            and self.auto_thread is None
+            and total >= auto.MEASURE_MIN_IMAGES
+            and not (cancel is not None and cancel.is_set())
+        )
+
+    def stop_auto(self) -> None:
+        """Stop a measurement in flight (another model is being loaded, the window closes)."""
+        if self.auto is not None:
+            self.auto.cancel.set()
+
+    def _maker(self, candidate: auto.Candidate) -> Callable[[], auto.Forward]:
+        def make() -> auto.Forward:
+            if candidate.backend != "torch":
+                runner = build_runner(replace(self._request, backend=candidate.backend))
+                return lambda array: torch.softmax(torch.from_numpy(runner.run(array)).float(), 1).numpy()
+            dtype = PRECISIONS[candidate.precision] if candidate.precision != "fp32" else None
+            return lambda array: self._torch_forward(array, dtype).numpy()
+
+        return make
+
+    def _status(self, message: Message) -> None:
+        if self.on_status is not None:
+            self.on_status(message)
 
     @classmethod
     def from_loaded(cls, loaded, **kwargs) -> Classifier:
@@ -235,12 +396,19 @@ class Classifier:
         """
         items = expand_inputs(inputs)
         total = len(items)
+        if self._should_measure(total, cancel) and self.auto_measure == "background":
+            self.auto_thread = self._launch_auto()
+        elif self._should_measure(total, cancel):
+            try:
+                self.measure_auto(cancel)
+            except Cancelled:
+                return []
         top_k = max(1, min(top_k, self.meta.num_classes))
         batch_size = max(1, min(batch_size, BATCH_PIXELS // self.meta.crop_size**2))
         results: list[ClassificationResult] = []
 
-        def emit(result: ClassificationResult) -> None:
-            result = replace(result, model=self.model_tag, backend=self.backend)
+        def emit(result: ClassificationResult, backend: str) -> None:
+            result = replace(result, model=self.model_tag, backend=backend)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -249,8 +417,10 @@ class Classifier:
             on_progress(0, total)
         with ThreadPoolExecutor(self.decode_workers, thread_name_prefix="reslens-decode") as pool:
             for batch in self._decoded_batches(pool, items, batch_size, cancel):
+                self._switch()
+                backend = self.backend  # what runs this batch, whatever Auto decides meanwhile
                 for result in self._run_batch(batch, top_k):
-                    emit(result)
+                    emit(result, backend)
                 if on_progress:
                     on_progress(len(results), total)
                 if cancel is not None and cancel.is_set():
@@ -346,10 +516,16 @@ class Classifier:
             return self._forward(batch)
 
     def _forward(self, array: np.ndarray) -> Tensor:
+        runner = self.runner  # read once: Auto may switch it from another thread
+        if runner is not None:
+            with torch.inference_mode():
+                return torch.softmax(torch.from_numpy(runner.run(array)).float(), dim=1)
+        return self._torch_forward(array, self._autocast)
+
+    def _torch_forward(self, array: np.ndarray, dtype: torch.dtype | None) -> Tensor:
+        """Probabilities from the torch model, under autocast to ``dtype`` when given."""
         with torch.inference_mode():
-            if self.runner is not None:
-                return torch.softmax(torch.from_numpy(self.runner.run(array)).float(), dim=1)
-            assert self.model is not None  # one of the two is always set
+            assert self.model is not None  # set whenever the torch path can run
             batch = torch.from_numpy(array)
             cuda = self.device.type == "cuda"
             if cuda:
@@ -357,7 +533,17 @@ class Classifier:
             batch = batch.to(self.device, non_blocking=True)
             if self.device.type in ("cpu", "cuda"):
                 batch = batch.contiguous(memory_format=torch.channels_last)
-            dtype = PRECISIONS[self.precision]
-            with torch.autocast("cuda", dtype=dtype, enabled=cuda and dtype != torch.float32):
+            kind = self.device.type if self.device.type in ("cpu", "cuda", "mps") else "cpu"
+            with torch.autocast(kind, dtype=dtype or torch.float32, enabled=dtype is not None):
                 logits = self.model(batch)
             return torch.softmax(logits.float(), dim=1).cpu()
+
+
+class _AnyEvent:
+    """Set when any of ``events`` is: the caller's cancel and the classifier's own stop."""
+
+    def __init__(self, events: list[threading.Event]) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)

@@ -102,11 +102,11 @@ def open_classifier(
     from core.lite.classifier import LiteClassifier, LiteLoaded
 
     loaded = loaded if loaded is not None else open_weights(choice)
-    if isinstance(loaded, LiteLoaded):  # the file is the model: ONNX Runtime fp32 runs it
+    if isinstance(loaded, LiteLoaded):  # the file is the model: ONNX Runtime runs it
         return LiteClassifier(loaded, **options)
     from core.inference import Classifier
 
-    if choice.backend == "onnx-int8" and options.get("calibrate") is None:
+    if choice.backend in ("onnx-int8", "auto") and options.get("calibrate") is None:
         options["calibrate"] = training_folder(loaded.meta)
     return Classifier.from_loaded(loaded, backend=choice.backend, **options)
 

@@ -6,7 +6,8 @@ own ``QSettings`` (an INI file in a temporary folder) so they never touch the us
 The model asked for keeps 0.1.0's keys (``model/arch``, ``model/weights``, ``model/labels``,
 ``model/device``), so its settings files still work; the last model that loaded is kept apart
 (``model/last_*``): at start, a request that cannot be had falls back to it. The backend
-(``model/backend``: torch, onnx, onnx-int8) goes with both; an unknown value reads as torch.
+(``model/backend``: auto, the default, or torch, onnx, onnx-int8) goes with both; an unknown value
+reads as torch.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Generic, TypeVar
 from PySide6.QtCore import QByteArray, QSettings
 
 from core.architectures import ARCH_NAMES
-from core.backends import DEFAULT_BACKEND
+from core.backends import AUTO_BACKEND
 from core.sources import AUTO_DEVICE, DEFAULT, ModelChoice, bundled_arch
 from gui.language import SYSTEM, normalised
 
@@ -69,7 +70,7 @@ class Settings:
     weights = _Setting("model/weights", DEFAULT, str)  # a source key or a file path
     labels = _Setting("model/labels", "", str)  # "" = the labels that come with the weights
     device = _Setting("model/device", AUTO_DEVICE, str)
-    backend = _Setting("model/backend", DEFAULT_BACKEND, str)  # core.backends.BACKENDS
+    backend = _Setting("model/backend", AUTO_BACKEND, str)  # core.backends.BACKENDS; new: auto
     _last_arch = _Setting("model/last_arch", "", str)  # the last model that loaded
     _last_weights = _Setting("model/last_weights", "", str)
     _last_labels = _Setting("model/last_labels", "", str)

@@ -168,9 +168,12 @@ class ClassifierWorker(QObject):
                 choice = outcome.loaded.choice
 
                 def build(backend: str) -> Any:
-                    return open_classifier(replace(choice, backend=backend), loaded, on_status=job.on_status)
+                    chosen = replace(choice, backend=backend)
+                    return open_classifier(chosen, loaded, on_status=job.on_status, auto_measure="background")
 
+                replaced = self._classifier
                 outcome, self._classifier = session.run_on_backend(outcome, build)
+                self._start_auto(replaced, outcome)
                 self._make_cam(loaded)
                 # torch's modules and the model are a million long-lived objects that every full
                 # collection would walk again: 50-200 ms with the GIL held, so the window froze
@@ -183,6 +186,23 @@ class ClassifierWorker(QObject):
         finally:
             self.loadFinished.emit(outcome)
             self.finished.emit(JobDone(LOAD, job.job_id))
+
+    def _start_auto(self, replaced: Any, outcome: Outcome) -> None:
+        """Backend Auto measures in a thread of its own during the first long run, which goes on
+        with torch fp32 (core.inference.Classifier.start_auto); its choice reaches the window as
+        the same model in use with a new note (the status bar's). The model replaced stops."""
+        if replaced is not None:
+            replaced.stop_auto()
+        classifier = self._classifier
+        if outcome.loaded is None:
+            return
+
+        def tell(note: Message) -> None:  # in the measuring thread; the signal is queued
+            if self._classifier is classifier and note.code != "backend.auto-measuring":
+                loaded = replace(outcome.loaded, backend_note=note)
+                self.loadFinished.emit(replace(outcome, loaded=loaded, problems=(), backend_problem=None))
+
+        classifier.start_auto(tell)
 
     def _make_cam(self, loaded: Any) -> None:
         from core.lite.classifier import LiteLoaded

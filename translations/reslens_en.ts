@@ -240,6 +240,13 @@
             <numerusform>%n inputs name a file already listed, and get no second row</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Auto: %1 — %2x fp32 here, agrees on %3 % of %n image(s)</source>
+        <translation>
+            <numerusform>Auto: %1 — %2x fp32 here, agrees on %3 % of %n image</numerusform>
+            <numerusform>Auto: %1 — %2x fp32 here, agrees on %3 % of %n images</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultsPanel</name>

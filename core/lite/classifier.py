@@ -26,7 +26,7 @@ from core.sources import DEFAULT, ModelChoice, ModelIdentity
 from core.summary import LayerNode, ModelSummary
 
 LITE_SUFFIX = ".onnx"  # core.lite.model_file.SUFFIX, without importing numpy for a menu
-LITE_BACKENDS = ("onnx", "onnx-int8")  # what runs a Lite file: ONNX Runtime, fp32 or an int8 file
+LITE_BACKENDS = ("auto", "onnx", "onnx-int8")  # Lite's choices: ONNX Runtime (auto: fp32), or an int8 file
 # core.devices.CPU_NAME and core.inference.NOT_AN_INPUT (same codes and texts, so one message
 # each, which kind() checks): those modules import torch, and Lite says these the same way.
 CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, 0))

@@ -142,7 +142,7 @@ def test_cli_backend_json_and_csv_record_it(cache, tmp_path, capsys) -> None:
     [
         (["--backend", "tensorrt"], "invalid choice: 'tensorrt'"),
         (["--precision", "int4"], "invalid choice: 'int4'"),
-        (["--calibrate", "."], "--calibrate is for --backend onnx-int8"),
+        (["--backend", "onnx", "--calibrate", "."], "--calibrate is for --backend onnx-int8 or auto"),
         (["--backend", "onnx-int8", "--calibrate", "/no/such/folder"], "is not a folder"),
     ],
 )
@@ -156,7 +156,7 @@ def test_backend_usage_errors_exit_2(extra, message, capsys) -> None:
 
 
 def test_every_backend_is_offered() -> None:
-    assert BACKENDS == ("torch", "onnx", "onnx-int8")
+    assert BACKENDS == ("auto", "torch", "onnx", "onnx-int8")
 
 
 def _ort_version() -> str:

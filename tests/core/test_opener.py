@@ -37,7 +37,7 @@ def test_every_command_that_loads_a_model_has_the_same_model_flags() -> None:
 
 def test_the_flags_read_back_as_a_model_choice() -> None:
     args = build_parser().parse_args(["classify", "x.jpg", "--weights", "imagenet-v2", "--device", "cpu"])
-    assert model_choice(args) == ModelChoice(None, "imagenet-v2", "", "cpu", "torch")
+    assert model_choice(args) == ModelChoice(None, "imagenet-v2", "", "cpu", "auto")
     args = build_parser().parse_args(["explain", "x.jpg", "--out", "o", "--arch", "resnet18"])
     assert model_choice(args) == ModelChoice("resnet18", DEFAULT, "", "auto", "torch")
 

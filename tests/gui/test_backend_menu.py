@@ -60,7 +60,8 @@ def classify_samples(qtbot, window) -> dict[str, object]:
 @pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
 def test_the_backend_chosen_in_the_menu_classifies_and_is_recorded(qtbot, settings_file, cache, backend):
     window = open_window(qtbot, settings_file)
-    assert checked_backend(window) == ["torch"] and window.model_info.backend == "torch"
+    # New settings: Auto, which runs torch fp32 until it has measured (a run of 64 images or more).
+    assert checked_backend(window) == ["auto"] and window.model_info.backend == "auto"
     torch_results = classify_samples(qtbot, window)
     assert {r.backend for r in torch_results.values()} == {"torch"}
 
