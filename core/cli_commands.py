@@ -11,7 +11,7 @@ from typing import TextIO
 
 from core import options
 from core.architectures import ARCH_NAMES
-from core.backends import AUTO_BACKEND, BACKENDS
+from core.backends import AUTO_BACKEND, BACKENDS, DEFAULT_BACKEND
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
 from core.export import printable
 from core.messages import english
@@ -53,7 +53,8 @@ def add_model_arguments(p: argparse.ArgumentParser, backend: bool = True) -> Non
 
 def model_choice(args: argparse.Namespace) -> ModelChoice:
     """The model the flags of :func:`add_model_arguments` name, as every other face names one."""
-    backend = getattr(args, "backend", None) or AUTO_BACKEND
+    # No --backend flag (explain: Grad-CAM needs torch): torch; the flag not given: auto.
+    backend = getattr(args, "backend", DEFAULT_BACKEND) or AUTO_BACKEND
     return ModelChoice(args.arch, args.weights, args.labels or "", args.device, backend)
 
 

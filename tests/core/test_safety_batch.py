@@ -24,7 +24,7 @@ from core.inference import Classifier  # noqa: E402
 from core.unknown import mark_unknown  # noqa: E402
 from core.weights import load_weights  # noqa: E402
 
-SPEC = BatchSpec(device="cpu", top_k=3, batch_size=16)
+SPEC = BatchSpec(device="cpu", top_k=3, batch_size=16, backend="auto")  # the CLI's default backend
 
 
 @pytest.fixture(scope="module")
