@@ -295,7 +295,11 @@ def _from_dict(data: dict[str, Any], path: Path) -> OpenedProject:
         file = _locate(entry["file"], folder) or Path(entry["file"]["absolute"])
         models.append(
             TrainedModel(
-                file, kind_, dict(entry.get("card", {})), dict(entry.get("scores", {})), str(entry.get("trained_at", ""))
+                file,
+                kind_,
+                dict(entry.get("card", {})),
+                dict(entry.get("scores", {})),
+                str(entry.get("trained_at", "")),
             )
         )
     overrides = data.get("overrides", {})

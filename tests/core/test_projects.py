@@ -47,7 +47,9 @@ def sample(tmp_path: Path) -> tuple[Project, Path]:
         overrides={"epochs": 3, "lr": 0.01},
         name="pets",
     )
-    project.models.append(new_model(home / "models" / "pets.onnx", QUICK, {"classes": ["cats", "dogs"]}, 0.75))
+    project.models.append(
+        new_model(home / "models" / "pets.onnx", QUICK, {"classes": ["cats", "dogs"]}, 0.75)
+    )
     return project, home
 
 
@@ -134,8 +136,12 @@ def test_another_version_is_refused_with_both_versions(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", ['{"format": "other", "version": 1}', "not json", '{"format": "reslens-teaching-project",'
-    ' "version": 1, "classes": [{"name": "a", "items": [3]}]}']
+    "content",
+    [
+        '{"format": "other", "version": 1}',
+        "not json",
+        '{"format": "reslens-teaching-project", "version": 1, "classes": [{"name": "a", "items": [3]}]}',
+    ],
 )
 def test_files_that_are_not_projects_are_refused(tmp_path: Path, content: str) -> None:
     path = tmp_path / "x.reslens-project"
