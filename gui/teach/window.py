@@ -253,7 +253,9 @@ class TeachWindow(QMainWindow):
     def _on_finished(self, outcome: Any) -> None:
         self.outcome = outcome
         self._update_buttons()
-        if outcome.weights is None:
+        if outcome.weights is None and self.results.shows == QUICK:
+            self.progress.finish(self.tr("Stopped before fine-tuning kept a model: the quick model stays."))
+        elif outcome.weights is None:
             self.progress.finish(self.tr("Stopped before any model was trained: nothing was saved."))
         else:
             if not outcome.stopped:
