@@ -11,6 +11,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from core.deploy import card_section as deployment_section
 from core.errors import describe_message
 from core.messages import QT_TRANSLATE_NOOP, english, kind
 from core.metadata import save_model
@@ -148,6 +149,8 @@ def model_card(run: Any, evaluation: Evaluation | None, stopped: bool, early: bo
         "plan": {"reasons": list(run.plan.reasons), "overrides": list(run.plan.overrides)},
         "config": {k: v for k, v in asdict(config).items() if k not in ("checkpoint", "resume")},
         "history": run.history,
+        # How to export it as ONNX (fp32, int8) and run it with onnxruntime alone (issue 26).
+        "deployment": deployment_section(),
     }
 
 
