@@ -109,7 +109,12 @@ def predictions(model: Path, folder: Path) -> list[tuple[Path, str, str, float]]
     for r in results:
         top = r.top
         rows.append(
-            (Path(r.source), Path(r.source).parent.name, top.label if top else "", top.prob if top else 0.0)
+            (
+                Path(r.source),
+                Path(r.source).parent.name,
+                top.label if top else "",
+                top.probability if top else 0.0,
+            )
         )
     return rows
 

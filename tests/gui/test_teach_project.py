@@ -63,7 +63,7 @@ def teach(qtbot, app_data: Path) -> Iterator[TeachWindow]:
 
 
 def results_for(paths: list[Path]) -> list[ClassificationResult]:
-    return [ClassificationResult(str(p), (Prediction("red", 0, 0.9),), 1.0) for p in paths]
+    return [ClassificationResult(str(p), (Prediction(0, "red", 0.9),), 1.0) for p in paths]
 
 
 def submenu(menu: QMenu, title: str) -> QMenu:
