@@ -87,6 +87,25 @@ def card_section() -> dict[str, Any]:
     }
 
 
+def calibration_from_card(card: dict[str, Any], count: int = CALIBRATION_IMAGES) -> list[Any]:
+    """Up to ``count`` pictures of the folder the model was trained on (its card says which),
+    spread over it; none when that folder is gone (then rendered shapes calibrate)."""
+    from core.errors import ImageDecodeError
+    from core.images import iter_image_files, load_rgb
+
+    folder = (card.get("data") or {}).get("folder") or ""
+    if not folder or not Path(folder).is_dir():
+        return []
+    files = list(iter_image_files([Path(folder)]))
+    pictures = []
+    for path in files[:: max(1, len(files) // count)][:count]:
+        try:
+            pictures.append(load_rgb(path))
+        except ImageDecodeError:
+            continue
+    return pictures
+
+
 def paths_for(stem: Path) -> Deployed:
     """``stem.fp32.onnx`` and ``stem.int8.onnx``."""
     return Deployed(stem.with_name(stem.name + FP32_SUFFIX), stem.with_name(stem.name + INT8_SUFFIX))

@@ -2038,6 +2038,14 @@
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
+        <source>Export for &amp;Deployment…</source>
+        <translation>导出用于部署(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>ONNX fp32 and int8, with the labels and preprocessing inside</source>
+        <translation>ONNX fp32 和 int8，内含标签和预处理参数</translation>
+    </message>
+    <message>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
@@ -2078,8 +2086,20 @@
         <translation>权重 (*.safetensors)</translation>
     </message>
     <message>
+        <source>Export for Deployment</source>
+        <translation>导出用于部署</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
         <source>My Models</source>
         <translation>我的模型</translation>
+    </message>
+    <message>
+        <source>Wrote %1 and %2.</source>
+        <translation>已写入 %1 和 %2。</translation>
     </message>
 </context>
 <context>

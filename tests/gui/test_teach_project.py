@@ -229,3 +229,35 @@ def test_lite_teaches_the_quick_model_without_torch(tmp_path: Path, colours: Pat
     assert seen["fine_tune"] is False and seen["plan"] is False
     assert seen["tooltip"] == "Fine-tuning needs ResLens, full edition (with PyTorch)"
     assert seen["torch"] == []
+
+
+def test_my_models_exports_for_deployment(qtbot, app_data: Path, tmp_path: Path, monkeypatch) -> None:
+    """Model ▸ My Models ▸ (model) ▸ Export for Deployment…: both files, openable, same labels."""
+    import shutil
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from core.lite.runtime import LiteModel
+    from core.paths import models_dir
+    from core.sources import BUNDLED_MODEL_NAME
+    from gui.teach.my_models import MyModelsMenu
+    from gui.teach.storage import model_store
+
+    store = app_data / "models"
+    store.mkdir(parents=True)
+    for suffix in (".safetensors", ".json"):
+        shutil.copyfile(models_dir() / f"{BUNDLED_MODEL_NAME}{suffix}", store / f"shapes{suffix}")
+    window = QWidget()
+    qtbot.addWidget(window)
+    menu = MyModelsMenu(QMenu(window), window, use_model=lambda _p: None)
+    (model,) = model_store().list()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "deploy.onnx"), ""))
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _w, _t, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text: shown.append("failed: " + text))
+    job = menu.export_deployment(model)
+    qtbot.waitUntil(lambda: bool(shown), timeout=180_000)
+    job.wait()
+    assert shown == ["Wrote deploy.fp32.onnx and deploy.int8.onnx."]
+    fp32, int8 = LiteModel(tmp_path / "deploy.fp32.onnx"), LiteModel(tmp_path / "deploy.int8.onnx")
+    assert fp32.meta.categories == int8.meta.categories and len(fp32.meta.categories) == 12
