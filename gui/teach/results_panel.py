@@ -78,6 +78,7 @@ class ResultsPanel(QWidget):
         self.which = QLabel()
         self.which.setObjectName("results-which")
         self.which.setTextFormat(Qt.TextFormat.PlainText)
+        self.which.setWordWrap(True)
         self.which.setStyleSheet("font-weight: bold;")
         self.which.hide()
         self.shows = ""  # core.projects.QUICK or FINE_TUNED, "" before the first model
