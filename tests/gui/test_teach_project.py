@@ -261,3 +261,31 @@ def test_my_models_exports_for_deployment(qtbot, app_data: Path, tmp_path: Path,
     assert shown == ["Wrote deploy.fp32.onnx and deploy.int8.onnx."]
     fp32, int8 = LiteModel(tmp_path / "deploy.fp32.onnx"), LiteModel(tmp_path / "deploy.int8.onnx")
     assert fp32.meta.categories == int8.meta.categories and len(fp32.meta.categories) == 12
+
+
+def test_new_class_from_the_main_window_opens_the_training_window(
+    qtbot, app_data: Path, settings_file: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """No training window yet: "New Class…" opens one (the main window's own Train New Model),
+    which then holds the picture in the new class."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.gui.conftest import open_window
+
+    main = open_window(qtbot, settings_file)
+    picture = tmp_path / "p.png"
+    noisy((200, 30, 30), 5).save(picture)
+    main.results.add_batch(results_for([picture]))
+    view = main.results_view
+    view.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("apples", True))
+    add = submenu(view.build_context_menu(), "Add to Class")
+    assert [a.text() for a in add.actions()] == ["New Class…"]
+    add.actions()[0].trigger()
+    (window,) = main.findChildren(TeachWindow)
+    try:
+        apples = next(card for card in window.classes.cards if card.name == "apples")
+        assert apples.items == [picture] and apples.added == [picture]
+        assert view.class_names is not None and "apples" in view.class_names()
+    finally:
+        window.close()
