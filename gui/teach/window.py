@@ -209,7 +209,7 @@ class TeachWindow(QMainWindow):
             return
         from core.lite.cli import bundled_lite_path
 
-        self._out = self.store.new_path(self.name_edit.text())
+        self._out = self._new_paths(self.name_edit.text())
         self._fine_tune_next = fine_tune
         self.outcome = None
         self.progress.reset(self.plan.config.epochs if fine_tune else 0)
@@ -218,6 +218,15 @@ class TeachWindow(QMainWindow):
         self.quick.start(ts, bundled_lite_path(), quick_path(self._out))
         self._update_buttons()
         QTimer.singleShot(0, self, lambda: self.tabs.setCurrentWidget(self.progress))
+
+    def _new_paths(self, name: str) -> Path:
+        """The fine-tuned model's path, chosen so that its quick model's is free too: a quick
+        model of an earlier run (one without fine-tuning) is never replaced."""
+        out, number = self.store.new_path(name), 1
+        while quick_path(out).exists():
+            number += 1
+            out = self.store.new_path(f"{name} {number}")
+        return out
 
     def _on_quick_finished(self, outcome: Any) -> None:
         """Shown and usable at once; then fine-tuning, when asked for."""

@@ -289,3 +289,13 @@ def test_new_class_from_the_main_window_opens_the_training_window(
         assert view.class_names is not None and "apples" in view.class_names()
     finally:
         window.close()
+
+
+def test_a_second_run_of_the_same_name_never_replaces_the_first_quick_model(
+    teach: TeachWindow, app_data: Path
+) -> None:
+    first = teach._new_paths("Letters")
+    quick_path(first).write_bytes(b"an earlier quick model")
+    second = teach._new_paths("Letters")
+    assert first.name == "Letters.safetensors" and second.name == "Letters 2.safetensors"
+    assert quick_path(second).name == "Letters 2 (quick).onnx" and not quick_path(second).exists()
