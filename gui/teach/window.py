@@ -242,16 +242,20 @@ class TeachWindow(QMainWindow):
             self._update_buttons()
 
     def _on_quick_failed(self, message: str) -> None:
-        self._update_buttons()
-        self.progress.finish(arg(self.tr("The quick model failed: %1"), message))
+        """Said, and fine-tuning (when wanted) still runs: it does not need the quick model."""
+        failed = arg(self.tr("The quick model failed: %1"), message)
+        if self._fine_tune_next and self.plan is not None and self._out is not None:
+            self.results.summary.setText(failed)
+            self._fine_tune(self._out)
+        else:
+            self._update_buttons()
+            self.progress.finish(failed)
 
     def _fine_tune(self, out: Path) -> None:
+        """The Results tab stays on the quick model; Progress follows fine-tuning."""
         self.progress.show_status(self.tr("Starting…"))
         self.trainer.start(self.classes.training_set, self.plan, out)
         self._update_buttons()
-        # The progress tab's first paint (its plots' axes, 20-30 ms) in a turn of the event loop
-        # of its own, not on top of this click's work: input is answered in between.
-        QTimer.singleShot(0, self, lambda: self.tabs.setCurrentWidget(self.progress))
 
     def stop_training(self) -> None:
         if self.trainer.running:

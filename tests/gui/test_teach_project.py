@@ -299,3 +299,18 @@ def test_a_second_run_of_the_same_name_never_replaces_the_first_quick_model(
     second = teach._new_paths("Letters")
     assert first.name == "Letters.safetensors" and second.name == "Letters 2.safetensors"
     assert quick_path(second).name == "Letters 2 (quick).onnx" and not quick_path(second).exists()
+
+
+def test_a_failed_quick_model_is_said_and_fine_tuning_still_runs(
+    qtbot, teach: TeachWindow, colours: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import core.lite.cli
+
+    monkeypatch.setattr(core.lite.cli, "bundled_lite_path", lambda: tmp_path / "gone.onnx")
+    teach.classes.use_folder(colours)
+    plan_for(qtbot, teach, epochs=30)
+    qtbot.mouseClick(teach.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: teach.trainer.running, timeout=TRAIN_TIMEOUT_MS)
+    assert teach.results.summary.text().startswith("The quick model failed: ")
+    assert "gone.onnx" in teach.results.summary.text()
+    assert teach.results.shows == "" and teach.models == []
