@@ -230,10 +230,10 @@
 <context>
     <name>ProjectMenu</name>
     <message numerus="yes">
-        <source>%n picture(s) of the project are missing: %1</source>
+        <source>%n picture(s) of the project not found: %1</source>
         <translation>
-            <numerusform>%n picture of the project are missing: %1</numerusform>
-            <numerusform>%n pictures of the project are missing: %1</numerusform>
+            <numerusform>%n picture of the project not found: %1</numerusform>
+            <numerusform>%n pictures of the project not found: %1</numerusform>
         </translation>
     </message>
 </context>

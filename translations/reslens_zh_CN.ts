@@ -2320,7 +2320,7 @@
         <translation>打开项目</translation>
     </message>
     <message numerus="yes">
-        <source>%n picture(s) of the project are missing: %1</source>
+        <source>%n picture(s) of the project not found: %1</source>
         <translation>
             <numerusform>项目中有 %n 张图片找不到：%1</numerusform>
         </translation>

@@ -116,7 +116,7 @@ class ProjectMenu(QObject):
         if opened.missing:
             names = ", ".join(p.name for p in opened.missing[:MISSING_SHOWN])
             more = len(opened.missing) - MISSING_SHOWN
-            text = self.tr("%n picture(s) of the project are missing: %1", "", len(opened.missing))
+            text = self.tr("%n picture(s) of the project not found: %1", "", len(opened.missing))
             status.showMessage(arg(text, names + (f" (+{more})" if more > 0 else "")))
         else:
             status.showMessage(arg(self.tr("Opened the project %1"), path.name))

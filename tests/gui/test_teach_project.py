@@ -142,7 +142,7 @@ def test_a_missing_picture_is_named_when_the_project_opens(qtbot, tmp_path: Path
     pictures[1].unlink()
     other = TeachWindow()  # closed below (closing deletes it)
     assert other.project_menu.open(path)
-    assert other.statusBar().currentMessage() == "1 picture(s) of the project are missing: b.png"
+    assert other.statusBar().currentMessage() == "1 picture of the project not found: b.png"
     # The two empty classes a new window starts with were saved too; "b" is kept, empty.
     assert [(c.name, c.items) for c in other.classes.cards] == [
         ("Class 1", []),
