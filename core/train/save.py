@@ -11,7 +11,6 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from core.deploy import card_section as deployment_section
 from core.errors import describe_message
 from core.messages import QT_TRANSLATE_NOOP, english, kind
 from core.metadata import save_model
@@ -132,6 +131,7 @@ def model_card(run: Any, evaluation: Evaluation | None, stopped: bool, early: bo
             run.plan.overrides,
         ),
         "seed": config.seed,
+        "deployment": deployment_card(),
         "training_time_s": round(run.clock.elapsed(), 1),
         "hardware": hardware_info(run.device),
         "start": {"from": config.start, "init": run.start.note},
@@ -149,8 +149,6 @@ def model_card(run: Any, evaluation: Evaluation | None, stopped: bool, early: bo
         "plan": {"reasons": list(run.plan.reasons), "overrides": list(run.plan.overrides)},
         "config": {k: v for k, v in asdict(config).items() if k not in ("checkpoint", "resume")},
         "history": run.history,
-        # How to export it as ONNX (fp32, int8) and run it with onnxruntime alone (issue 26).
-        "deployment": deployment_section(),
     }
 
 
@@ -159,3 +157,10 @@ def save(run: Any, card: dict[str, Any]) -> Path:
     meta = replace(run.meta, card=card)
     save_model(run.best.state or run.model.state_dict(), meta, run.out, fp16=run.config.fp16)
     return run.out
+
+
+def deployment_card() -> dict[str, Any]:
+    """How to export the model as ONNX (fp32, int8) and run it with onnxruntime alone (issue 26)."""
+    from core.deploy import card_section
+
+    return card_section()
