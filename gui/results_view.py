@@ -2,11 +2,18 @@
 
 The filter matches the top label by default ("hex" finds hexagons, not every image with a hexagon
 somewhere in its top 5); "Any of top-k" widens it. When nothing matches the table says so.
+
+A row's context menu offers "Add to class ▸" (issue 26): the selected pictures become training
+images of a class of the open teaching project (:mod:`gui.teach.corrections` registers the training
+window here), or of a new one. The view only says which files and which class (``addToClass``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,8 +21,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +55,7 @@ class ResultsView(QWidget):
     """Shows a ``ResultsModel`` through a ``ResultsProxy``; ``opened`` on double-click/Enter."""
 
     opened = Signal(object)  # ClassificationResult
+    addToClass = Signal(str, object)  # class name, list[Path]: "Add to class ▸"
 
     def __init__(self, model: ResultsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +113,13 @@ class ResultsView(QWidget):
         self.table.setMinimumWidth(THUMBNAIL_SIZE + 120)
         self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._open)
+        # "Add to class ▸": the open project's class names (None: no training window is open;
+        # ``open_teaching``, or else the main window's ``show_teach``, opens one first).
+        self.class_names: Callable[[], list[str]] | None = None
+        self.open_teaching: Callable[[], object] | None = None
+        self.context_menu: QMenu | None = None
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
         model.rowsInserted.connect(self._fit_rows)
         model.modelReset.connect(self._fit_rows)
         model.countsChanged.connect(self._fit_rows)  # a threshold change marks rows unknown
@@ -208,6 +225,49 @@ class ResultsView(QWidget):
             # whole table, and this runs after every batch of rows in a run (issue 10).
             header.setDefaultSectionSize(height)
             header.setMinimumSectionSize(height)
+
+    # -- "Add to class ▸" --------------------------------------------------------------------
+
+    def selected_files(self) -> list[Path]:
+        """The selected rows' pictures that are files (a pasted picture has none), in row order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        paths = []
+        for row in rows:
+            result = self.proxy.index(row, 0).data(Role.RESULT)
+            if result is not None and Path(result.source).is_file():
+                paths.append(Path(result.source))
+        return paths
+
+    def build_context_menu(self) -> QMenu:
+        """The menu for the selection: "Add to class ▸" with the project's classes and "New class…"."""
+        menu = QMenu(self)
+        add = menu.addMenu(self.tr("Add to Class"))
+        files = self.selected_files()
+        add.setEnabled(bool(files))
+        names = self.class_names() if self.class_names is not None else []
+        for name in names:
+            add.addAction(name, lambda n=name: self.add_to_class(n, files))
+        if names:
+            add.addSeparator()
+        add.addAction(self.tr("New Class…"), lambda: self.add_to_new_class(files))
+        self.context_menu = menu
+        return menu
+
+    def _show_context_menu(self, position: QPoint) -> None:
+        if self.table.indexAt(position).isValid():
+            self.build_context_menu().popup(self.table.viewport().mapToGlobal(position))
+
+    def add_to_new_class(self, files: list[Path]) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New Class"), self.tr("Name of the new class:"))
+        if ok and name.strip():
+            self.add_to_class(name.strip(), files)
+
+    def add_to_class(self, name: str, files: list[Path]) -> None:
+        opener = self.open_teaching or getattr(self.window(), "show_teach", None)
+        if self.class_names is None and opener is not None:
+            opener()  # the training window registers itself here as it opens
+        if files:
+            self.addToClass.emit(name, list(files))
 
     def _open(self, index: QModelIndex) -> None:
         result = index.data(Role.RESULT)

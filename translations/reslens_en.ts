@@ -27,6 +27,13 @@
             <numerusform>%n images</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n added since the last training</source>
+        <translation>
+            <numerusform>%n added since the last training</numerusform>
+            <numerusform>%n added since the last training</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ClassesPanel</name>
@@ -249,6 +256,16 @@
     </message>
 </context>
 <context>
+    <name>ProjectMenu</name>
+    <message numerus="yes">
+        <source>%n picture(s) of the project not found: %1</source>
+        <translation>
+            <numerusform>%n picture of the project not found: %1</numerusform>
+            <numerusform>%n pictures of the project not found: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ResultsPanel</name>
     <message numerus="yes">
         <source>%1: %2 of the %n validation image(s) right. Stopped early: the best model so far was kept.</source>
@@ -314,6 +331,16 @@
         <translation>
             <numerusform>; %n failed</numerusform>
             <numerusform>; %n failed</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TeachWindow</name>
+    <message numerus="yes">
+        <source>%n picture(s) added to %1</source>
+        <translation>
+            <numerusform>%n picture added to %1</numerusform>
+            <numerusform>%n pictures added to %1</numerusform>
         </translation>
     </message>
 </context>

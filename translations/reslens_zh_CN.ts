@@ -705,6 +705,12 @@
             <numerusform>%n 张图片</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n added since the last training</source>
+        <translation>
+            <numerusform>上次训练后新增 %n 张</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ClassesPanel</name>
@@ -2155,6 +2161,26 @@
         <source>Auto: PyTorch fp32 until the fastest backend here is measured</source>
         <translation>自动：在测出本机最快的后端之前使用 PyTorch fp32</translation>
     </message>
+    <message>
+        <source>cannot read the project %1: %2</source>
+        <translation>无法读取项目 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a ResLens teaching project</source>
+        <translation>%1 不是 ResLens 教学项目</translation>
+    </message>
+    <message>
+        <source>%1 is a teaching project of version %2; this ResLens opens version %3 only</source>
+        <translation>%1 是版本 %2 的教学项目；此版本的 ResLens 只能打开版本 %3</translation>
+    </message>
+    <message>
+        <source>the project %1 is damaged: %2</source>
+        <translation>项目 %1 已损坏：%2</translation>
+    </message>
+    <message>
+        <source>cannot save the project %1: %2</source>
+        <translation>无法保存项目 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>ModelController</name>
@@ -2274,6 +2300,14 @@
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
+        <source>Export for &amp;Deployment…</source>
+        <translation>导出用于部署(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>ONNX fp32 and int8, with the labels and preprocessing inside</source>
+        <translation>ONNX fp32 和 int8，内含标签和预处理参数</translation>
+    </message>
+    <message>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
@@ -2314,8 +2348,20 @@
         <translation>权重 (*.safetensors)</translation>
     </message>
     <message>
+        <source>Export for Deployment</source>
+        <translation>导出用于部署</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
         <source>My Models</source>
         <translation>我的模型</translation>
+    </message>
+    <message>
+        <source>Wrote %1 and %2.</source>
+        <translation>已写入 %1 和 %2。</translation>
     </message>
 </context>
 <context>
@@ -2494,6 +2540,70 @@
     </message>
 </context>
 <context>
+    <name>ProjectMenu</name>
+    <message>
+        <source>&amp;Project</source>
+        <translation>项目(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Project…</source>
+        <translation>打开项目(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近的项目(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>保存项目(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save Project &amp;As…</source>
+        <translation>项目另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>No recent projects</source>
+        <translation>没有最近的项目</translation>
+    </message>
+    <message>
+        <source>Save Project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <source>Teaching projects (*%1)</source>
+        <translation>教学项目 (*%1)</translation>
+    </message>
+    <message>
+        <source>Saved the project %1</source>
+        <translation>已保存项目 %1</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n picture(s) of the project not found: %1</source>
+        <translation>
+            <numerusform>项目中有 %n 张图片找不到：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Opened the project %1</source>
+        <translation>已打开项目 %1</translation>
+    </message>
+    <message>
+        <source>Train New Model · %1</source>
+        <translation>训练新模型 · %1</translation>
+    </message>
+</context>
+<context>
+    <name>QuickTrainer</name>
+    <message>
+        <source>the quick model&apos;s process ended unexpectedly (exit code %1)</source>
+        <translation>快速模型的进程意外结束（退出码 %1）</translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message>
         <source>Image</source>
@@ -2573,6 +2683,26 @@
     <message>
         <source>Per class</source>
         <translation>各类别</translation>
+    </message>
+    <message>
+        <source>Showing the quick model (a new head on the start network&apos;s features)</source>
+        <translation>显示的是快速模型（在起始网络特征上的新分类头）</translation>
+    </message>
+    <message>
+        <source>fine-tuning follows</source>
+        <translation>随后进行微调</translation>
+    </message>
+    <message>
+        <source>%1: ready in %2 s.</source>
+        <translation>%1：%2 s 内就绪。</translation>
+    </message>
+    <message>
+        <source>%1: ready in %2 s; about %3 right (k-fold estimate on the training pictures).</source>
+        <translation>%1：%2 s 内就绪；约 %3 正确（在训练图片上的 k 折估计）。</translation>
+    </message>
+    <message>
+        <source>Showing the fine-tuned model</source>
+        <translation>显示的是微调后的模型</translation>
     </message>
     <message>
         <source>Stopped before any model was trained: nothing was saved.</source>
@@ -2666,6 +2796,22 @@
     <message>
         <source>No results match “%1” in the top label. Tick “Any of top-k” to search all of them.</source>
         <translation>首位标签中没有与“%1”匹配的结果。勾选“前 k 个中任一”可在全部前 k 个标签中查找。</translation>
+    </message>
+    <message>
+        <source>Add to Class</source>
+        <translation>添加到类别</translation>
+    </message>
+    <message>
+        <source>New Class…</source>
+        <translation>新建类别…</translation>
+    </message>
+    <message>
+        <source>New Class</source>
+        <translation>新建类别</translation>
+    </message>
+    <message>
+        <source>Name of the new class:</source>
+        <translation>新类别的名称：</translation>
     </message>
 </context>
 <context>
@@ -2817,6 +2963,18 @@
         <translation>在本批次后停止，并保留目前最好的模型</translation>
     </message>
     <message>
+        <source>Then fine-tune</source>
+        <translation>随后微调</translation>
+    </message>
+    <message>
+        <source>After the quick model, fine-tune the network on these classes (slower, usually better)</source>
+        <translation>快速模型之后，在这些类别上微调网络（更慢，通常更好）</translation>
+    </message>
+    <message>
+        <source>Fine-tuning</source>
+        <translation>微调</translation>
+    </message>
+    <message>
         <source>1 · Classes</source>
         <translation>1 · 类别</translation>
     </message>
@@ -2845,12 +3003,28 @@
         <translation>正在规划…</translation>
     </message>
     <message>
+        <source>Fitting the quick model…</source>
+        <translation>正在拟合快速模型…</translation>
+    </message>
+    <message>
+        <source>Quick model ready · saved as %1</source>
+        <translation>快速模型已就绪 · 已保存为 %1</translation>
+    </message>
+    <message>
+        <source>The quick model failed: %1</source>
+        <translation>快速模型失败：%1</translation>
+    </message>
+    <message>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
         <source>Stopping after this batch…</source>
         <translation>将在本批次后停止…</translation>
+    </message>
+    <message>
+        <source>Stopped before fine-tuning kept a model: the quick model stays.</source>
+        <translation>在微调保留任何模型之前已停止：快速模型仍然保留。</translation>
     </message>
     <message>
         <source>Stopped before any model was trained: nothing was saved.</source>
@@ -2891,6 +3065,12 @@
     <message>
         <source>Keep Training</source>
         <translation>继续训练</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n picture(s) added to %1</source>
+        <translation>
+            <numerusform>已向 %1 添加 %n 张图片</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -174,6 +174,7 @@ def _card_fields(run: Any, evaluation: Evaluation | None, stopped: bool, early: 
             run.plan.overrides,
         ),
         "seed": config.seed,
+        "deployment": deployment_card(),
         "training_time_s": round(run.clock.elapsed(), 1),
         "hardware": hardware_info(run.device),
         "start": {"from": config.start, "init": run.start.note},
@@ -201,3 +202,10 @@ def save(run: Any, card: dict[str, Any]) -> Path:
     meta = replace(run.meta, card=written_form(card), name=escape_text(run.meta.name))
     save_model(run.best.state or run.model.state_dict(), meta, run.out, fp16=run.config.fp16)
     return run.out
+
+
+def deployment_card() -> dict[str, Any]:
+    """How to export the model as ONNX (fp32, int8) and run it with onnxruntime alone (issue 26)."""
+    from core.deploy import card_section
+
+    return card_section()

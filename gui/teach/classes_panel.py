@@ -64,6 +64,7 @@ class ClassCard(QFrame):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.items: list[Path] = []  # files and folders, in the order given
+        self.added: list[Path] = []  # of ``items``: those added from the results since the last training
         self.name_edit = QLineEdit(name, placeholderText=self.tr("Class name"))
         self.name_edit.textChanged.connect(self.changed)
         self.name_edit.installEventFilter(self)  # Ctrl+V with a picture goes to the class
@@ -151,6 +152,8 @@ class ClassCard(QFrame):
             text = arg(self.tr("%n image(s), %1 unreadable (skipped)", "", count), unreadable)
         else:
             text = self.tr("%n image(s)", "", count)
+        if self.added:
+            text += "\n" + self.tr("%n added since the last training", "", len(self.added))
         self.count_label.setText(text)
 
     def show_thumbnail(self, index: int, image: QImage) -> None:
@@ -281,6 +284,30 @@ class ClassesPanel(QWidget):
     def _on_card_changed(self) -> None:
         self.folder = None  # the cards now say what the classes are
         self._timer.start()
+
+    def project_classes(self) -> list[Any]:
+        """The cards as ``core.projects.ProjectClass`` (names, pictures, what was added)."""
+        from core.projects import ProjectClass
+
+        return [ProjectClass(card.name, list(card.items), list(card.added)) for card in self.cards]
+
+    def sync_classes(self, classes: list[Any]) -> None:
+        """Make the cards say what ``classes`` (``ProjectClass``) say: a card per class, by name,
+        kept where it exists (its thumbnails stay until the scan), made where it does not."""
+        wanted = {c.name: c for c in classes}
+        for card in [card for card in self.cards if card.name not in wanted]:
+            self.cards.remove(card)
+            card.deleteLater()
+        by_name = {card.name: card for card in self.cards}
+        for c in classes:
+            card = by_name.get(c.name) or self.add_class(c.name, [])
+            card.items, card.added = list(c.items), list(c.added)
+        self._on_card_changed()
+
+    def training_done(self) -> None:
+        """What was added is now trained on: the cards stop counting it."""
+        for card in self.cards:
+            card.added.clear()
 
     def class_files(self) -> dict[str, list[Path]]:
         return {card.name: list(card.items) for card in self.cards}

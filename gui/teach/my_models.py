@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
@@ -48,6 +48,10 @@ class MyModelsMenu(QObject):
             sub.addAction(self.tr("&Use"), lambda m=model: self.use_model(m.path))
             sub.addAction(self.tr("&Rename…"), lambda m=model: self.rename(m))
             sub.addAction(self.tr("&Export…"), lambda m=model: self.export(m))
+            deploy = sub.addAction(
+                self.tr("Export for &Deployment…"), lambda m=model: self.export_deployment(m)
+            )
+            deploy.setToolTip(self.tr("ONNX fp32 and int8, with the labels and preprocessing inside"))
             sub.addSeparator()
             sub.addAction(self.tr("&Delete…"), lambda m=model: self.delete(m))
         if not models:
@@ -92,6 +96,29 @@ class MyModelsMenu(QObject):
             return None
         return self._try(lambda: model_store().export(model.path, Path(path)))
 
+    def export_deployment(self, model: StoredModel) -> DeployJob | None:
+        """Ask where, then write NAME.fp32.onnx and NAME.int8.onnx in the background."""
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("Export for Deployment"), model.path.stem, self.tr("ONNX models (*.onnx)")
+        )
+        if not path:
+            return None
+        stem = Path(path.removesuffix(".onnx"))
+        self.job = DeployJob(model.path, stem, self.window)
+        self.job.done.connect(lambda files: self._deployed(files))
+        self.job.failed.connect(
+            lambda message: QMessageBox.warning(self.window, self.tr("My Models"), message)
+        )
+        self.job.start()
+        return self.job
+
+    def _deployed(self, files: Any) -> None:
+        QMessageBox.information(
+            self.window,
+            self.tr("Export for Deployment"),
+            arg(self.tr("Wrote %1 and %2."), files.fp32.name, files.int8.name),
+        )
+
     def open_folder(self) -> None:
         folder = model_store().folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -107,3 +134,29 @@ class MyModelsMenu(QObject):
         except (ResLensError, OSError) as exc:
             QMessageBox.warning(self.window, self.tr("My Models"), str(exc))
             return False
+
+
+class DeployJob(QThread):
+    """``core.deploy.export_for_deployment`` off the GUI thread (tens of seconds: the ONNX
+    export and int8's calibration); ``done(Deployed)`` or ``failed(message)`` when it ends."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, model: Path, stem: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model, self.stem = model, stem
+
+    def run(self) -> None:
+        from core.deploy import calibration_from_card, export_for_deployment
+        from core.model_store import read_card
+        from gui.messages import error_text
+
+        try:
+            whole = read_card(self.model)
+            card = whole.get("card", whole)
+            files = export_for_deployment(self.model, self.stem, calibration_from_card(card))
+        except Exception as exc:  # noqa: BLE001 - reported in the window, never a dead thread
+            self.failed.emit(error_text(exc))
+            return
+        self.done.emit(files)

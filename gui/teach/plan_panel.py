@@ -142,6 +142,20 @@ class PlanPanel(QWidget):
             return {}
         return {key: _value(self.fields[key]) for key in sorted(self.touched)}
 
+    def set_overrides(self, overrides: dict[str, Any]) -> None:
+        """A project's overrides: Advanced on with these fields as the person set them (an unknown
+        key, from a newer ResLens, is left out); none: Advanced off."""
+        known = {k: v for k, v in overrides.items() if k in self.fields}
+        self._filling = True
+        try:
+            self.touched = set(known)
+            for key, value in known.items():
+                _set_value(self.fields[key], value)
+        finally:
+            self._filling = False
+        self.advanced.setChecked(bool(known))
+        self.changed.emit()
+
     def show_plan(self, plan: Any) -> None:
         """The plan's reasons, and its values in the fields not overridden."""
         self.reasons.setText("\n".join(f"• {text(reason)}" for reason in plan.why))

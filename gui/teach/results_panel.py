@@ -74,6 +74,14 @@ class ResultsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = QLabel(self.tr("Train a model to see how well it tells the classes apart."))
+        # Which of the run's two models the panel shows: the quick one, then the fine-tuned one.
+        self.which = QLabel()
+        self.which.setObjectName("results-which")
+        self.which.setTextFormat(Qt.TextFormat.PlainText)
+        self.which.setWordWrap(True)
+        self.which.setStyleSheet("font-weight: bold;")
+        self.which.hide()
+        self.shows = ""  # core.projects.QUICK or FINE_TUNED, "" before the first model
         self.summary.setWordWrap(True)
         self.use_button = QPushButton(self.tr("Use This Model"), enabled=False)
         self.use_button.setToolTip(self.tr("Classify with this model from now on"))
@@ -114,6 +122,7 @@ class ResultsPanel(QWidget):
         tables.addLayout(left, 2)
         tables.addLayout(right, 3)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.which)
         layout.addLayout(top)
         layout.addLayout(tables, 1)
         self.model: Path | None = None
@@ -121,14 +130,45 @@ class ResultsPanel(QWidget):
         self.dialog: MistakesDialog | None = None
 
     def clear(self) -> None:
-        self.model, self.evaluation = None, None
+        self.model, self.evaluation, self.shows = None, None, ""
+        self.which.hide()
         self.use_button.setEnabled(False)
         self.per_class.setRowCount(0)
         self.matrix.setRowCount(0)
         self.matrix.setColumnCount(0)
 
+    def show_quick(self, outcome: Any, fine_tuning_follows: bool) -> None:
+        """The quick model (``core.lite.quick_train.QuickOutcome``): usable at once; its estimate
+        is k-fold on the training pictures (nothing was held out), said as such."""
+        self.clear()
+        self.model, self.shows = outcome.path, "quick"
+        self.use_button.setEnabled(True)
+        which = self.tr("Showing the quick model (a new head on the start network's features)")
+        if fine_tuning_follows:
+            which += " · " + self.tr("fine-tuning follows")
+        self._which(which)
+        seconds = f"{outcome.seconds:.1f}"
+        if outcome.cv_accuracy is None:
+            text = arg(self.tr("%1: ready in %2 s."), outcome.path.stem, seconds)
+        else:
+            text = arg(
+                self.tr("%1: ready in %2 s; about %3 right (k-fold estimate on the training pictures)."),
+                outcome.path.stem,
+                seconds,
+                percent(outcome.cv_accuracy),
+            )
+        self.summary.setText(text)
+
+    def _which(self, text: str) -> None:
+        self.which.setText(text)
+        self.which.show()
+
     def show_outcome(self, outcome: Any) -> None:
-        """A finished run (``core.train.TrainOutcome``)."""
+        """A finished fine-tuning run (``core.train.TrainOutcome``)."""
+        if outcome.weights is None and self.shows == "quick":
+            return  # stopped before fine-tuning kept anything: the quick model stays shown
+        self.shows = "fine-tuned"
+        self._which(self.tr("Showing the fine-tuned model"))
         self.model = outcome.weights
         self.use_button.setEnabled(outcome.weights is not None)
         self.evaluation = outcome.evaluation
