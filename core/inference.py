@@ -350,10 +350,14 @@ class Classifier:
             and not (cancel is not None and cancel.is_set())
         )
 
-    def stop_auto(self) -> None:
-        """Stop a measurement in flight (another model is being loaded, the window closes)."""
+    def stop_auto(self, wait_s: float = 0.0) -> None:
+        """Stop a measurement in flight (another model is being loaded, the window closes), and
+        wait up to ``wait_s`` for its thread to end (it stops between batches)."""
         if self.auto is not None:
             self.auto.cancel.set()
+        thread = self.auto_thread
+        if wait_s > 0 and thread is not None and thread is not threading.current_thread():
+            thread.join(wait_s)
 
     def _maker(self, candidate: auto.Candidate) -> Callable[[], auto.Forward]:
         def make() -> auto.Forward:

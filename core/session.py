@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from core.backends import DEFAULT_BACKEND, backend_label
+from core.backends import AUTO_BACKEND, DEFAULT_BACKEND, backend_label
 from core.edition import NEEDS_FULL
 from core.errors import Cancelled, describe_message
 from core.messages import JOINED, QT_TRANSLATE_NOOP, Message, kind
@@ -322,7 +322,10 @@ class ModelSession:
             from core.architectures import pretty_arch
 
             notice = SWITCHED_ARCH(pretty_arch(loaded.choice.arch))
-        if loaded is not None and (backend_problem or loaded.backend_note):
+        # Auto's note (measuring, then its choice) lives in the status bar: a banner at every load
+        # would hide what a person must read there (unnamed classes, another architecture).
+        said = loaded is not None and loaded.backend_note and loaded.backend != AUTO_BACKEND
+        if loaded is not None and (backend_problem or said):
             backend_notice = backend_problem or RUNS_ON(
                 loaded.identity.title, backend_label(loaded.backend), loaded.backend_note
             )

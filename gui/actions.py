@@ -22,7 +22,7 @@ from core.sources import AUTO_DEVICE, weight_sources
 from gui.edition_ui import export_lite_tip, load_weights_tip
 from gui.i18n import arg
 from gui.language import CHOICES, language_name
-from gui.messages import text
+from gui.messages import backend_text, text
 
 SP = QStyle.StandardPixmap
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -398,9 +398,9 @@ def backend_actions(parent: QWidget, models: ModelHandler) -> QActionGroup:
     cam = translate("Actions", "Grad-CAM heat maps always use the PyTorch model.")
     group = QActionGroup(parent, exclusive=True)
     group.triggered.connect(lambda a: models.choose_backend(a.data()))
-    for key, label in BACKEND_LABELS.items():
+    for key in BACKEND_LABELS:
         tip = tips[key] if key in ("torch", "auto") else arg(translate("Actions", "%1. %2"), tips[key], cam)
-        new_action(parent, label, checkable=True, data=key, group=group, tip=tip)
+        new_action(parent, backend_text(key), checkable=True, data=key, group=group, tip=tip)
     return group
 
 

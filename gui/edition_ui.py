@@ -15,13 +15,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
 from core.architectures import pretty_arch
-from core.backends import BACKEND_LABELS
 from core.edition import NEEDS_FULL, has_torch
 from core.lite.classifier import LITE_BACKENDS
 from core.opener import needs_torch
 from core.sources import ModelChoice, bundled_arch
 from gui.i18n import arg
-from gui.messages import text
+from gui.messages import backend_text, text
 
 translate = QCoreApplication.translate
 
@@ -58,7 +57,7 @@ def grey_torch_features(actions: Any, model: Any = None) -> None:
     _grey(actions.help.why_residual, needs_full(translate("EditionUi", "Why Residual? (training networks)")))
     for action in m.backends.actions():
         if action.data() not in LITE_BACKENDS:
-            _grey(action, needs_full(BACKEND_LABELS.get(action.data(), action.data())))
+            _grey(action, needs_full(backend_text(action.data())))
     usable = {bundled_arch(), model.arch if model is not None else bundled_arch()}
     for action in m.archs.actions():
         if action.data() not in usable:  # another network means ImageNet's weights

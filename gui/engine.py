@@ -21,6 +21,7 @@ from core.session import LoadJob
 from gui.threads import move_to_thread, stop_thread
 from gui.worker import CLASSIFY, CamRequest, ClassifierWorker, ClassifyRequest, JobDone
 
+AUTO_STOP_WAIT_S = 10.0  # Auto's measurement stops between batches: one batch of 8 at most
 
 class InferenceEngine(QObject):
     started = Signal(str)  # PREPARE, LOAD or CLASSIFY
@@ -99,6 +100,7 @@ class InferenceEngine(QObject):
         """Cancel everything and wait for the thread to end (at most the batch it is running)."""
         for request in [*self._pending.values(), *self._loads.values()]:
             request.cancel.set()
+        self._worker.stop_auto(AUTO_STOP_WAIT_S)  # Auto's measuring thread, if any, ends too
         stop_thread(self._thread)
 
     def is_running(self) -> bool:

@@ -27,3 +27,13 @@ def text(message: Message | str) -> str:
 def error_text(exc: BaseException) -> str:
     """What the window says about ``exc``: ours in the window's language, anything else as is."""
     return text(describe_message(exc))
+
+
+def backend_text(name: str) -> str:
+    """A backend as the window names it: product names as they are ("ONNX Runtime int8"),
+    "Auto" in the window's language."""
+    from core.backends import AUTO_BACKEND, backend_label
+
+    if name == AUTO_BACKEND:
+        return QCoreApplication.translate("Backends", "Auto")
+    return backend_label(name)

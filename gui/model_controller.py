@@ -19,7 +19,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from core.architectures import pretty_arch
-from core.backends import backend_label
 from core.class_names import are_numbered
 from core.messages import Message
 from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
@@ -29,7 +28,7 @@ from gui.edition_ui import grey_torch_features, weights_filter
 from gui.engine import InferenceEngine
 from gui.i18n import arg
 from gui.message_bar import MessageBar
-from gui.messages import text
+from gui.messages import backend_text, text
 from gui.settings import Settings
 from gui.status import StatusPanel
 from gui.worker import WorkerInfo
@@ -198,7 +197,7 @@ class ModelController(QObject):
             tip = f"{model.identity.tag}\n{model.description}"
             status.set_model(text(model.identity.title), tip)
             device = text(model.device_name or model.device)
-            status.set_device(device, backend_label(model.backend), text(model.backend_note))
+            status.set_device(device, backend_text(model.backend), text(model.backend_note))
         if view.state is State.DOWNLOADING:
             status.show_progress(
                 view.done // 1024,

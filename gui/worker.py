@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core import session
 from core.edition import has_torch
-from core.errors import describe
+from core.errors import describe, describe_message
 from core.messages import Message
 from core.session import LoadJob, Outcome
 from gui.explain import per_layer_maps
@@ -181,11 +181,18 @@ class ClassifierWorker(QObject):
                 # what a run makes.
                 gc.freeze()
         except Exception as exc:  # a bug: execute reports every failure a person can fix
-            problem = session.Problem(job.attempts[0], session.BROKEN, describe(exc))
+            problem = session.Problem(job.attempts[0], session.BROKEN, describe_message(exc))
             outcome = Outcome(job.job_id, None, (problem,))
         finally:
             self.loadFinished.emit(outcome)
             self.finished.emit(JobDone(LOAD, job.job_id))
+
+    def stop_auto(self, wait_s: float) -> None:
+        """Stop Auto's measurement of the model in use and wait up to ``wait_s`` for it (the
+        window closes). Thread-safe: it sets an event and joins a thread of core's own."""
+        classifier = self._classifier
+        if classifier is not None:
+            classifier.stop_auto(wait_s)
 
     def _start_auto(self, replaced: Any, outcome: Outcome) -> None:
         """Backend Auto measures in a thread of its own during the first long run, which goes on

@@ -551,6 +551,13 @@
     </message>
 </context>
 <context>
+    <name>Backends</name>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+</context>
+<context>
     <name>BlockDiagram</name>
     <message>
         <source>The same layers with and without the shortcut: the residual block adds its input x to F(x) before the last ReLU.</source>

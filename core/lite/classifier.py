@@ -152,6 +152,12 @@ class LiteClassifier:
         """``onnx``, or ``onnx-int8`` for an int8 file: what its results name."""
         return self.model.backend
 
+    def start_auto(self, tell: Callable[[Message], None]) -> None:
+        """Backend Auto has nothing to measure for a Lite file here: the file is what runs."""
+
+    def stop_auto(self, wait_s: float = 0.0) -> None:
+        """Nothing measuring to stop (see :meth:`start_auto`)."""
+
     def classify(
         self,
         inputs: Any,

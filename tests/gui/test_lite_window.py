@@ -216,7 +216,7 @@ def test_a_lite_file_opens_in_the_full_edition_window(qtbot, settings_file: Path
         lite,
         "ResNet-18 · reslens-shapes-r18.onnx",
     )
-    assert window.settings.backend == "torch"  # the person's choice is kept for other models
+    assert window.settings.backend == "auto"  # the person's choice (the default) is kept for other models
     panel = window.arch_panel
     qtbot.waitUntil(lambda: panel.shown_key is not None and panel.shown_key.from_record, timeout=10_000)
     assert panel.model.summary.total_params == 11_182_668 and panel.model.explainable == {"layer4"}
