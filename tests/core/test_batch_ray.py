@@ -92,7 +92,10 @@ def test_driver_killed_then_rerun_no_duplicates_no_gaps(cluster, images, expecte
     folder, sources = images
     out = tmp_path / "out"
     args = ["batch", str(folder), "--out", str(out), "--engine", "ray", "--address", cluster]
-    kill_after_shards([*args, "--workers", "1", "--shard-size", "20", "--top-k", "3"], out)
+    # --backend torch: the rerun below (SPEC) must ask for the same settings, or it is refused
+    kill_after_shards(
+        [*args, "--workers", "1", "--shard-size", "20", "--top-k", "3", "--backend", "torch"], out
+    )
     _wait_until_the_killed_job_is_gone(out)
     kept = scan_output(str(out), quarantine=False)
     assert 0 < len(kept.done) < IMAGES and not kept.duplicates
