@@ -75,6 +75,32 @@ AUTO_UNTIL_MEASURED = kind(
     "backend.auto-until-measured",
     QT_TRANSLATE_NOOP("Messages", "Auto: PyTorch fp32 until the fastest backend here is measured"),
 )
+AUTO_CANCELLED = kind(
+    "backend.auto-cancelled",
+    QT_TRANSLATE_NOOP("Messages", "Auto: measuring cancelled — %1 runs; Auto measures again next time"),
+)
+AUTO_FAILED = kind(
+    "backend.auto-failed", QT_TRANSLATE_NOOP("Messages", "Auto: measuring failed (%1) — %2 runs")
+)
+
+MEASURING, CHOSEN, CANCELLED, FAILED = "measuring", "chosen", "cancelled", "failed"
+
+
+@dataclass(frozen=True)
+class AutoUpdate:
+    """Where a background measurement stands, for a window: ``state`` is :data:`MEASURING`
+    (``step`` of ``steps`` done), :data:`CHOSEN`, :data:`CANCELLED` or :data:`FAILED`, and
+    ``message`` says it. The numbers travel beside the message so a progress bar never parses it."""
+
+    state: str
+    message: Message
+    step: int = 0
+    steps: int = 0
+
+    @property
+    def done(self) -> bool:
+        """Whether the measurement is over (chosen, cancelled or failed)."""
+        return self.state != MEASURING
 
 
 @dataclass(frozen=True)
@@ -234,7 +260,7 @@ def measure(
             raise
         except Exception as exc:  # noqa: BLE001 - a candidate that cannot be built is one that loses
             log.info("auto: %s could not be built: %s", name, exc)
-            errors[name] = _reason(exc)
+            errors[name] = reason(exc)
         step += 1
         if on_progress is not None:
             on_progress(step, steps)
@@ -247,7 +273,7 @@ def measure(
             try:
                 outputs[name].append(np.asarray(forward(batch), dtype=np.float32))
             except Exception as exc:  # noqa: BLE001 - one that fails on a batch is out
-                errors[name] = _reason(exc)
+                errors[name] = reason(exc)
                 del forwards[name]
                 continue
             if index > 0 or len(batches) == 1:  # the first batch warms every candidate up
@@ -282,7 +308,7 @@ def _check(cancel: Any) -> None:
         raise Cancelled()
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:200]
 

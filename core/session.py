@@ -294,6 +294,14 @@ class ModelSession:
         else:
             self._not_had(first)
 
+    def note_backend(self, note: Message) -> ModelInUse | None:
+        """The model in use, same as before, with a new backend note (Auto's choice, measured
+        while it ran): no job, no reload. Returns the model now in use (None: none loaded)."""
+        if self.model is not None:
+            self.model = replace(self.model, backend_note=note)
+            self._set(self._view.state, keep_text=True)
+        return self.model
+
     # -- rules ----------------------------------------------------------------------------
 
     def _launch(self, attempts: tuple[ModelChoice, ...], allow_download: bool) -> None:

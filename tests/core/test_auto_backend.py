@@ -271,10 +271,34 @@ def test_background_measuring_starts_with_a_long_run_and_never_holds_it(cache, t
     results = classifier.classify([(f"i{i}", _image(i)) for i in range(64)], top_k=1, batch_size=8)
     assert len(results) == 64 and results[0].backend == "torch"
     classifier.auto_thread.join(60)
-    said = [english(n) for n in notes]
-    assert said[0] == "Auto: measuring which backend is fastest here (1 of 4)…"  # 1 build, 3 batches
-    assert said[-1] == "Auto: PyTorch fp32 — 1.0x fp32 here, agrees on 100 % of 24 images"
+    steps = [(u.state, u.step, u.steps) for u in notes]
+    assert steps == [("measuring", step, 4) for step in (1, 2, 3, 4)] + [
+        ("chosen", 0, 0)
+    ]  # 1 build, 3 batches
+    assert english(notes[0].message) == "Auto: measuring which backend is fastest here (1 of 4)…"
+    assert english(notes[-1].message) == "Auto: PyTorch fp32 — 1.0x fp32 here, agrees on 100 % of 24 images"
     assert auto.read_decision(classifier.auto.key) is not None
+
+
+def test_a_background_measurement_stopped_says_so_keeps_fp32_and_caches_nothing(cache, torch_only) -> None:
+    model, meta = tiny_model()
+    classifier = Classifier(model, meta, backend="auto", auto_measure="background")
+    notes: list = []
+
+    def stop_at_first_step(update) -> None:
+        notes.append(update)
+        classifier.stop_auto()
+
+    classifier.start_auto(stop_at_first_step)
+    results = classifier.classify([(f"i{i}", _image(i)) for i in range(64)], top_k=1, batch_size=8)
+    classifier.auto_thread.join(60)
+    assert [(u.state, u.step) for u in notes] == [("measuring", 1), ("cancelled", 0)]
+    said = "Auto: measuring cancelled — PyTorch fp32 runs; Auto measures again next time"
+    assert english(notes[-1].message) == said and english(classifier.backend_note) == said
+    assert {r.backend for r in results} == {"torch"} and classifier.backend == "torch"
+    assert auto.read_decision(classifier.auto.key) is None  # not cached: measured again next time
+    again = Classifier(model, meta, backend="auto", auto_measure="background")
+    assert again.auto.decision is None and "until" in english(again.backend_note)
 
 
 def _image(seed: int):
