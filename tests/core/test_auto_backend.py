@@ -5,6 +5,7 @@ switches between batches, and the CLI shows the choice in its JSON."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -22,6 +23,7 @@ from core.metadata import ModelMeta
 from core.resnet import resnet18
 
 CLASSES = ("alpha", "beta", "gamma")
+_REAL_CALIBRATION = auto.calibration_set
 
 
 @pytest.fixture
@@ -362,3 +364,31 @@ def test_an_unwritable_cache_costs_nothing_but_is_said(tmp_path, torch_only, mon
     first.measure_auto()
     assert Classifier(model, meta, backend="auto").auto.decision is not None
     assert (tmp_path / "cache").read_text() == "a file"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_cli_shows_measuring_on_one_line_or_five(cache, torch_only, monkeypatch) -> None:
+    """26 steps (1 build, 25 batches of 8): a terminal redraws one line, a log gets five."""
+    from core.cli_commands import StatusLines
+
+    monkeypatch.setenv(auto.HIDE_ENV, "bf16")  # torch fp32 alone
+    monkeypatch.setattr(auto, "calibration_set", lambda meta, folder: _REAL_CALIBRATION(meta, folder, 200))
+    model, meta = tiny_model()
+    for stream, lines in ((_Terminal(), 2), (io.StringIO(), 6)):
+        auto_cache = cache / "auto"
+        for old in auto_cache.glob("*.json"):
+            old.unlink()
+        Classifier(model, meta, backend="auto", on_status=StatusLines(stream)).measure_auto()
+        text = stream.getvalue()
+        printed = text.rstrip("\n").split("\n")  # lines on the screen: "\r" redraws one in place
+        assert len(printed) == lines, text
+        assert text.count("(26 of 26)") == 1 and printed[-1].startswith("Auto: PyTorch fp32 — ")
+        if lines == 2:  # every step redrawn in place: 26 carriage returns, one newline after them
+            assert text.count("\r") == 26
+        else:
+            shown = [line for line in printed if "measuring" in line]
+            assert [line.split("(")[1].split(" ")[0] for line in shown] == ["1", "7", "13", "20", "26"]
