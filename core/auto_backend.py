@@ -145,6 +145,17 @@ def cpu_capabilities(hidden: str | None = None) -> frozenset[str]:
     return frozenset(caps - {name.strip().lower() for name in names.split(",") if name.strip()})
 
 
+def _torch_version() -> str:
+    """torch's version, or "" where there is none (ResLens Lite): never imported for Lite."""
+    from core.edition import has_torch
+
+    if not has_torch():
+        return ""
+    import torch
+
+    return torch.__version__
+
+
 def _onnxruntime_version() -> str:
     try:
         import onnxruntime
@@ -195,14 +206,15 @@ class Decision:
     trials: tuple[Trial, ...]
     key: str = ""
     calibration: str = "shapes"
+    reference: str = "torch"  # what the speed-up is over: torch fp32, or ONNX Runtime fp32 in Lite
 
     def trial(self, name: str) -> Trial | None:
         return next((t for t in self.trials if t.name == name), None)
 
     @property
     def speedup(self) -> float:
-        """The chosen candidate's throughput over torch fp32's."""
-        base, chosen = self.trial(REFERENCE.name), self.trial(self.chosen)
+        """The chosen candidate's throughput over the reference's (torch fp32; Lite's ONNX fp32)."""
+        base, chosen = self.trial(self.reference), self.trial(self.chosen)
         if base is None or chosen is None or base.images_per_s <= 0:
             return 1.0
         return chosen.images_per_s / base.images_per_s
@@ -227,10 +239,11 @@ def _percent(fraction: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def choose(trials: Sequence[Trial]) -> str:
-    """The fastest trial that ran and agrees with fp32 on at least :data:`MIN_AGREEMENT`."""
-    good = [t for t in trials if not t.error and (t.name == REFERENCE.name or t.agreement >= MIN_AGREEMENT)]
-    return max(good, key=lambda t: t.images_per_s).name if good else REFERENCE.name
+def choose(trials: Sequence[Trial], reference: str = REFERENCE.name) -> str:
+    """The fastest trial that ran and agrees with fp32 (the ``reference``) on at least
+    :data:`MIN_AGREEMENT`; the reference itself always qualifies."""
+    good = [t for t in trials if not t.error and (t.name == reference or t.agreement >= MIN_AGREEMENT)]
+    return max(good, key=lambda t: t.images_per_s).name if good else reference
 
 
 Forward = Callable[["np.ndarray"], "np.ndarray"]
@@ -303,6 +316,45 @@ def _compare(name: str, outputs: list, reference: list, rate: float) -> Trial:
     return Trial(name, round(rate, 3), same / total, round(worst, 6))
 
 
+def measure_in_background(
+    measure: Callable[[Callable[[int, int], None]], Decision],
+    tell: Callable[[AutoUpdate], None],
+    fallback: str,
+) -> threading.Thread:
+    """Run ``measure(on_step)`` in a thread of its own (the window's way: the run goes on meanwhile,
+    on ``fallback``, the reference's label). ``tell`` hears each step, then the choice, or that it
+    was cancelled or failed and ``fallback`` stays; the classifiers of both editions use this."""
+
+    def step(count: int, total: int) -> None:
+        tell(AutoUpdate(MEASURING, AUTO_MEASURING(str(count), str(total)), count, total))
+
+    def run() -> None:
+        try:
+            decision = measure(step)
+        except Cancelled:
+            log.info("auto: measurement cancelled")
+            tell(AutoUpdate(CANCELLED, AUTO_CANCELLED(fallback)))
+        except Exception as exc:  # noqa: BLE001 - a failed measurement leaves the reference running
+            log.exception("auto: the measurement failed")
+            tell(AutoUpdate(FAILED, AUTO_FAILED(reason(exc), fallback)))
+        else:
+            tell(AutoUpdate(CHOSEN, decision.describe()))
+
+    thread = threading.Thread(target=run, name="reslens-auto", daemon=True)
+    thread.start()
+    return thread
+
+
+class AnyEvent:
+    """Set when any of ``events`` is: the caller's cancel and the classifier's own stop."""
+
+    def __init__(self, events: Sequence[threading.Event | None]) -> None:
+        self.events = [event for event in events if event is not None]
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+
 def _check(cancel: Any) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled()
@@ -319,9 +371,8 @@ def reason(exc: BaseException) -> str:
 def decision_key(
     weights_hash: str, meta: Any, device: str, caps: frozenset[str], calibration: str = "shapes"
 ) -> str:
-    """A hash of everything that can change Auto's answer (see the module docstring)."""
-    import torch
-
+    """A hash of everything that can change Auto's answer (see the module docstring). Torch-free:
+    ResLens Lite keys its decisions the same way, with no torch version."""
     parts = {
         "version": CACHE_VERSION,
         "weights": weights_hash,
@@ -331,7 +382,7 @@ def decision_key(
         "resize": meta.resize_size,
         "device": device,
         "caps": sorted(caps),
-        "torch": torch.__version__,
+        "torch": _torch_version(),
         "onnxruntime": _onnxruntime_version(),
         "calibration": calibration,
     }
@@ -358,7 +409,15 @@ def read_decision(key: str) -> Decision | None:
             )
             for t in data["trials"]
         )
-        decision = Decision(str(data["chosen"]), int(data["images"]), trials, str(data["key"]))
+        reference = str(data.get("reference", REFERENCE.name))
+        decision = Decision(
+            str(data["chosen"]),
+            int(data["images"]),
+            trials,
+            str(data["key"]),
+            str(data.get("calibration", "shapes")),
+            reference,
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if decision.key != key or decision.chosen not in BY_NAME or decision.trial(decision.chosen) is None:

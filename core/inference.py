@@ -307,7 +307,7 @@ class Classifier:
             raise ValueError("measure_auto is for the auto backend")
         if plan.decision is not None:
             return plan.decision
-        guard = _AnyEvent([e for e in (cancel, plan.cancel) if e is not None])
+        guard = auto.AnyEvent([e for e in (cancel, plan.cancel) if e is not None])
 
         def progress(count: int, total: int) -> None:
             if on_step is not None:
@@ -335,27 +335,11 @@ class Classifier:
         self._auto_update = on_update
 
     def _launch_auto(self) -> threading.Thread:
-        thread = threading.Thread(target=self._measure_in_background, name="reslens-auto", daemon=True)
-        thread.start()
-        return thread
-
-    def _measure_in_background(self) -> None:
-        """:meth:`measure_auto` in the measuring thread, every turn of it told to the window."""
-        tell = self._auto_update or (lambda _update: None)
-
-        def step(count: int, total: int) -> None:
-            tell(auto.AutoUpdate(auto.MEASURING, auto.AUTO_MEASURING(str(count), str(total)), count, total))
-
-        try:
-            decision = self.measure_auto(on_note=lambda _note: None, on_step=step)
-        except Cancelled:
-            log.info("auto: measurement cancelled")
-            tell(auto.AutoUpdate(auto.CANCELLED, auto.AUTO_CANCELLED(auto.REFERENCE.label)))
-        except Exception as exc:  # noqa: BLE001 - a failed measurement leaves torch fp32 running
-            log.exception("auto: the measurement failed")
-            tell(auto.AutoUpdate(auto.FAILED, auto.AUTO_FAILED(auto.reason(exc), auto.REFERENCE.label)))
-        else:
-            tell(auto.AutoUpdate(auto.CHOSEN, decision.describe()))
+        return auto.measure_in_background(
+            lambda on_step: self.measure_auto(on_note=lambda _note: None, on_step=on_step),
+            self._auto_update or (lambda _update: None),
+            auto.REFERENCE.label,
+        )
 
     def _should_measure(self, total: int, cancel: threading.Event | None) -> bool:
         """Auto measures (inline or in the background) once, before or during a run long enough
@@ -557,13 +541,3 @@ class Classifier:
             with torch.autocast(kind, dtype=dtype or torch.float32, enabled=dtype is not None):
                 logits = self.model(batch)
             return torch.softmax(logits.float(), dim=1).cpu()
-
-
-class _AnyEvent:
-    """Set when any of ``events`` is: the caller's cancel and the classifier's own stop."""
-
-    def __init__(self, events: list[threading.Event]) -> None:
-        self.events = events
-
-    def is_set(self) -> bool:
-        return any(event.is_set() for event in self.events)

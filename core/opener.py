@@ -75,7 +75,8 @@ def open_weights(
 def _open_lite(choice: ModelChoice) -> LiteLoaded:
     """The Lite file ``choice`` names (the bundled one's for ``"default"``); its architecture is
     the file's own (the session follows it, as it follows a ``.pth`` file's). The bundled model
-    on ``onnx-int8`` is the bundled int8 file, when it ships: Lite cannot quantise (no ``onnx``)."""
+    on ``onnx-int8`` is the bundled int8 file, when it ships: Lite cannot quantise (no ``onnx``).
+    On ``auto`` it is the fp32 file, with the int8 one as Auto's other candidate (core.lite.auto)."""
     from core.lite.classifier import is_lite_file, open_lite
     from core.lite.paths import bundled_int8_path
     from core.sources import bundled_lite_path
