@@ -83,9 +83,13 @@ def _open_lite(choice: ModelChoice) -> LiteLoaded:
 
     if is_lite_file(choice.weights):
         return open_lite(choice, Path(choice.weights))
+    from core.lite.auto import int8_sibling
+
     int8 = bundled_int8_path()
     wants_int8 = choice.backend == "onnx-int8" and int8.is_file()
-    return open_lite(choice, int8 if wants_int8 else bundled_lite_path())
+    if wants_int8:
+        return open_lite(choice, int8)
+    return open_lite(choice, bundled_lite_path(), auto_int8=int8_sibling(choice.backend))
 
 
 def open_classifier(

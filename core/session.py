@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from core.backends import DEFAULT_BACKEND, backend_label
+from core.backends import AUTO_BACKEND, DEFAULT_BACKEND, backend_label
 from core.edition import NEEDS_FULL
 from core.errors import Cancelled, describe_message
 from core.messages import JOINED, QT_TRANSLATE_NOOP, Message, kind
@@ -397,8 +397,9 @@ def execute(
     ``core.lite.classifier.LiteLoaded`` for a Lite model file (or None).
 
     A Lite file runs on ONNX Runtime fp32 whatever backend was asked for, and the model in use
-    says so; without torch (ResLens Lite) only Lite files and the bundled model open, and other
-    choices fail with :data:`core.edition.NEEDS_FULL` (see :func:`core.opener.open_weights`).
+    says so (the bundled one on Auto with its int8 file beside it: Auto, see core.lite.auto);
+    without torch (ResLens Lite) only Lite files and the bundled model open, and other choices fail
+    with :data:`core.edition.NEEDS_FULL` (see :func:`core.opener.open_weights`).
     Imports torch (through ``core.weights``) for the full edition's choices only; call it off the
     GUI thread.
     """
@@ -437,7 +438,9 @@ def execute(
             problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         key = str(loaded.device)
-        backend = loaded.model.backend if isinstance(loaded, LiteLoaded) else choice.backend
+        backend = choice.backend
+        if isinstance(loaded, LiteLoaded):  # what the file runs on, or Auto's measure of two files
+            backend = AUTO_BACKEND if loaded.auto_int8 is not None else loaded.model.backend
         in_use = ModelInUse(
             identity=loaded.identity,
             choice=ModelChoice(loaded.meta.arch, choice.weights, choice.labels, choice.device, backend),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import auto_backend as auto
-from core.lite.paths import bundled_int8_path, bundled_lite_path
+from core.lite.paths import bundled_int8_path
 from core.messages import QT_TRANSLATE_NOOP, kind
 
 if TYPE_CHECKING:
@@ -60,13 +60,12 @@ def cpu_capabilities(cpuinfo: Path = CPUINFO, hidden: str | None = None) -> froz
     return frozenset(caps - {name.strip().lower() for name in names.split(",") if name.strip()})
 
 
-def int8_sibling(path: Path, backend: str) -> Path | None:
-    """The bundled int8 file Auto measures against: for the bundled fp32 file on ``auto``, when
-    shipped. A file a person opened has no sibling Lite could trust (Lite cannot quantise)."""
+def int8_sibling(backend: str) -> Path | None:
+    """The bundled int8 file Auto measures against the bundled fp32 one on ``auto``, when shipped.
+    Only for the bundled model (callers check): beside a file a person opened Lite could trust
+    no int8 file (it cannot quantise)."""
     int8 = bundled_int8_path()
-    if backend == auto.AUTO and Path(path) == bundled_lite_path() and int8.is_file():
-        return int8
-    return None
+    return int8 if backend == auto.AUTO and int8.is_file() else None
 
 
 class LiteAuto:

@@ -115,9 +115,10 @@ class LiteLoaded:
         return self.model.tree
 
 
-def open_lite(choice: ModelChoice, path: Path) -> LiteLoaded:
+def open_lite(choice: ModelChoice, path: Path, auto_int8: Path | None = None) -> LiteLoaded:
     """Open the Lite model file ``path`` for ``choice`` (its label file renames the classes, as
-    ``core.weights`` does for every source); a bad file is a :class:`~core.errors.WeightsError`."""
+    ``core.weights`` does for every source); a bad file is a :class:`~core.errors.WeightsError`.
+    ``auto_int8``: the int8 file backend Auto measures ``path`` against (the bundled model's)."""
     from core.errors import WeightsError
     from core.labels import read_labels
     from core.lite.runtime import LiteModel
@@ -129,10 +130,7 @@ def open_lite(choice: ModelChoice, path: Path) -> LiteLoaded:
             raise WeightsError(LABELS_COUNT(Path(choice.labels).name, len(names), model.meta.num_classes))
         # The model is this load's own: its names are the label file's (they named the old ones).
         model.meta = replace(model.meta, categories=names, localized_categories={})
-    from core.lite.auto import int8_sibling
-
-    sibling = int8_sibling(Path(path), choice.backend)
-    return LiteLoaded(model, choice.weights, Path(path), choice.labels, auto_int8=sibling)
+    return LiteLoaded(model, choice.weights, Path(path), choice.labels, auto_int8=auto_int8)
 
 
 class LiteClassifier:

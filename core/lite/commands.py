@@ -133,7 +133,8 @@ def classify(
     refusals.check_classify(args)
     backend = getattr(args, "backend", None)
     model = open_model(args, backend)
-    if backend in (None, "auto"):  # the flag not given: auto, as in the full edition
+    bundled = getattr(args, "weights", None) in (None, *BUNDLED_KEYS)
+    if bundled and backend in (None, "auto"):  # the flag not given: auto, as in the full edition
         model = auto_model(model, args.paths)
     print(f"model: {printable(describe(model))}", file=sys.stderr)
     results = model.classify(
@@ -148,7 +149,7 @@ def classify(
 
 
 def auto_model(model: LiteModel, paths: Any) -> LiteModel:
-    """``--backend auto`` on the bundled model: the fp32 file or its int8 sibling, as measured
+    """``--backend auto`` (or none) on the bundled model: the fp32 file or its int8 sibling, as measured
     (:mod:`core.lite.auto`): the cached choice, else measured before a run of at least
     :data:`~core.auto_backend.MEASURE_MIN_IMAGES` images (a shorter one runs fp32 at once)."""
     from core import auto_backend as auto
@@ -156,7 +157,7 @@ def auto_model(model: LiteModel, paths: Any) -> LiteModel:
     from core.lite.auto import LiteAuto, int8_sibling
     from core.lite.runtime import expand
 
-    sibling = int8_sibling(model.path, "auto")
+    sibling = int8_sibling("auto")
     if sibling is None:
         return model
     plan = LiteAuto(model, sibling)

@@ -47,11 +47,13 @@ def images(count: int) -> list[tuple[str, Image.Image]]:
     return [(f"i{i}", Image.new("RGB", (40, 40), (i * 3 % 256, i * 7 % 256, 90))) for i in range(count)]
 
 
-def test_the_bundled_model_on_auto_has_its_int8_sibling_and_no_other_file_does(lite, tmp_path) -> None:
+def test_the_bundled_model_on_auto_has_its_int8_sibling_and_no_other_file_does(lite) -> None:
     loaded = open_weights(ModelChoice.bundled(backend="auto"))
     assert loaded.path == bundled_lite_path() and loaded.auto_int8 == bundled_int8_path()
     assert open_weights(ModelChoice.bundled(backend="onnx")).auto_int8 is None
-    assert lite_auto.int8_sibling(tmp_path / "mine.onnx", "auto") is None
+    # The same file opened by its path (Weights ▸ a .onnx file): no sibling, no Auto.
+    as_a_file = ModelChoice(None, str(bundled_lite_path()), "", "cpu", "auto")
+    assert open_weights(as_a_file).auto_int8 is None
 
 
 def test_lite_measures_both_files_caches_the_choice_and_runs_it(lite, monkeypatch) -> None:
