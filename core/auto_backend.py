@@ -19,6 +19,11 @@ on another), on the GPU and on the library versions. So Auto measures once per m
   cache file is ignored (measured again), and a cache that cannot be written only costs a
   re-measurement next time.
 
+The window measures in the background (:func:`measure_in_background`): each step, then the choice
+(or a cancellation, or a failure: fp32 stays, nothing is cached) reaches it as an
+:class:`AutoUpdate`, data with the step numbers beside the message. ResLens Lite measures its fp32
+and int8 files with the same :func:`measure`, :func:`choose` and cache (:mod:`core.lite.auto`).
+
 ``RESLENS_HIDE_CPU_CAPS=bf16,vnni`` hides capabilities from :func:`cpu_capabilities`, so a test
 (or a person comparing) sees what a machine without them would choose.
 

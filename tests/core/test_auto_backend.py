@@ -392,3 +392,19 @@ def test_the_cli_shows_measuring_on_one_line_or_five(cache, torch_only, monkeypa
         else:
             shown = [line for line in printed if "measuring" in line]
             assert [line.split("(")[1].split(" ")[0] for line in shown] == ["1", "7", "13", "20", "26"]
+
+
+def test_a_failed_background_measurement_says_why_and_keeps_fp32(cache, torch_only, monkeypatch) -> None:
+    def broken(meta, folder):
+        raise OSError("no room for the calibration set")
+
+    monkeypatch.setattr(auto, "calibration_set", broken)
+    model, meta = tiny_model()
+    classifier = Classifier(model, meta, backend="auto", auto_measure="background")
+    updates: list = []
+    classifier.start_auto(updates.append)
+    results = classifier.classify([(f"i{i}", _image(i)) for i in range(64)], top_k=1, batch_size=8)
+    classifier.auto_thread.join(60)
+    assert [u.state for u in updates] == ["failed"] and {r.backend for r in results} == {"torch"}
+    said = "Auto: measuring failed (no room for the calibration set) — PyTorch fp32 runs"
+    assert english(updates[0].message) == said and auto.read_decision(classifier.auto.key) is None
