@@ -38,7 +38,9 @@ class StatusPanel(QObject):
         self.auto_progress.hide()
         self.auto_cancel = QPushButton(
             translate("StatusPanel", "Stop Measuring"),
-            toolTip=translate("StatusPanel", "Keep PyTorch fp32; Auto measures again next time"),
+            toolTip=translate(
+                "StatusPanel", "Stop measuring: fp32 keeps running; Auto measures again next time"
+            ),
         )
         self.auto_cancel.hide()
         for widget in (self.progress, self.cancel, self.auto_progress, self.auto_cancel):

@@ -2892,8 +2892,8 @@
         <translation>停止测量</translation>
     </message>
     <message>
-        <source>Keep PyTorch fp32; Auto measures again next time</source>
-        <translation>保持 PyTorch fp32；下次自动重新测量</translation>
+        <source>Stop measuring: fp32 keeps running; Auto measures again next time</source>
+        <translation>停止测量：继续使用 fp32 运行；下次自动重新测量</translation>
     </message>
     <message>
         <source>No images</source>
