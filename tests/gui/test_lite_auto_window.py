@@ -28,6 +28,19 @@ SCRIPT = textwrap.dedent(
 
     from gui.app import create_application
 
+    STOP = sys.argv[2] == "stop"
+    if STOP:  # a measurement that lasts until Stop Measuring is clicked
+        import core.auto_backend as auto
+        from core.errors import Cancelled
+
+        def endless(trials_of, batches, cancel=None, on_progress=None):
+            on_progress(1, 27)
+            while not cancel.is_set():
+                time.sleep(0.01)
+            raise Cancelled()
+
+        auto.measure = endless
+
     app, _ = create_application([])
     from gui.main_window import MainWindow
     from gui.settings import Settings
@@ -54,7 +67,15 @@ SCRIPT = textwrap.dedent(
     for i in range(64):
         Image.new("RGB", (40, 40), (i * 3 % 256, i * 7 % 256, 90)).save(folder / f"i{i:02d}.png")
     window.queue_paths([folder])
-    wait(lambda: "fp32 here" in window.status.device.toolTip())
+    if STOP:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        wait(lambda: window.status.auto_cancel.isVisible())
+        QTest.mouseClick(window.status.auto_cancel, Qt.MouseButton.LeftButton)
+        wait(lambda: "cancelled" in window.status.device.toolTip())
+    else:
+        wait(lambda: "fp32 here" in window.status.device.toolTip())
     wait(lambda: window.results.rowCount() == 64 and not window.engine.busy)
     print("REPORT " + json.dumps({
         "before": before,
@@ -66,14 +87,14 @@ SCRIPT = textwrap.dedent(
         "changed": len(changed),
         "bar_hidden": window.status.auto_progress.isHidden(),
         "torch": "torch" in sys.modules,
+        "results": sorted({r.backend for r in window.results.results()}),
     }))
     window.close()
     """
 )
 
 
-@pytest.mark.skipif(not bundled_int8_path().is_file(), reason="no bundled int8 file")
-def test_lite_window_measures_its_two_files_and_shows_the_choice(tmp_path: Path) -> None:
+def run_lite_window(tmp_path: Path, mode: str) -> dict:
     env = {
         **os.environ,
         "RESLENS_EDITION": "lite",
@@ -84,14 +105,30 @@ def test_lite_window_measures_its_two_files_and_shows_the_choice(tmp_path: Path)
         "RESLENS_CACHE": str(tmp_path / "cache"),
     }
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(ROOT)], capture_output=True, text=True, env=env, timeout=240
+        [sys.executable, "-c", SCRIPT, str(ROOT), mode], capture_output=True, text=True, env=env, timeout=240
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("REPORT ")]
     assert done.returncode == 0 and lines, done.stdout[-3000:] + done.stderr[-3000:]
-    report = json.loads(lines[-1][len("REPORT ") :])
+    return json.loads(lines[-1][len("REPORT ") :])
+
+
+@pytest.mark.skipif(not bundled_int8_path().is_file(), reason="no bundled int8 file")
+def test_lite_window_measures_its_two_files_and_shows_the_choice(tmp_path: Path) -> None:
+    report = run_lite_window(tmp_path, "measure")
     assert report["backend"] == "auto" and report["device"].endswith("· Auto")
     assert "Auto: ONNX Runtime fp32 until the fastest backend here is measured" in report["before"]
     assert report["updates"] == [["measuring", step, 27] for step in range(1, 28)] + [["chosen", 0, 0]]
     assert report["bars"][0] == "Auto: measuring which backend is fastest here (1 of 27)…"
     assert "Auto: ONNX Runtime " in report["after"] and "of 200 images" in report["after"]
     assert report["changed"] == 0 and report["bar_hidden"] and report["torch"] is False
+    assert len(list((tmp_path / "cache").glob("auto/decision-*.json"))) == 1  # cached for next time
+
+
+@pytest.mark.skipif(not bundled_int8_path().is_file(), reason="no bundled int8 file")
+def test_stop_measuring_in_the_lite_window_keeps_onnx_fp32_and_caches_nothing(tmp_path: Path) -> None:
+    report = run_lite_window(tmp_path, "stop")
+    assert report["updates"] == [["measuring", 1, 27], ["cancelled", 0, 0]]
+    said = "Auto: measuring cancelled — ONNX Runtime fp32 runs; Auto measures again next time"
+    assert said in report["after"] and report["results"] == ["onnx"]
+    assert report["changed"] == 0 and report["bar_hidden"] and report["torch"] is False
+    assert not list((tmp_path / "cache").glob("auto/decision-*.json"))
