@@ -19,6 +19,11 @@ on another), on the GPU and on the library versions. So Auto measures once per m
   cache file is ignored (measured again), and a cache that cannot be written only costs a
   re-measurement next time.
 
+The window measures in the background (:func:`measure_in_background`): each step, then the choice
+(or a cancellation, or a failure: fp32 stays, nothing is cached) reaches it as an
+:class:`AutoUpdate`, data with the step numbers beside the message. ResLens Lite measures its fp32
+and int8 files with the same :func:`measure`, :func:`choose` and cache (:mod:`core.lite.auto`).
+
 ``RESLENS_HIDE_CPU_CAPS=bf16,vnni`` hides capabilities from :func:`cpu_capabilities`, so a test
 (or a person comparing) sees what a machine without them would choose.
 
@@ -75,6 +80,32 @@ AUTO_UNTIL_MEASURED = kind(
     "backend.auto-until-measured",
     QT_TRANSLATE_NOOP("Messages", "Auto: PyTorch fp32 until the fastest backend here is measured"),
 )
+AUTO_CANCELLED = kind(
+    "backend.auto-cancelled",
+    QT_TRANSLATE_NOOP("Messages", "Auto: measuring cancelled — %1 runs; Auto measures again next time"),
+)
+AUTO_FAILED = kind(
+    "backend.auto-failed", QT_TRANSLATE_NOOP("Messages", "Auto: measuring failed (%1) — %2 runs")
+)
+
+MEASURING, CHOSEN, CANCELLED, FAILED = "measuring", "chosen", "cancelled", "failed"
+
+
+@dataclass(frozen=True)
+class AutoUpdate:
+    """Where a background measurement stands, for a window: ``state`` is :data:`MEASURING`
+    (``step`` of ``steps`` done), :data:`CHOSEN`, :data:`CANCELLED` or :data:`FAILED`, and
+    ``message`` says it. The numbers travel beside the message so a progress bar never parses it."""
+
+    state: str
+    message: Message
+    step: int = 0
+    steps: int = 0
+
+    @property
+    def done(self) -> bool:
+        """Whether the measurement is over (chosen, cancelled or failed)."""
+        return self.state != MEASURING
 
 
 @dataclass(frozen=True)
@@ -117,6 +148,17 @@ def cpu_capabilities(hidden: str | None = None) -> frozenset[str]:
             caps.add(cap)
     names = os.environ.get(HIDE_ENV, "") if hidden is None else hidden
     return frozenset(caps - {name.strip().lower() for name in names.split(",") if name.strip()})
+
+
+def _torch_version() -> str:
+    """torch's version, or "" where there is none (ResLens Lite): never imported for Lite."""
+    from core.edition import has_torch
+
+    if not has_torch():
+        return ""
+    import torch
+
+    return torch.__version__
 
 
 def _onnxruntime_version() -> str:
@@ -169,14 +211,15 @@ class Decision:
     trials: tuple[Trial, ...]
     key: str = ""
     calibration: str = "shapes"
+    reference: str = "torch"  # what the speed-up is over: torch fp32, or ONNX Runtime fp32 in Lite
 
     def trial(self, name: str) -> Trial | None:
         return next((t for t in self.trials if t.name == name), None)
 
     @property
     def speedup(self) -> float:
-        """The chosen candidate's throughput over torch fp32's."""
-        base, chosen = self.trial(REFERENCE.name), self.trial(self.chosen)
+        """The chosen candidate's throughput over the reference's (torch fp32; Lite's ONNX fp32)."""
+        base, chosen = self.trial(self.reference), self.trial(self.chosen)
         if base is None or chosen is None or base.images_per_s <= 0:
             return 1.0
         return chosen.images_per_s / base.images_per_s
@@ -201,10 +244,11 @@ def _percent(fraction: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def choose(trials: Sequence[Trial]) -> str:
-    """The fastest trial that ran and agrees with fp32 on at least :data:`MIN_AGREEMENT`."""
-    good = [t for t in trials if not t.error and (t.name == REFERENCE.name or t.agreement >= MIN_AGREEMENT)]
-    return max(good, key=lambda t: t.images_per_s).name if good else REFERENCE.name
+def choose(trials: Sequence[Trial], reference: str = REFERENCE.name) -> str:
+    """The fastest trial that ran and agrees with fp32 (the ``reference``) on at least
+    :data:`MIN_AGREEMENT`; the reference itself always qualifies."""
+    good = [t for t in trials if not t.error and (t.name == reference or t.agreement >= MIN_AGREEMENT)]
+    return max(good, key=lambda t: t.images_per_s).name if good else reference
 
 
 Forward = Callable[["np.ndarray"], "np.ndarray"]
@@ -234,7 +278,7 @@ def measure(
             raise
         except Exception as exc:  # noqa: BLE001 - a candidate that cannot be built is one that loses
             log.info("auto: %s could not be built: %s", name, exc)
-            errors[name] = _reason(exc)
+            errors[name] = reason(exc)
         step += 1
         if on_progress is not None:
             on_progress(step, steps)
@@ -247,7 +291,7 @@ def measure(
             try:
                 outputs[name].append(np.asarray(forward(batch), dtype=np.float32))
             except Exception as exc:  # noqa: BLE001 - one that fails on a batch is out
-                errors[name] = _reason(exc)
+                errors[name] = reason(exc)
                 del forwards[name]
                 continue
             if index > 0 or len(batches) == 1:  # the first batch warms every candidate up
@@ -277,12 +321,51 @@ def _compare(name: str, outputs: list, reference: list, rate: float) -> Trial:
     return Trial(name, round(rate, 3), same / total, round(worst, 6))
 
 
+def measure_in_background(
+    measure: Callable[[Callable[[int, int], None]], Decision],
+    tell: Callable[[AutoUpdate], None],
+    fallback: str,
+) -> threading.Thread:
+    """Run ``measure(on_step)`` in a thread of its own (the window's way: the run goes on meanwhile,
+    on ``fallback``, the reference's label). ``tell`` hears each step, then the choice, or that it
+    was cancelled or failed and ``fallback`` stays; the classifiers of both editions use this."""
+
+    def step(count: int, total: int) -> None:
+        tell(AutoUpdate(MEASURING, AUTO_MEASURING(str(count), str(total)), count, total))
+
+    def run() -> None:
+        try:
+            decision = measure(step)
+        except Cancelled:
+            log.info("auto: measurement cancelled")
+            tell(AutoUpdate(CANCELLED, AUTO_CANCELLED(fallback)))
+        except Exception as exc:  # noqa: BLE001 - a failed measurement leaves the reference running
+            log.exception("auto: the measurement failed")
+            tell(AutoUpdate(FAILED, AUTO_FAILED(reason(exc), fallback)))
+        else:
+            tell(AutoUpdate(CHOSEN, decision.describe()))
+
+    thread = threading.Thread(target=run, name="reslens-auto", daemon=True)
+    thread.start()
+    return thread
+
+
+class AnyEvent:
+    """Set when any of ``events`` is: the caller's cancel and the classifier's own stop."""
+
+    def __init__(self, events: Sequence[threading.Event | None]) -> None:
+        self.events = [event for event in events if event is not None]
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+
 def _check(cancel: Any) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled()
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:200]
 
@@ -293,9 +376,8 @@ def _reason(exc: BaseException) -> str:
 def decision_key(
     weights_hash: str, meta: Any, device: str, caps: frozenset[str], calibration: str = "shapes"
 ) -> str:
-    """A hash of everything that can change Auto's answer (see the module docstring)."""
-    import torch
-
+    """A hash of everything that can change Auto's answer (see the module docstring). Torch-free:
+    ResLens Lite keys its decisions the same way, with no torch version."""
     parts = {
         "version": CACHE_VERSION,
         "weights": weights_hash,
@@ -305,7 +387,7 @@ def decision_key(
         "resize": meta.resize_size,
         "device": device,
         "caps": sorted(caps),
-        "torch": torch.__version__,
+        "torch": _torch_version(),
         "onnxruntime": _onnxruntime_version(),
         "calibration": calibration,
     }
@@ -332,7 +414,15 @@ def read_decision(key: str) -> Decision | None:
             )
             for t in data["trials"]
         )
-        decision = Decision(str(data["chosen"]), int(data["images"]), trials, str(data["key"]))
+        reference = str(data.get("reference", REFERENCE.name))
+        decision = Decision(
+            str(data["chosen"]),
+            int(data["images"]),
+            trials,
+            str(data["key"]),
+            str(data.get("calibration", "shapes")),
+            reference,
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if decision.key != key or decision.chosen not in BY_NAME or decision.trial(decision.chosen) is None:

@@ -11,10 +11,11 @@ from typing import TextIO
 
 from core import options
 from core.architectures import ARCH_NAMES
+from core.auto_backend import AUTO_MEASURING
 from core.backends import AUTO_BACKEND, BACKENDS, DEFAULT_BACKEND
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
 from core.export import printable
-from core.messages import english
+from core.messages import Message, english
 from core.results import ClassificationResult
 from core.sources import AUTO_DEVICE, DEFAULT, ModelChoice, cli_weights_help
 from core.unknown import unknown_text
@@ -128,7 +129,7 @@ def run_classify(args: argparse.Namespace) -> int:
         precision=args.precision,
         exact_decode=args.exact_decode,
         calibrate=calibrate,
-        on_status=lambda message: print(printable(english(message)), file=sys.stderr),
+        on_status=StatusLines(sys.stderr),
         auto_measure="inline",  # auto: measured once, before a run long enough to repay it
     )
     if classifier.backend_note:
@@ -263,6 +264,43 @@ class _ProgressBar:
     def close(self) -> None:
         if self.shown:
             self.stream.write("\n")
+
+
+class StatusLines:
+    """What the classifier says while it loads, on stderr, one line per message, except Auto's
+    measuring steps (28 for ResNet-50 with every candidate): on a terminal they redraw one line
+    in place; in a log, the first step and each quarter of the way (five lines at most)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.open = 0  # the width of the step line being redrawn (0: none)
+        self.last_quarter = -1
+
+    def __call__(self, message: Message) -> None:
+        line = printable(english(message))
+        if message.code == AUTO_MEASURING.code:
+            self._step(line, int(message.args[0]), int(message.args[1]))
+            return
+        self._end_line()
+        self.stream.write(f"{line}\n")
+        self.stream.flush()
+
+    def _step(self, line: str, step: int, steps: int) -> None:
+        if self.interactive:
+            self.stream.write(f"\r{line.ljust(self.open)}")
+            self.open = max(self.open, len(line))
+            if step >= steps:
+                self._end_line()
+        elif (quarter := 4 * step // max(steps, 1)) > self.last_quarter:
+            self.last_quarter = quarter
+            self.stream.write(f"{line}\n")
+        self.stream.flush()
+
+    def _end_line(self) -> None:
+        if self.open:
+            self.stream.write("\n")
+            self.open = 0
 
 
 def _download_progress(done: int, total: int) -> None:

@@ -221,7 +221,7 @@ class Classifier:
         self.auto_measure = auto_measure
         self._next: tuple | None = None  # Auto's choice, ready, until the next batch takes it
         self._owner = threading.current_thread()
-        self._auto_note: StatusCallback | None = None
+        self._auto_update: Callable[[auto.AutoUpdate], None] | None = None
         self.auto_thread: threading.Thread | None = None  # a background measurement, once started
         if backend not in ("torch", AUTO_BACKEND):
             self.runner = build_runner(self._request)
@@ -241,6 +241,8 @@ class Classifier:
         if self.auto is not None:
             if self.auto.decision is not None:
                 return self.auto.decision.describe()
+            if self.auto.cancel.is_set():
+                return auto.AUTO_CANCELLED(auto.REFERENCE.label)
             return auto.AUTO_UNTIL_MEASURED() if self.auto_measure != "never" else ""
         return self.runner.note if self.runner is not None else ""
 
@@ -287,24 +289,31 @@ class Classifier:
             self.auto.decision = decision
 
     def measure_auto(
-        self, cancel: threading.Event | None = None, on_note: StatusCallback | None = None
+        self,
+        cancel: threading.Event | None = None,
+        on_note: StatusCallback | None = None,
+        on_step: Callable[[int, int], None] | None = None,
     ) -> auto.Decision:
         """Measure every candidate, cache the decision and switch to it (see :mod:`core.auto_backend`).
 
         Safe to call from another thread while :meth:`classify` runs: the classifier takes the
         choice between two batches. ``on_note`` (default ``on_status``) hears the progress and
-        the decision. Raises :class:`~core.errors.Cancelled` when ``cancel`` (or :meth:`stop_auto`)
-        stops it; the classifier then stays on torch fp32."""
+        the decision; ``on_step(step, steps)``, when given, hears the progress instead (a window
+        draws a bar from the numbers). Raises :class:`~core.errors.Cancelled` when ``cancel`` (or
+        :meth:`stop_auto`) stops it; the classifier then stays on torch fp32 and caches nothing."""
         say = on_note or self._status
         plan = self.auto
         if plan is None:
             raise ValueError("measure_auto is for the auto backend")
         if plan.decision is not None:
             return plan.decision
-        guard = _AnyEvent([e for e in (cancel, plan.cancel) if e is not None])
+        guard = auto.AnyEvent([e for e in (cancel, plan.cancel) if e is not None])
 
         def progress(count: int, total: int) -> None:
-            say(auto.AUTO_MEASURING(str(count), str(total)))
+            if on_step is not None:
+                on_step(count, total)
+            else:
+                say(auto.AUTO_MEASURING(str(count), str(total)))
 
         batches, plan.calibration = auto.calibration_set(self.meta, plan.folder)
         makers = [(c.name, self._maker(c)) for c in plan.candidates]
@@ -318,24 +327,19 @@ class Classifier:
         say(decision.describe())
         return decision
 
-    def start_auto(self, on_note: StatusCallback) -> None:
-        """The window's way (``auto_measure="background"``): ``on_note`` hears the choice (in the
-        measuring thread). The measurement starts with the first run long enough to repay it,
-        in a thread of its own, while that run goes on with torch fp32, so no result waits."""
-        self._auto_note = on_note
+    def start_auto(self, on_update: Callable[[auto.AutoUpdate], None]) -> None:
+        """The window's way (``auto_measure="background"``): ``on_update`` hears each step, then
+        the choice, a cancellation or a failure (in the measuring thread). The measurement starts
+        with the first run long enough to repay it, in a thread of its own, while that run goes
+        on with torch fp32, so no result waits."""
+        self._auto_update = on_update
 
     def _launch_auto(self) -> threading.Thread:
-        def run() -> None:
-            try:
-                self.measure_auto(on_note=self._auto_note)
-            except Cancelled:
-                log.info("auto: measurement cancelled")
-            except Exception:  # noqa: BLE001 - a failed measurement leaves torch fp32 running
-                log.exception("auto: the measurement failed")
-
-        thread = threading.Thread(target=run, name="reslens-auto", daemon=True)
-        thread.start()
-        return thread
+        return auto.measure_in_background(
+            lambda on_step: self.measure_auto(on_note=lambda _note: None, on_step=on_step),
+            self._auto_update or (lambda _update: None),
+            auto.REFERENCE.label,
+        )
 
     def _should_measure(self, total: int, cancel: threading.Event | None) -> bool:
         """Auto measures (inline or in the background) once, before or during a run long enough
@@ -541,13 +545,3 @@ class Classifier:
             with torch.autocast(kind, dtype=dtype or torch.float32, enabled=dtype is not None):
                 logits = self.model(batch)
             return torch.softmax(logits.float(), dim=1).cpu()
-
-
-class _AnyEvent:
-    """Set when any of ``events`` is: the caller's cancel and the classifier's own stop."""
-
-    def __init__(self, events: list[threading.Event]) -> None:
-        self.events = events
-
-    def is_set(self) -> bool:
-        return any(event.is_set() for event in self.events)

@@ -75,16 +75,21 @@ def open_weights(
 def _open_lite(choice: ModelChoice) -> LiteLoaded:
     """The Lite file ``choice`` names (the bundled one's for ``"default"``); its architecture is
     the file's own (the session follows it, as it follows a ``.pth`` file's). The bundled model
-    on ``onnx-int8`` is the bundled int8 file, when it ships: Lite cannot quantise (no ``onnx``)."""
+    on ``onnx-int8`` is the bundled int8 file, when it ships: Lite cannot quantise (no ``onnx``).
+    On ``auto`` it is the fp32 file, with the int8 one as Auto's other candidate (core.lite.auto)."""
     from core.lite.classifier import is_lite_file, open_lite
     from core.lite.paths import bundled_int8_path
     from core.sources import bundled_lite_path
 
     if is_lite_file(choice.weights):
         return open_lite(choice, Path(choice.weights))
+    from core.lite.auto import int8_sibling
+
     int8 = bundled_int8_path()
     wants_int8 = choice.backend == "onnx-int8" and int8.is_file()
-    return open_lite(choice, int8 if wants_int8 else bundled_lite_path())
+    if wants_int8:
+        return open_lite(choice, int8)
+    return open_lite(choice, bundled_lite_path(), auto_int8=int8_sibling(choice.backend))
 
 
 def open_classifier(

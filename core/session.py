@@ -294,6 +294,14 @@ class ModelSession:
         else:
             self._not_had(first)
 
+    def note_backend(self, note: Message) -> ModelInUse | None:
+        """The model in use, same as before, with a new backend note (Auto's choice, measured
+        while it ran): no job, no reload. Returns the model now in use (None: none loaded)."""
+        if self.model is not None:
+            self.model = replace(self.model, backend_note=note)
+            self._set(self._view.state, keep_text=True)
+        return self.model
+
     # -- rules ----------------------------------------------------------------------------
 
     def _launch(self, attempts: tuple[ModelChoice, ...], allow_download: bool) -> None:
@@ -392,8 +400,9 @@ def execute(
     ``core.lite.classifier.LiteLoaded`` for a Lite model file (or None).
 
     A Lite file runs on ONNX Runtime fp32 whatever backend was asked for, and the model in use
-    says so; without torch (ResLens Lite) only Lite files and the bundled model open, and other
-    choices fail with :data:`core.edition.NEEDS_FULL` (see :func:`core.opener.open_weights`).
+    says so (the bundled one on Auto with its int8 file beside it: Auto, see core.lite.auto);
+    without torch (ResLens Lite) only Lite files and the bundled model open, and other choices fail
+    with :data:`core.edition.NEEDS_FULL` (see :func:`core.opener.open_weights`).
     Imports torch (through ``core.weights``) for the full edition's choices only; call it off the
     GUI thread.
     """
@@ -432,7 +441,9 @@ def execute(
             problems.append(Problem(choice, CANCELLED, LOAD_CANCELLED()))
             break
         key = str(loaded.device)
-        backend = loaded.model.backend if isinstance(loaded, LiteLoaded) else choice.backend
+        backend = choice.backend
+        if isinstance(loaded, LiteLoaded):  # what the file runs on, or Auto's measure of two files
+            backend = AUTO_BACKEND if loaded.auto_int8 is not None else loaded.model.backend
         in_use = ModelInUse(
             identity=loaded.identity,
             choice=ModelChoice(loaded.meta.arch, choice.weights, choice.labels, choice.device, backend),

@@ -33,6 +33,7 @@ class InferenceEngine(QObject):
     downloadProgress = Signal(int, int, int)  # job id, bytes done, bytes in all
     finished = Signal(object)  # JobDone, once ``busy`` reflects it
     camReady = Signal(object)  # gui.worker.CamAnswer
+    autoUpdate = Signal(object)  # core.auto_backend.AutoUpdate
     _prepare = Signal()
     _load = Signal(object)
     _classify = Signal(object)
@@ -55,6 +56,7 @@ class InferenceEngine(QObject):
             (self.loadFinished, w.loadFinished),
             (self.downloadProgress, w.downloadProgress),
             (self.camReady, w.cam),
+            (self.autoUpdate, w.autoUpdate),
         ):
             theirs.connect(mine)  # signal to signal: queued into the GUI thread
         w.finished.connect(self._on_finished)
@@ -95,6 +97,10 @@ class InferenceEngine(QObject):
         """Stop the running classification and drop the queued ones."""
         for request in self._pending.values():
             request.cancel.set()
+
+    def stop_auto(self) -> None:
+        """Cancel backend Auto's measurement in flight (it runs beside a classification)."""
+        self._worker.stop_auto()
 
     def shutdown(self) -> None:
         """Cancel everything and wait for the thread to end (at most the batch it is running)."""

@@ -12,8 +12,9 @@ through a queued signal.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
@@ -32,6 +33,9 @@ from gui.messages import backend_text, text
 from gui.settings import Settings
 from gui.status import StatusPanel
 from gui.worker import WorkerInfo
+
+if TYPE_CHECKING:
+    from core.auto_backend import AutoUpdate
 
 MB = 1024 * 1024
 translate = QCoreApplication.translate
@@ -74,6 +78,8 @@ class ModelController(QObject):
         engine.loadFinished.connect(self._on_load_finished)
         engine.downloadProgress.connect(self.session.progress)
         engine.ready.connect(self._on_ready)
+        engine.autoUpdate.connect(self._on_auto)
+        status.auto_cancel.clicked.connect(engine.stop_auto)
 
     # -- asking ---------------------------------------------------------------------------
 
@@ -164,6 +170,15 @@ class ModelController(QObject):
     def _on_building(self, job_id: int, message: Message) -> None:
         self.session.building(job_id, message)
 
+    def _on_auto(self, update: AutoUpdate) -> None:
+        """Backend Auto's measurement: its steps as a bar with a Cancel; its end (the choice, or
+        a cancellation: fp32 stays) as the model's new backend note, which is no model change."""
+        if not update.done:
+            self.status.show_auto(update.step, update.steps, text(update.message))
+            return
+        self.status.hide_auto()
+        self.session.note_backend(update.message)
+
     def drop_missing_device(self, devices: list[Any]) -> str | None:
         """A saved device this machine lacks becomes Auto; returns its name to tell the user."""
         dropped = self.session.drop_missing_device({d.key for d in devices})
@@ -185,8 +200,11 @@ class ModelController(QObject):
         self._render_status(view)
         self._render_banner(view)
         if view.model is not self._shown_model:
+            renoted = _same_but_note(view.model, self._shown_model)
             self._shown_model = view.model
-            self.modelChanged.emit(view.model)
+            if not renoted:
+                self.status.hide_auto()  # the model measuring is gone
+                self.modelChanged.emit(view.model)
         self.changed.emit(view)
 
     def _render_status(self, view: View) -> None:
@@ -315,3 +333,10 @@ class ModelController(QObject):
                 action.setToolTip(act.weights_tip(entry))
         m.model_card.setEnabled(model is not None)
         grey_torch_features(actions, model)  # ResLens Lite: what needs torch, with the reason
+
+
+def _same_but_note(model: ModelInUse | None, shown: ModelInUse | None) -> bool:
+    """Whether ``model`` is ``shown`` with only its backend note changed (Auto's choice)."""
+    if model is None or shown is None:
+        return False
+    return replace(model, backend_note=shown.backend_note) == shown

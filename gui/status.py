@@ -33,7 +33,17 @@ class StatusPanel(QObject):
         self.model = QLabel(translate("StatusPanel", "Loading model…"), maximumWidth=MODEL_LABEL_MAX)
         self.model.setTextFormat(Qt.TextFormat.PlainText)
         self.device = QLabel()
-        for widget in (self.progress, self.cancel):
+        # Backend Auto's measurement runs beside a classification: a bar and a Cancel of its own.
+        self.auto_progress = QProgressBar(maximumWidth=360, textVisible=True)
+        self.auto_progress.hide()
+        self.auto_cancel = QPushButton(
+            translate("StatusPanel", "Stop Measuring"),
+            toolTip=translate(
+                "StatusPanel", "Stop measuring: fp32 keeps running; Auto measures again next time"
+            ),
+        )
+        self.auto_cancel.hide()
+        for widget in (self.progress, self.cancel, self.auto_progress, self.auto_cancel):
             bar.addWidget(widget)
         for widget in (self.counts, self.model, self.device):
             bar.addPermanentWidget(widget)
@@ -48,6 +58,18 @@ class StatusPanel(QObject):
     def hide_progress(self) -> None:
         self.progress.hide()
         self.cancel.hide()
+
+    def show_auto(self, step: int, steps: int, text: str) -> None:
+        """Auto's measurement: "Auto: measuring which backend is fastest here (3 of 5)…"."""
+        self.auto_progress.setRange(0, max(steps, 0))
+        self.auto_progress.setValue(min(step, steps))
+        self.auto_progress.setFormat(text)
+        self.auto_progress.show()
+        self.auto_cancel.show()
+
+    def hide_auto(self) -> None:
+        self.auto_progress.hide()
+        self.auto_cancel.hide()
 
     def set_counts(self, rows: int, errors: int, shown: int) -> None:
         if not rows:

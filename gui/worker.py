@@ -108,6 +108,7 @@ class ClassifierWorker(QObject):
     loadFinished = Signal(object)  # core.session.Outcome
     downloadProgress = Signal(int, int, int)  # job id, bytes done, bytes in all (0 when unknown)
     cam = Signal(object)  # CamAnswer
+    autoUpdate = Signal(object)  # core.auto_backend.AutoUpdate: Auto's measuring steps, then its choice
 
     def __init__(self) -> None:
         super().__init__()
@@ -187,29 +188,32 @@ class ClassifierWorker(QObject):
             self.loadFinished.emit(outcome)
             self.finished.emit(JobDone(LOAD, job.job_id))
 
-    def stop_auto(self, wait_s: float) -> None:
-        """Stop Auto's measurement of the model in use and wait up to ``wait_s`` for it (the
-        window closes). Thread-safe: it sets an event and joins a thread of core's own."""
-        classifier = self._classifier
-        if classifier is not None:
-            classifier.stop_auto(wait_s)
-
     def _start_auto(self, replaced: Any, outcome: Outcome) -> None:
         """Backend Auto measures in a thread of its own during the first long run, which goes on
-        with torch fp32 (core.inference.Classifier.start_auto); its choice reaches the window as
-        the same model in use with a new note (the status bar's). The model replaced stops."""
-        if replaced is not None:
+        with torch fp32 (core.inference.Classifier.start_auto). Its steps and its choice reach
+        the window as ``autoUpdate``, not as a load: the model is the same, only the path that
+        runs it changes, so nothing the window keeps per model (heat-map overlays) is dropped.
+        The model replaced stops measuring."""
+        if replaced is not None and hasattr(replaced, "stop_auto"):
             replaced.stop_auto()
         classifier = self._classifier
-        if outcome.loaded is None:
+        if outcome.loaded is None or not hasattr(classifier, "start_auto"):
             return
 
-        def tell(note: Message) -> None:  # in the measuring thread; the signal is queued
-            if self._classifier is classifier and note.code != "backend.auto-measuring":
-                loaded = replace(outcome.loaded, backend_note=note)
-                self.loadFinished.emit(replace(outcome, loaded=loaded, problems=(), backend_problem=None))
+        def tell(update: Any) -> None:  # in the measuring thread; the signal is queued
+            if self._classifier is classifier:
+                self.autoUpdate.emit(update)
 
         classifier.start_auto(tell)
+
+    def stop_auto(self, wait_s: float = 0.0) -> None:
+        """Cancel Auto's measurement in flight. Called from the GUI thread, not queued: the
+        worker's thread may be busy with the run the measurement goes along with, and all this
+        does is set the classifier's cancel event (and, as the window closes, join its thread
+        for up to ``wait_s``)."""
+        classifier = self._classifier
+        if classifier is not None and hasattr(classifier, "stop_auto"):
+            classifier.stop_auto(wait_s)
 
     def _make_cam(self, loaded: Any) -> None:
         from core.lite.classifier import LiteLoaded

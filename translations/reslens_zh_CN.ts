@@ -2169,6 +2169,14 @@
         <translation>自动：在测出本机最快的后端之前使用 PyTorch fp32</translation>
     </message>
     <message>
+        <source>Auto: measuring cancelled — %1 runs; Auto measures again next time</source>
+        <translation>自动：测量已取消 — 使用 %1 运行；下次将重新测量</translation>
+    </message>
+    <message>
+        <source>Auto: measuring failed (%1) — %2 runs</source>
+        <translation>自动：测量失败（%1）— 使用 %2 运行</translation>
+    </message>
+    <message>
         <source>cannot read the project %1: %2</source>
         <translation>无法读取项目 %1：%2</translation>
     </message>
@@ -2187,6 +2195,10 @@
     <message>
         <source>cannot save the project %1: %2</source>
         <translation>无法保存项目 %1：%2</translation>
+    </message>
+    <message>
+        <source>Auto: ONNX Runtime fp32 until the fastest backend here is measured</source>
+        <translation>自动：在测出本机最快的后端之前使用 ONNX Runtime fp32</translation>
     </message>
 </context>
 <context>
@@ -2881,6 +2893,14 @@
     <message>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Stop Measuring</source>
+        <translation>停止测量</translation>
+    </message>
+    <message>
+        <source>Stop measuring: fp32 keeps running; Auto measures again next time</source>
+        <translation>停止测量：继续使用 fp32 运行；下次自动重新测量</translation>
     </message>
     <message>
         <source>No images</source>

@@ -17,6 +17,8 @@ torch inside their functions.
   the quick training that ``train --quick`` and Lite's ``train`` run);
 - :mod:`core.lite.commands`: ``classify``, ``explain`` and ``summary`` over a Lite model file,
   what the CLI runs in Lite and for ``--weights FILE.onnx`` in the full edition;
+- :mod:`core.lite.auto`: backend Auto in Lite, the bundled fp32 file or its int8 one, measured
+  and cached as :mod:`core.auto_backend` does for the full edition;
 - :mod:`core.lite.refusals`: what needs torch, refused before any work (``NEEDS_FULL``);
 - :mod:`core.lite.quantize`: the full edition's int8 Lite file (``export --precision int8``),
   which imports torch and onnx inside its functions, as :mod:`core.lite.export`.

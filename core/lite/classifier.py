@@ -26,7 +26,7 @@ from core.sources import DEFAULT, ModelChoice, ModelIdentity
 from core.summary import LayerNode, ModelSummary
 
 LITE_SUFFIX = ".onnx"  # core.lite.model_file.SUFFIX, without importing numpy for a menu
-LITE_BACKENDS = ("auto", "onnx", "onnx-int8")  # Lite's choices: ONNX Runtime (auto: fp32), or an int8 file
+LITE_BACKENDS = ("auto", "onnx", "onnx-int8")  # Lite's choices: ONNX Runtime fp32, int8, or Auto's measure
 # core.devices.CPU_NAME and core.inference.NOT_AN_INPUT (same codes and texts, so one message
 # each, which kind() checks): those modules import torch, and Lite says these the same way.
 CPU_NAME = kind("device.cpu", translate("Messages", "CPU (%n thread(s))", None, 0))
@@ -89,6 +89,7 @@ class LiteLoaded:
     path: Path
     labels: str = ""
     device: str = "cpu"
+    auto_int8: Path | None = None  # the int8 sibling backend Auto measures against (core.lite.auto)
 
     @property
     def meta(self) -> Any:
@@ -114,9 +115,10 @@ class LiteLoaded:
         return self.model.tree
 
 
-def open_lite(choice: ModelChoice, path: Path) -> LiteLoaded:
+def open_lite(choice: ModelChoice, path: Path, auto_int8: Path | None = None) -> LiteLoaded:
     """Open the Lite model file ``path`` for ``choice`` (its label file renames the classes, as
-    ``core.weights`` does for every source); a bad file is a :class:`~core.errors.WeightsError`."""
+    ``core.weights`` does for every source); a bad file is a :class:`~core.errors.WeightsError`.
+    ``auto_int8``: the int8 file backend Auto measures ``path`` against (the bundled model's)."""
     from core.errors import WeightsError
     from core.labels import read_labels
     from core.lite.runtime import LiteModel
@@ -128,35 +130,116 @@ def open_lite(choice: ModelChoice, path: Path) -> LiteLoaded:
             raise WeightsError(LABELS_COUNT(Path(choice.labels).name, len(names), model.meta.num_classes))
         # The model is this load's own: its names are the label file's (they named the old ones).
         model.meta = replace(model.meta, categories=names, localized_categories={})
-    return LiteLoaded(model, choice.weights, Path(path), choice.labels)
+    return LiteLoaded(model, choice.weights, Path(path), choice.labels, auto_int8=auto_int8)
 
 
 class LiteClassifier:
     """``core.inference.Classifier``'s interface over a :class:`LiteLoaded` (see the module
-    docstring): ``classify`` in batches, ``warnings``, ``backend_note``, ``meta``, ``backend``."""
+    docstring): ``classify`` in batches, ``warnings``, ``backend_note``, ``meta``, ``backend``.
 
-    backend_note: Message | str = ""
+    On backend Auto with the bundled int8 file beside the fp32 one (:mod:`core.lite.auto`), it runs
+    fp32 until the faster agreeing file is known: cached, measured before a long run
+    (``auto_measure="inline"``, the CLI) or beside it (``"background"``, the window, which
+    :meth:`start_auto` tells), and takes the choice between batches, as the torch classifier does."""
 
-    def __init__(self, loaded: LiteLoaded, exact_decode: bool = False, **_options: Any) -> None:
+    def __init__(
+        self,
+        loaded: LiteLoaded,
+        exact_decode: bool = False,
+        auto_measure: str = "never",
+        on_status: Callable[[Message], None] | None = None,
+        **_options: Any,
+    ) -> None:
         """``_options`` are the torch classifier's (decode workers, precision, int8 calibration):
         a Lite file has none of them to set."""
+        from core.lite.auto import LiteAuto
+
         self.loaded = loaded
-        self.model = loaded.model
         self.meta = loaded.meta
         self.model_tag = loaded.identity.tag
         self.exact_decode = exact_decode
         self.warnings: list[str] = []
+        self.auto = LiteAuto(loaded.model, loaded.auto_int8) if loaded.auto_int8 is not None else None
+        self.auto_measure = auto_measure
+        self.on_status = on_status
+        self.auto_thread: threading.Thread | None = None
+        self._auto_update: Callable[[Any], None] | None = None
+        self.model = self._chosen_model()
+
+    @property
+    def backend_note(self) -> Message | str:
+        """Auto's choice, or that fp32 runs until it is measured (or since it was cancelled); ""."""
+        from core import auto_backend as auto
+        from core.lite.auto import AUTO_ONNX_UNTIL_MEASURED, FP32_LABEL
+
+        if self.auto is None:
+            return ""
+        if self.auto.decision is not None:
+            return self.auto.decision.describe()
+        if self.auto.cancel.is_set():
+            return auto.AUTO_CANCELLED(FP32_LABEL)
+        return AUTO_ONNX_UNTIL_MEASURED() if self.auto_measure != "never" else ""
+
+    def _chosen_model(self) -> Any:
+        """The file Auto chose (fp32 until then, and if the int8 file cannot be opened)."""
+        if self.auto is None:
+            return self.loaded.model
+        try:
+            return self.auto.model()
+        except Exception:  # noqa: BLE001 - a cached choice gone bad: fp32 runs, Auto measures again
+            self.auto.decision = None
+            return self.loaded.model
+
+    def start_auto(self, on_update: Callable[[Any], None]) -> None:
+        """The window's way: ``on_update`` hears the steps and the end of a background measurement
+        (a :class:`core.auto_backend.AutoUpdate`, in the measuring thread)."""
+        self._auto_update = on_update
+
+    def stop_auto(self, wait_s: float = 0.0) -> None:
+        """Stop a measurement in flight (another model is loading, the person said stop, the
+        window closes: then wait up to ``wait_s`` for its thread, which stops between batches)."""
+        if self.auto is not None:
+            self.auto.cancel.set()
+        thread = self.auto_thread
+        if wait_s > 0 and thread is not None and thread is not threading.current_thread():
+            thread.join(wait_s)
+
+    def _measure_first(self, total: int, cancel: threading.Event | None) -> bool:
+        """Auto measures once, before (CLI) or beside (window) a run long enough to repay it;
+        False when an inline measurement was cancelled (the run is too)."""
+        from core import auto_backend as auto
+        from core.errors import Cancelled
+        from core.lite.auto import FP32_LABEL
+
+        plan = self.auto
+        if (
+            plan is None
+            or plan.decision is not None
+            or self.auto_measure == "never"
+            or self.auto_thread is not None
+            or total < auto.MEASURE_MIN_IMAGES
+            or (cancel is not None and cancel.is_set())
+        ):
+            return True
+        if self.auto_measure == "background":
+            tell = self._auto_update or (lambda _update: None)
+            measure = lambda on_step: plan.measure(on_step=on_step)  # noqa: E731
+            self.auto_thread = auto.measure_in_background(measure, tell, FP32_LABEL)
+            return True
+        say = self.on_status or (lambda _message: None)
+        try:
+            decision = plan.measure(
+                cancel, lambda step, steps: say(auto.AUTO_MEASURING(str(step), str(steps)))
+            )
+        except Cancelled:
+            return False
+        say(decision.describe())
+        return True
 
     @property
     def backend(self) -> str:
         """``onnx``, or ``onnx-int8`` for an int8 file: what its results name."""
         return self.model.backend
-
-    def start_auto(self, tell: Callable[[Message], None]) -> None:
-        """Backend Auto has nothing to measure for a Lite file here: the file is what runs."""
-
-    def stop_auto(self, wait_s: float = 0.0) -> None:
-        """Nothing measuring to stop (see :meth:`start_auto`)."""
 
     def classify(
         self,
@@ -176,6 +259,8 @@ class LiteClassifier:
 
         items = expand(_as_list(inputs))
         total = len(items)
+        if not self._measure_first(total, cancel):
+            return []
         top_k = max(1, min(top_k, self.meta.num_classes))
         batch_size = max(1, batch_size)
         results: list[ClassificationResult] = []
@@ -184,6 +269,7 @@ class LiteClassifier:
         for start in range(0, total, batch_size):
             if cancel is not None and cancel.is_set():
                 break
+            self.model = self._chosen_model()  # between batches: Auto's choice, once made
             for result in self._batch(items[start : start + batch_size], top_k):
                 result = replace(result, model=self.model_tag, backend=self.backend)
                 results.append(result)

@@ -131,7 +131,11 @@ def classify(
     """``classify``'s results over the Lite model, and its number of classes (for the table);
     ``on_progress(done, total)`` after each batch (the CLI's progress bar)."""
     refusals.check_classify(args)
-    model = open_model(args, getattr(args, "backend", None))
+    backend = getattr(args, "backend", None)
+    model = open_model(args, backend)
+    bundled = getattr(args, "weights", None) in (None, *BUNDLED_KEYS)
+    if bundled and backend in (None, "auto"):  # the flag not given: auto, as in the full edition
+        model = auto_model(model, args.paths)
     print(f"model: {printable(describe(model))}", file=sys.stderr)
     results = model.classify(
         args.paths,
@@ -142,6 +146,27 @@ def classify(
         on_progress=on_progress,
     )
     return results, model.meta.num_classes
+
+
+def auto_model(model: LiteModel, paths: Any) -> LiteModel:
+    """``--backend auto`` (or none) on the bundled model: the fp32 file or its int8 sibling, as measured
+    (:mod:`core.lite.auto`): the cached choice, else measured before a run of at least
+    :data:`~core.auto_backend.MEASURE_MIN_IMAGES` images (a shorter one runs fp32 at once)."""
+    from core import auto_backend as auto
+    from core.cli_commands import StatusLines
+    from core.lite.auto import LiteAuto, int8_sibling
+    from core.lite.runtime import expand
+
+    sibling = int8_sibling("auto")
+    if sibling is None:
+        return model
+    plan = LiteAuto(model, sibling)
+    status = StatusLines(sys.stderr)
+    if plan.decision is None and len(expand(paths)) >= auto.MEASURE_MIN_IMAGES:
+        plan.measure(on_step=lambda step, steps: status(auto.AUTO_MEASURING(str(step), str(steps))))
+    if plan.decision is not None:
+        status(plan.decision.describe())
+    return plan.model()
 
 
 # --------------------------------------------------------------------------- explain

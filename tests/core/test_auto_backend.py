@@ -5,6 +5,7 @@ switches between batches, and the CLI shows the choice in its JSON."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -22,6 +23,7 @@ from core.metadata import ModelMeta
 from core.resnet import resnet18
 
 CLASSES = ("alpha", "beta", "gamma")
+_REAL_CALIBRATION = auto.calibration_set
 
 
 @pytest.fixture
@@ -271,10 +273,34 @@ def test_background_measuring_starts_with_a_long_run_and_never_holds_it(cache, t
     results = classifier.classify([(f"i{i}", _image(i)) for i in range(64)], top_k=1, batch_size=8)
     assert len(results) == 64 and results[0].backend == "torch"
     classifier.auto_thread.join(60)
-    said = [english(n) for n in notes]
-    assert said[0] == "Auto: measuring which backend is fastest here (1 of 4)…"  # 1 build, 3 batches
-    assert said[-1] == "Auto: PyTorch fp32 — 1.0x fp32 here, agrees on 100 % of 24 images"
+    steps = [(u.state, u.step, u.steps) for u in notes]
+    assert steps == [("measuring", step, 4) for step in (1, 2, 3, 4)] + [
+        ("chosen", 0, 0)
+    ]  # 1 build, 3 batches
+    assert english(notes[0].message) == "Auto: measuring which backend is fastest here (1 of 4)…"
+    assert english(notes[-1].message) == "Auto: PyTorch fp32 — 1.0x fp32 here, agrees on 100 % of 24 images"
     assert auto.read_decision(classifier.auto.key) is not None
+
+
+def test_a_background_measurement_stopped_says_so_keeps_fp32_and_caches_nothing(cache, torch_only) -> None:
+    model, meta = tiny_model()
+    classifier = Classifier(model, meta, backend="auto", auto_measure="background")
+    notes: list = []
+
+    def stop_at_first_step(update) -> None:
+        notes.append(update)
+        classifier.stop_auto()
+
+    classifier.start_auto(stop_at_first_step)
+    results = classifier.classify([(f"i{i}", _image(i)) for i in range(64)], top_k=1, batch_size=8)
+    classifier.auto_thread.join(60)
+    assert [(u.state, u.step) for u in notes] == [("measuring", 1), ("cancelled", 0)]
+    said = "Auto: measuring cancelled — PyTorch fp32 runs; Auto measures again next time"
+    assert english(notes[-1].message) == said and english(classifier.backend_note) == said
+    assert {r.backend for r in results} == {"torch"} and classifier.backend == "torch"
+    assert auto.read_decision(classifier.auto.key) is None  # not cached: measured again next time
+    again = Classifier(model, meta, backend="auto", auto_measure="background")
+    assert again.auto.decision is None and "until" in english(again.backend_note)
 
 
 def _image(seed: int):
@@ -338,3 +364,47 @@ def test_an_unwritable_cache_costs_nothing_but_is_said(tmp_path, torch_only, mon
     first.measure_auto()
     assert Classifier(model, meta, backend="auto").auto.decision is not None
     assert (tmp_path / "cache").read_text() == "a file"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_cli_shows_measuring_on_one_line_or_five(cache, torch_only, monkeypatch) -> None:
+    """26 steps (1 build, 25 batches of 8): a terminal redraws one line, a log gets five."""
+    from core.cli_commands import StatusLines
+
+    monkeypatch.setenv(auto.HIDE_ENV, "bf16")  # torch fp32 alone
+    monkeypatch.setattr(auto, "calibration_set", lambda meta, folder: _REAL_CALIBRATION(meta, folder, 200))
+    model, meta = tiny_model()
+    for stream, lines in ((_Terminal(), 2), (io.StringIO(), 6)):
+        auto_cache = cache / "auto"
+        for old in auto_cache.glob("*.json"):
+            old.unlink()
+        Classifier(model, meta, backend="auto", on_status=StatusLines(stream)).measure_auto()
+        text = stream.getvalue()
+        printed = text.rstrip("\n").split("\n")  # lines on the screen: "\r" redraws one in place
+        assert len(printed) == lines, text
+        assert text.count("(26 of 26)") == 1 and printed[-1].startswith("Auto: PyTorch fp32 — ")
+        if lines == 2:  # every step redrawn in place: 26 carriage returns, one newline after them
+            assert text.count("\r") == 26
+        else:
+            shown = [line for line in printed if "measuring" in line]
+            assert [line.split("(")[1].split(" ")[0] for line in shown] == ["1", "7", "13", "20", "26"]
+
+
+def test_a_failed_background_measurement_says_why_and_keeps_fp32(cache, torch_only, monkeypatch) -> None:
+    def broken(meta, folder):
+        raise OSError("no room for the calibration set")
+
+    monkeypatch.setattr(auto, "calibration_set", broken)
+    model, meta = tiny_model()
+    classifier = Classifier(model, meta, backend="auto", auto_measure="background")
+    updates: list = []
+    classifier.start_auto(updates.append)
+    results = classifier.classify([(f"i{i}", _image(i)) for i in range(64)], top_k=1, batch_size=8)
+    classifier.auto_thread.join(60)
+    assert [u.state for u in updates] == ["failed"] and {r.backend for r in results} == {"torch"}
+    said = "Auto: measuring failed (no room for the calibration set) — PyTorch fp32 runs"
+    assert english(updates[0].message) == said and auto.read_decision(classifier.auto.key) is None

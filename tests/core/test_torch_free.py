@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 TORCH_FREE = (
     "core.architectures",
+    "core.auto_backend",  # Auto's measurement and cache, shared with Lite's Auto
     "core.cam_map",  # CAM results and drawing, both editions
     "core.class_names",
     "core.backends",  # the ONNX runner
@@ -29,6 +30,7 @@ TORCH_FREE = (
     "core.export",
     "core.images",
     "core.labels",
+    "core.lite.auto",  # Lite's Auto: its fp32 and int8 files measured
     "core.messages",
     "core.metadata",
     "core.opener",
@@ -38,6 +40,7 @@ TORCH_FREE = (
     "core.preprocess",
     "core.results",
     "core.session",
+    "core.shapes",  # rendered shapes: Auto's calibration set in Lite
     "core.sources",
     "core.summary",  # the tree, totals and table; summarize() itself needs torch
     "core.unknown",

@@ -149,7 +149,10 @@ def test_the_window_runs_as_lite_without_torch(tmp_path: Path) -> None:
     report = run_lite_window(tmp_path)
     assert report["has_torch"] is False
     assert report["model"] == "ResNet-18 · bundled"
-    assert (report["backend"], report["device"]) == ("onnx", "cpu")
+    assert (report["backend"], report["device"]) == (
+        "auto",
+        "cpu",
+    )  # Auto: the bundled fp32 file or its int8 one
 
     results = report["results"]
     assert len(results) == 24
@@ -216,7 +219,7 @@ def test_a_lite_file_opens_in_the_full_edition_window(qtbot, settings_file: Path
         lite,
         "ResNet-18 · reslens-shapes-r18.onnx",
     )
-    assert window.settings.backend == "auto"  # the person's choice (the default) is kept for other models
+    assert window.settings.backend == "auto"  # the person's choice (the default since issue 27) is kept
     panel = window.arch_panel
     qtbot.waitUntil(lambda: panel.shown_key is not None and panel.shown_key.from_record, timeout=10_000)
     assert panel.model.summary.total_params == 11_182_668 and panel.model.explainable == {"layer4"}
