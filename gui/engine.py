@@ -23,6 +23,7 @@ from gui.worker import CLASSIFY, CamRequest, ClassifierWorker, ClassifyRequest, 
 
 AUTO_STOP_WAIT_S = 10.0  # Auto's measurement stops between batches: one batch of 8 at most
 
+
 class InferenceEngine(QObject):
     started = Signal(str)  # PREPARE, LOAD or CLASSIFY
     progress = Signal(int, int)  # images done, images in the request
