@@ -74,7 +74,7 @@ def add_batch(sub: argparse._SubParsersAction) -> None:
 def run_batch(args: argparse.Namespace) -> int:
     from core.batch.job import JobOptions, run_job
     from core.batch.rows import BatchSpec
-    from core.cli_commands import _ProgressBar
+    from core.cli_progress import ProgressBar
     from core.unknown import check_threshold
 
     try:
@@ -89,7 +89,7 @@ def run_batch(args: argparse.Namespace) -> int:
         threshold=threshold,
     )
     options = JobOptions(**_options_for(JobOptions, args))
-    progress = _ProgressBar(sys.stderr)
+    progress = ProgressBar(sys.stderr)
     try:
         report = run_job(args.input, args.out, spec, options, log=_say, on_progress=progress.update)
     except ResLensError as exc:

@@ -7,20 +7,18 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from core import options
 from core.architectures import ARCH_NAMES
-from core.auto_backend import AUTO_MEASURING
 from core.backends import AUTO_BACKEND, BACKENDS, DEFAULT_BACKEND
+from core.cli_progress import ProgressBar, StatusLines
 from core.errors import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, UsageError
 from core.export import printable
-from core.messages import Message, english
+from core.messages import english
 from core.results import ClassificationResult
 from core.sources import AUTO_DEVICE, DEFAULT, ModelChoice, cli_weights_help
 from core.unknown import unknown_text
 
-PROGRESS_THRESHOLD = 8  # show a progress bar for runs longer than this many images
 SUMMARY_SIDES = (32, 2048)  # ``summary --input-size``: a real forward pass runs at this size
 SUMMARY_ARCH, SUMMARY_INPUT, SUMMARY_NUM_CLASSES = "resnet50", 224, 1000  # ``summary``'s defaults
 
@@ -109,7 +107,7 @@ def run_classify(args: argparse.Namespace) -> int:
         # Before any work: never one of the images (`--csv a.jpg b.jpg`), never a picture.
         claim(args.csv, Output.TEXT, OutputRules.reading(args.paths, force=args.force))
     if lite_commands.handles(args):  # Lite, or a Lite model file: ONNX Runtime, no torch
-        progress = _ProgressBar(sys.stderr)
+        progress = ProgressBar(sys.stderr)
         results, num_classes = lite_commands.classify(args, threshold, progress.update)
         progress.close()
         return _report(args, results, num_classes, ())
@@ -134,7 +132,7 @@ def run_classify(args: argparse.Namespace) -> int:
     )
     if classifier.backend_note:
         print(printable(english(classifier.backend_note)), file=sys.stderr)
-    progress = _ProgressBar(sys.stderr)
+    progress = ProgressBar(sys.stderr)
     results = classifier.classify(
         args.paths,
         top_k=args.top_k,
@@ -235,72 +233,6 @@ def format_results(results: Sequence[ClassificationResult], num_classes: int = 0
         others = ", ".join(f"{printable(p.label)} {p.probability:.1%}" for p in r.predictions[1:])
         lines.append(f"{name:<{width}}  {printable(top.label):<20} {top.probability:7.2%}   {others}")
     return "\n".join(lines)
-
-
-class _ProgressBar:
-    """Progress on stderr for runs of more than a handful of images.
-
-    On a terminal, one line redrawn in place; in a log (not a TTY), a line per tenth of the run.
-    """
-
-    def __init__(self, stream: TextIO, width: int = 30) -> None:
-        self.stream, self.width, self.shown = stream, width, False
-        self.interactive = stream.isatty()
-        self.last_tenth = -1
-
-    def update(self, done: int, total: int) -> None:
-        if total <= PROGRESS_THRESHOLD:
-            return
-        filled = self.width * done // total
-        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done}/{total}"
-        if self.interactive:
-            self.stream.write(f"\r{line}")
-            self.shown = True
-        elif (tenth := 10 * done // total) > self.last_tenth:
-            self.last_tenth = tenth
-            self.stream.write(f"{line}\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-
-
-class StatusLines:
-    """What the classifier says while it loads, on stderr, one line per message, except Auto's
-    measuring steps (28 for ResNet-50 with every candidate): on a terminal they redraw one line
-    in place; in a log, the first step and each quarter of the way (five lines at most)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.interactive = stream.isatty()
-        self.open = 0  # the width of the step line being redrawn (0: none)
-        self.last_quarter = -1
-
-    def __call__(self, message: Message) -> None:
-        line = printable(english(message))
-        if message.code == AUTO_MEASURING.code:
-            self._step(line, int(message.args[0]), int(message.args[1]))
-            return
-        self._end_line()
-        self.stream.write(f"{line}\n")
-        self.stream.flush()
-
-    def _step(self, line: str, step: int, steps: int) -> None:
-        if self.interactive:
-            self.stream.write(f"\r{line.ljust(self.open)}")
-            self.open = max(self.open, len(line))
-            if step >= steps:
-                self._end_line()
-        elif (quarter := 4 * step // max(steps, 1)) > self.last_quarter:
-            self.last_quarter = quarter
-            self.stream.write(f"{line}\n")
-        self.stream.flush()
-
-    def _end_line(self) -> None:
-        if self.open:
-            self.stream.write("\n")
-            self.open = 0
 
 
 def _download_progress(done: int, total: int) -> None:

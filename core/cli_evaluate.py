@@ -20,11 +20,11 @@ from typing import Any
 from core import options
 from core.cli_commands import (
     _download_progress,
-    _ProgressBar,
     add_model_arguments,
     model_choice,
     report_failures,
 )
+from core.cli_progress import ProgressBar
 from core.errors import UsageError
 from core.export import printable
 from core.messages import english
@@ -68,7 +68,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         raise UsageError(NOT_A_FOLDER(printable(args.data)))
     loaded, classifier = _open_model(args)
     data = find_labelled(args.data, loaded.meta.categories)
-    progress = _ProgressBar(sys.stderr)
+    progress = ProgressBar(sys.stderr)
     results = classifier.classify(
         data.paths, top_k=1, batch_size=args.batch_size, on_progress=progress.update, cancel=threading.Event()
     )

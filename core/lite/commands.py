@@ -153,7 +153,7 @@ def auto_model(model: LiteModel, paths: Any) -> LiteModel:
     (:mod:`core.lite.auto`): the cached choice, else measured before a run of at least
     :data:`~core.auto_backend.MEASURE_MIN_IMAGES` images (a shorter one runs fp32 at once)."""
     from core import auto_backend as auto
-    from core.cli_commands import StatusLines
+    from core.cli_progress import StatusLines
     from core.lite.auto import LiteAuto, int8_sibling
     from core.lite.runtime import expand
 

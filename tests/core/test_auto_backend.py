@@ -373,7 +373,7 @@ class _Terminal(io.StringIO):
 
 def test_the_cli_shows_measuring_on_one_line_or_five(cache, torch_only, monkeypatch) -> None:
     """26 steps (1 build, 25 batches of 8): a terminal redraws one line, a log gets five."""
-    from core.cli_commands import StatusLines
+    from core.cli_progress import StatusLines
 
     monkeypatch.setenv(auto.HIDE_ENV, "bf16")  # torch fp32 alone
     monkeypatch.setattr(auto, "calibration_set", lambda meta, folder: _REAL_CALIBRATION(meta, folder, 200))

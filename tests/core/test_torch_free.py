@@ -26,6 +26,7 @@ TORCH_FREE = (
     "core.class_names",
     "core.backends",  # the ONNX runner
     "core.cli_commands",
+    "core.cli_progress",
     "core.errors",
     "core.export",
     "core.images",
