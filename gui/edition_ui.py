@@ -58,6 +58,8 @@ def grey_torch_features(actions: Any, model: Any = None) -> None:
     for action in m.backends.actions():
         if action.data() not in LITE_BACKENDS:
             _grey(action, needs_full(backend_text(action.data())))
+        elif action.data() == "onnx-int8" and not _int8_at_hand(model):
+            _grey(action, no_int8_tip())
     usable = {bundled_arch(), model.arch if model is not None else bundled_arch()}
     for action in m.archs.actions():
         if action.data() not in usable:  # another network means ImageNet's weights
@@ -66,6 +68,22 @@ def grey_torch_features(actions: Any, model: Any = None) -> None:
         choice = ModelChoice(bundled_arch(), action.data())
         if needs_torch(choice):  # ImageNet's entries, and recent .pth/.safetensors files
             _grey(action, needs_full(choice.source.label if choice.source else choice.title))
+
+
+def _int8_at_hand(model: Any) -> bool:
+    """Lite cannot quantise (no onnx package): int8 is an int8 file, the model in use or the
+    bundled model's int8 file when it ships (the Lite bundle leaves it out for size)."""
+    from core.lite.paths import bundled_int8_path
+
+    return (model is not None and model.backend == "onnx-int8") or bundled_int8_path().is_file()
+
+
+def no_int8_tip() -> str:
+    return translate(
+        "EditionUi",
+        "ONNX Runtime int8 needs an int8 model file: ResLens (full edition) writes one with "
+        "reslens-cli export MODEL --out FILE --precision int8; open it with Load Weights",
+    )
 
 
 def arg_arch(arch: str) -> str:

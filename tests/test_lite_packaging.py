@@ -69,6 +69,7 @@ class _Recorder:
                 self.datas = [
                     ("assets/models/reslens-shapes-r18.onnx", "/x", "DATA"),
                     ("assets/models/reslens-shapes-r18.safetensors", "/x", "DATA"),
+                    ("assets/models/reslens-shapes-r18-int8.onnx", "/x", "DATA"),
                     ("assets/samples/star.jpg", "/x", "DATA"),
                     ("PySide6/Qt/translations/qtbase_zh_CN.qm", "/x", "DATA"),
                     ("PySide6/Qt/translations/qtbase_de.qm", "/x", "DATA"),
@@ -171,6 +172,7 @@ def test_lite_spec_ships_the_onnx_model_not_the_torch_weights(monkeypatch: pytes
     datas = [dest for dest, *_ in built.collect["args"][-1]]
     assert "assets/models/reslens-shapes-r18.onnx" in datas
     assert "assets/models/reslens-shapes-r18.safetensors" not in datas
+    assert "assets/models/reslens-shapes-r18-int8.onnx" not in datas  # 11.4 MB over the 250 MB budget
     assert "PySide6/Qt/translations/qtbase_zh_CN.qm" in datas
     assert "PySide6/Qt/translations/qtbase_de.qm" not in datas
     assert ("/site/torch.dist-info", "torch.dist-info") not in built.analysis["datas"]

@@ -1031,6 +1031,10 @@
         <translation>“为什么要残差？”（训练网络）</translation>
     </message>
     <message>
+        <source>ONNX Runtime int8 needs an int8 model file: ResLens (full edition) writes one with reslens-cli export MODEL --out FILE --precision int8; open it with Load Weights</source>
+        <translation>ONNX Runtime int8 需要 int8 模型文件：ResLens 完整版可用 reslens-cli export MODEL --out FILE --precision int8 生成；再用“加载权重”打开它</translation>
+    </message>
+    <message>
         <source>%1 with ImageNet weights</source>
         <translation>使用 ImageNet 权重的 %1</translation>
     </message>

@@ -74,3 +74,39 @@ def test_the_menu_item_exports_the_model_in_use(
     assert "Exporting ResNet-18 · bundled for ResLens Lite" in window.message.text
     qtbot.waitUntil(lambda: "wrote" in window.message.text, timeout=180_000)
     assert str(out) in window.message.text and out.stat().st_size > 1_000_000
+
+
+def test_lite_greys_int8_without_an_int8_file_and_says_how_to_get_one(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Lite bundle leaves the bundled int8 file out: int8 is then an exported file."""
+    from types import SimpleNamespace
+
+    from PySide6.QtGui import QAction, QActionGroup
+
+    import core.lite.paths
+    from core import edition
+
+    monkeypatch.setenv(edition.EDITION_ENV, edition.LITE)
+    edition.has_torch.cache_clear()
+    try:
+        group = QActionGroup(None)
+        for key in ("auto", "torch", "onnx", "onnx-int8"):
+            action = QAction(key, group)
+            action.setData(key)
+        menus = SimpleNamespace(actions=lambda: [])
+        model_menu = SimpleNamespace(
+            export_lite=QAction(), download=QAction(), backends=group, archs=menus, weights=menus
+        )
+        actions = SimpleNamespace(model=model_menu, help=SimpleNamespace(why_residual=QAction()))
+        by_key = {a.data(): a for a in group.actions()}
+        monkeypatch.setattr(core.lite.paths, "bundled_int8_path", lambda: tmp_path / "absent.onnx")
+        grey_torch_features(actions, SimpleNamespace(tree={}, arch="resnet18", backend="onnx"))
+        assert not by_key["onnx-int8"].isEnabled() and "--precision int8" in by_key["onnx-int8"].toolTip()
+        assert by_key["onnx"].isEnabled() and by_key["auto"].isEnabled() and not by_key["torch"].isEnabled()
+        by_key["onnx-int8"].setEnabled(True)  # the menus' sync, before every greying
+        grey_torch_features(actions, SimpleNamespace(tree={}, arch="resnet18", backend="onnx-int8"))
+        assert by_key["onnx-int8"].isEnabled()  # an int8 file in use
+    finally:
+        monkeypatch.delenv(edition.EDITION_ENV)
+        edition.has_torch.cache_clear()
