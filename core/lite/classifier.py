@@ -314,10 +314,12 @@ def summary_of(tree: dict[str, Any] | None, crop: int) -> ModelSummary | None:
     numbers ``core.summary.summarize`` measured when the file was written), or None."""
     if not tree:
         return None
-    return ModelSummary(_node(tree), (1, 3, crop, crop))
+    return ModelSummary(tree_node(tree), (1, 3, crop, crop))
 
 
-def _node(data: dict[str, Any]) -> LayerNode:
+def tree_node(data: dict[str, Any]) -> LayerNode:
+    """A :class:`core.summary.LayerNode` from a Lite record's plain data (what
+    :func:`core.lite.export.tree_dict` wrote): the one reader of the stored tree."""
     shape = data.get("output_shape")
     return LayerNode(
         name=str(data.get("name", "")),
@@ -327,7 +329,7 @@ def _node(data: dict[str, Any]) -> LayerNode:
         own_params=int(data.get("own_params", 0)),
         own_macs=int(data.get("own_macs", 0)),
         trainable_params=int(data.get("trainable_params", 0)),
-        children=[_node(c) for c in data.get("children", ()) if isinstance(c, dict)],
+        children=[tree_node(c) for c in data.get("children", ()) if isinstance(c, dict)],
         params=int(data.get("params", 0)),
         macs=int(data.get("macs", 0)),
     )

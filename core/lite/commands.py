@@ -186,6 +186,7 @@ def open_cam(args: argparse.Namespace) -> tuple[LiteCam, str, float | None]:
 
 def summary_table(args: argparse.Namespace) -> str:
     """``summary``: the architecture tree stored in the Lite model's record, as the full table."""
+    from core.lite.classifier import tree_node
     from core.summary import ModelSummary, format_table
 
     refusals.check_summary(args)
@@ -207,22 +208,3 @@ def measured_side(root: Any, crop: int) -> int:
     stem = root.find("stem")
     shape = stem.output_shape if stem is not None else None
     return int(shape[-1]) * STEM_STRIDE if shape and len(shape) == 4 else crop
-
-
-def tree_node(data: dict[str, Any]) -> Any:
-    """A :class:`core.summary.LayerNode` from the record's plain data (:func:`core.lite.export.tree_dict`)."""
-    from core.summary import LayerNode
-
-    shape = data.get("output_shape")
-    return LayerNode(
-        name=str(data.get("name", "")),
-        type_name=str(data.get("type_name", "")),
-        output_shape=tuple(int(s) for s in shape) if isinstance(shape, list) else None,
-        calls=int(data.get("calls", 0)),
-        own_params=int(data.get("own_params", 0)),
-        own_macs=int(data.get("own_macs", 0)),
-        trainable_params=int(data.get("trainable_params", 0)),
-        children=[tree_node(child) for child in data.get("children", ()) if isinstance(child, dict)],
-        params=int(data.get("params", 0)),
-        macs=int(data.get("macs", 0)),
-    )
