@@ -2147,6 +2147,18 @@
         </translation>
     </message>
     <message>
+        <source>%1 must be one of %2</source>
+        <translation>%1 必须是以下之一：%2</translation>
+    </message>
+    <message>
+        <source>%1 must be at least 1</source>
+        <translation>%1 至少为 1</translation>
+    </message>
+    <message>
+        <source>--address and --workers apply to --engine ray</source>
+        <translation>--address 和 --workers 只用于 --engine ray</translation>
+    </message>
+    <message>
         <source>--out %1 is a file; give a folder (it is created if missing)</source>
         <translation>--out %1 是一个文件；请指定文件夹（不存在时会创建）</translation>
     </message>
@@ -2203,6 +2215,42 @@
     <message>
         <source>Auto: ONNX Runtime fp32 until the fastest backend here is measured</source>
         <translation>自动：在测出本机最快的后端之前使用 ONNX Runtime fp32</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 needs %2, which is not installed: %3</source>
+        <translation>%1 需要 %2，但它未安装：%3</translation>
+    </message>
+    <message>
+        <source>no file matches %1</source>
+        <translation>没有文件匹配 %1</translation>
+    </message>
+    <message>
+        <source>%1: no such file, folder or manifest</source>
+        <translation>%1：没有这个文件、文件夹或清单</translation>
+    </message>
+    <message>
+        <source>no images found in %1</source>
+        <translation>%1 中没有找到图片</translation>
+    </message>
+    <message>
+        <source>cannot read manifest %1: %2</source>
+        <translation>无法读取清单 %1：%2</translation>
+    </message>
+    <message>
+        <source>manifest %1 has no &apos;%2&apos; column (columns: %3)</source>
+        <translation>清单 %1 没有“%2”列（列：%3）</translation>
+    </message>
+    <message>
+        <source>%1: not found</source>
+        <translation>%1：未找到</translation>
+    </message>
+    <message>
+        <source>cannot list %1: %2</source>
+        <translation>无法列出 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -25,12 +25,31 @@ import re
 from pathlib import Path
 
 from core.errors import UsageError
+from core.messages import QT_TRANSLATE_NOOP, kind
 
 TEXT_MANIFESTS = (".txt", ".lst", ".list")
 TABLE_MANIFESTS = (".parquet", ".csv")
 PATH_COLUMN = "path"
 CLUSTER_HINT = "pip install -e '.[cluster]'"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+CANNOT_OPEN = kind("batch.cannot-open", QT_TRANSLATE_NOOP("Messages", "cannot open %1: %2"))
+NEEDS_PACKAGE = kind(
+    "batch.needs-package", QT_TRANSLATE_NOOP("Messages", "%1 needs %2, which is not installed: %3")
+)
+NO_MATCH = kind("batch.no-match", QT_TRANSLATE_NOOP("Messages", "no file matches %1"))
+NO_SUCH_INPUT = kind(
+    "batch.no-such-input", QT_TRANSLATE_NOOP("Messages", "%1: no such file, folder or manifest")
+)
+NO_IMAGES = kind("batch.no-images", QT_TRANSLATE_NOOP("Messages", "no images found in %1"))
+MANIFEST_UNREADABLE = kind(
+    "batch.manifest-unreadable", QT_TRANSLATE_NOOP("Messages", "cannot read manifest %1: %2")
+)
+NO_PATH_COLUMN = kind(
+    "batch.no-path-column", QT_TRANSLATE_NOOP("Messages", "manifest %1 has no '%2' column (columns: %3)")
+)
+URI_NOT_FOUND = kind("batch.uri-not-found", QT_TRANSLATE_NOOP("Messages", "%1: not found"))
+CANNOT_LIST = kind("batch.cannot-list", QT_TRANSLATE_NOOP("Messages", "cannot list %1: %2"))
 
 
 def is_uri(location: str) -> bool:
@@ -45,7 +64,7 @@ def filesystem(location: str):
         try:
             return pafs.FileSystem.from_uri(location)
         except (ValueError, OSError) as exc:
-            raise UsageError(f"cannot open {location}: {exc}") from None
+            raise UsageError(CANNOT_OPEN(location, str(exc))) from None
     return pafs.LocalFileSystem(), os.path.abspath(location)
 
 
@@ -57,7 +76,7 @@ def require(module: str, what: str):
         return importlib.import_module(module)
     except ImportError:
         top = module.split(".")[0]
-        raise UsageError(f"{what} needs {top}, which is not installed: {CLUSTER_HINT}") from None
+        raise UsageError(NEEDS_PACKAGE(what, top, CLUSTER_HINT)) from None
 
 
 def resolve_inputs(spec: str | os.PathLike, with_same_file: bool = False):
@@ -79,16 +98,16 @@ def resolve_inputs(spec: str | os.PathLike, with_same_file: bool = False):
     elif glob.has_magic(spec):
         matches = sorted(glob.glob(spec, recursive=True))
         if not matches:
-            raise UsageError(f"no file matches {spec}")
+            raise UsageError(NO_MATCH(spec))
         sources = _expand_local([os.path.abspath(m) for m in matches])
     elif Path(spec).exists():
         sources = [os.path.abspath(spec)]
     else:
-        raise UsageError(f"{spec}: no such file, folder or manifest")
+        raise UsageError(NO_SUCH_INPUT(spec))
     listed = len(sources)
     sources = one_per_file(sources)
     if not sources:
-        raise UsageError(f"no images found in {spec}")
+        raise UsageError(NO_IMAGES(spec))
     return (sources, listed - len(sources)) if with_same_file else sources
 
 
@@ -135,14 +154,14 @@ def _read_manifest(path: Path, suffix: str) -> list[str]:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read manifest {path}: {exc}") from None
+            raise UsageError(MANIFEST_UNREADABLE(str(path), str(exc))) from None
         entries = _text_entries(text)
     elif suffix == ".csv":
         try:
             with path.open(encoding="utf-8-sig", newline="") as stream:
                 entries = _csv_entries(stream, str(path))
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read manifest {path}: {exc}") from None
+            raise UsageError(MANIFEST_UNREADABLE(str(path), str(exc))) from None
     else:
         entries = _parquet_entries(str(path), None)
     return [_join_local(base, entry) for entry in entries]
@@ -157,7 +176,7 @@ def _read_manifest_uri(uri: str, suffix: str) -> list[str]:
             with fs.open_input_stream(path) as raw:
                 text = raw.read().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read manifest {uri}: {exc}") from None
+            raise UsageError(MANIFEST_UNREADABLE(uri, str(exc))) from None
         entries = _text_entries(text) if suffix in TEXT_MANIFESTS else _csv_entries(io.StringIO(text), uri)
     base = uri.rsplit("/", 1)[0]
     return [entry if is_uri(entry) or entry.startswith("/") else f"{base}/{entry}" for entry in entries]
@@ -171,7 +190,7 @@ def _text_entries(text: str) -> list[str]:
 def _csv_entries(stream, name: str) -> list[str]:
     reader = csv.DictReader(stream)
     if PATH_COLUMN not in (reader.fieldnames or ()):
-        raise UsageError(f"manifest {name} has no '{PATH_COLUMN}' column (columns: {reader.fieldnames})")
+        raise UsageError(NO_PATH_COLUMN(name, PATH_COLUMN, str(reader.fieldnames)))
     return [row[PATH_COLUMN].strip() for row in reader if (row[PATH_COLUMN] or "").strip()]
 
 
@@ -180,10 +199,10 @@ def _parquet_entries(path: str, fs) -> list[str]:
     try:
         schema = pq.read_schema(path, filesystem=fs)
         if PATH_COLUMN not in schema.names:
-            raise UsageError(f"manifest {path} has no '{PATH_COLUMN}' column (columns: {schema.names})")
+            raise UsageError(NO_PATH_COLUMN(path, PATH_COLUMN, str(schema.names)))
         column = pq.read_table(path, columns=[PATH_COLUMN], filesystem=fs).column(PATH_COLUMN)
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        raise UsageError(f"cannot read manifest {path}: {exc}") from None
+        raise UsageError(MANIFEST_UNREADABLE(str(path), str(exc))) from None
     return [str(v).strip() for v in column.to_pylist() if v is not None and str(v).strip()]
 
 
@@ -205,10 +224,10 @@ def _list_uri(uri: str) -> list[str]:
         if info.type == pafs.FileType.File:
             return [uri]
         if info.type == pafs.FileType.NotFound:
-            raise UsageError(f"{uri}: not found")
+            raise UsageError(URI_NOT_FOUND(uri))
         listing = fs.get_file_info(pafs.FileSelector(path, recursive=True))
     except OSError as exc:
-        raise UsageError(f"cannot list {uri}: {exc}") from None
+        raise UsageError(CANNOT_LIST(uri, str(exc))) from None
     root = path.rstrip("/") + "/"
     found = sorted(
         item.path

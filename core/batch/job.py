@@ -168,17 +168,26 @@ def _open_model(spec: BatchSpec, options: JobOptions, log: Log):
     return None, row_settings(spec, loaded, spec.backend)
 
 
+ONE_OF = kind("batch.one-of", QT_TRANSLATE_NOOP("Messages", "%1 must be one of %2"))
+AT_LEAST_ONE = kind("batch.at-least-one", QT_TRANSLATE_NOOP("Messages", "%1 must be at least 1"))
+RAY_ONLY = kind(
+    "batch.ray-only", QT_TRANSLATE_NOOP("Messages", "--address and --workers apply to --engine ray")
+)
+
+
 def _check(spec: BatchSpec, options: JobOptions) -> None:
+    """The job's settings, for callers of :func:`run_job` other than the CLI (whose parser
+    refuses the same values first)."""
     if options.engine not in ENGINES:
-        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}")
+        raise UsageError(ONE_OF("--engine", ", ".join(ENGINES)))
     if spec.backend not in BACKENDS:
-        raise UsageError(f"--backend must be one of {', '.join(BACKENDS)}")
+        raise UsageError(ONE_OF("--backend", ", ".join(BACKENDS)))
     if spec.top_k < 1 or spec.batch_size < 1 or options.shard_size < 1:
-        raise UsageError("--top-k, --batch-size and --shard-size must be at least 1")
+        raise UsageError(AT_LEAST_ONE("--top-k, --batch-size and --shard-size"))
     if options.workers is not None and options.workers < 1:
-        raise UsageError("--workers must be at least 1")
+        raise UsageError(AT_LEAST_ONE("--workers"))
     if options.engine == "local" and (options.address or options.workers):
-        raise UsageError("--address and --workers apply to --engine ray")
+        raise UsageError(RAY_ONLY())
 
 
 def _run_local(pending, out, spec, options, report, on_progress, cancel, runner, run_id: str) -> None:
