@@ -47,7 +47,6 @@ def shown_model(model_tag: str) -> str:
     return _models.get(model_tag, model_tag)
 
 
-
 def unknown_label(num_classes: int) -> str:
     """The interface's "unknown (none of the N classes)" (the CLI and exports keep core's English)."""
     return Labels.tr("unknown (none of the %n classes)", "", num_classes)

@@ -29,8 +29,7 @@ from core.degradation import ExperimentConfig, ExperimentResult, StepReport, smo
 from gui.block_diagram import BlockDiagram
 from gui.i18n import arg
 from gui.messages import text
-from gui.teach.trainer import ABANDON_WAIT_S, PipeReader
-from gui.threads import start_in_thread, stop_thread
+from gui.teach.process_link import ProcessLink
 
 SMOOTHING = 10  # steps averaged in a drawn point: one batch's error is noisy
 # plain: reds, residual: blues; the deeper net of each the darker and solid.
@@ -42,22 +41,16 @@ PENS = {
 }
 
 
-class ExperimentProcess(QObject):
+class ExperimentProcess(ProcessLink):
     """One run of the experiment in a spawned process; its signals arrive in the GUI thread."""
 
     progress = Signal(object)  # core.degradation.StepReport
     finished = Signal(object)  # core.degradation.ExperimentResult
     failed = Signal(object)  # a core Message from the process, or the window's own words
-    _read = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.process: Any = None
         self._stop: Any = None
-        self._thread: Any = None
-        self._reader: PipeReader | None = None
-        self._answered = True
-        self.running = False
 
     def start(self, config: ExperimentConfig) -> None:
         from gui.residual_process import run_degradation
@@ -65,15 +58,8 @@ class ExperimentProcess(QObject):
 
         self._finish()
         self._stop = spawn_context().Event()
-        self.process, receive = start_process(run_degradation, (config, self._stop), "reslens-degradation")
-        self._answered, self.running = False, True
-        reader = self._reader = PipeReader()
-        reader.message.connect(self._on_message)
-        reader.ended.connect(self._on_ended)
-        self._read.connect(reader.read)
-        self._thread = start_in_thread(reader, "degradation-pipe", self)
-        self._read.emit(receive, self.process)
-        self._read.disconnect(reader.read)
+        process, receive = start_process(run_degradation, (config, self._stop), "reslens-degradation")
+        self._listen(process, receive, "degradation-pipe")
 
     def stop(self) -> None:
         """End before the next net's step; the curves so far are kept."""
@@ -82,23 +68,8 @@ class ExperimentProcess(QObject):
 
     def abandon(self) -> None:
         """End now (the window is closing): stop, wait a moment, then end the process."""
-        self._answered = True
-        if self.process is not None:
-            self.stop()
-            self.process.join(ABANDON_WAIT_S)
-            if self.process.is_alive():  # importing torch, or drawing images
-                self.process.kill()
-                self.process.join()
-        self._finish()
-        self.running = False
-
-    def _finish(self) -> None:
-        if self.process is not None:
-            self.process.join()
-        if self._thread is not None:
-            stop_thread(self._thread)
-            self._thread.deleteLater()
-            self._thread = self._reader = None
+        self.stop()
+        self._end_now()
 
     def _on_message(self, kind: str, value: Any) -> None:
         if self._answered:
@@ -106,16 +77,12 @@ class ExperimentProcess(QObject):
         if kind == "progress":
             self.progress.emit(value)
         elif kind in ("done", "failed"):
-            self._answered, self.running = True, False
-            (self.finished if kind == "done" else self.failed).emit(value)
+            self._answer(self.finished if kind == "done" else self.failed, value)
 
-    def _on_ended(self) -> None:
-        if self.process is not None:
-            self.process.join(ABANDON_WAIT_S)
-        if not self._answered:
-            self._answered, self.running = True, False
-            code = self.process.exitcode if self.process is not None else None
-            self.failed.emit(arg(self.tr("the experiment's process ended unexpectedly (exit code %1)"), code))
+    def _died(self, exit_code: int | None) -> None:
+        self.failed.emit(
+            arg(self.tr("the experiment's process ended unexpectedly (exit code %1)"), exit_code)
+        )
 
 
 class WhyResidualWindow(QWidget):

@@ -20,6 +20,7 @@ from gui.teach.train_process import report_outcome
 def run_degradation(conn: Any, config: Any, stop: Any) -> None:
     """The process's entry point: run ``config`` (a ``core.degradation.ExperimentConfig``)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads: see core.cli_train
+
     def run() -> Any:
         from core.degradation.runner import run_experiment
 
