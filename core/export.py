@@ -190,11 +190,14 @@ def read_csv(path: str | Path) -> list[dict[str, str]]:
 
 
 def check_writable(path: str | Path) -> Path:
-    """Fail now, before any work, if ``path`` cannot receive an output file.
+    """Fail with a :class:`WriteError` if ``path`` cannot receive an output file now.
 
-    Refuses a folder, a missing parent folder and a folder we may not create files in, by
-    creating (and removing) a temporary file where :func:`write_atomically` will put its own.
-    Devices and pipes (``/dev/stdout``) are written in place and only checked for existence.
+    The last look before :func:`write_atomically` writes: the rules of what may be written, and
+    the check before any work, are :func:`core.outputs.claim`'s; this catches what changed since
+    (a folder removed or made read-only during the run). Refuses a folder, a missing parent folder
+    and a folder we may not create files in, by creating (and removing) a temporary file where the
+    write will put its own, as ``core.outputs`` probes a folder. Devices and pipes
+    (``/dev/stdout``) are written in place and only checked for existence.
     """
     path = Path(path)
     shown = printable(str(path))
