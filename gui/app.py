@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from core import __version__, edition
 from core.paths import asset
+from gui.gui_thread_gc import GuiThreadCollector
 from gui.i18n import arg
 from gui.language import CHINESE, current_language, install_translators, missing_font_message, ui_language
 from gui.lazy import keep_triton_out
@@ -72,6 +73,8 @@ def create_application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("reslens")
     app.setWindowIcon(app_icon())
+    if app.findChild(GuiThreadCollector) is None:  # worker threads must never run the collector
+        GuiThreadCollector(app)
     # Every window (the main one, Train New Model, a benchmark's) translates its strings as it is
     # built, and English needs its catalogue too (plural forms): so the translators go in here,
     # once the names that locate the settings are set.

@@ -99,6 +99,7 @@ def test_numpy_transform_refuses_an_unknown_interpolation() -> None:
 
 # --------------------------------------------------------------------------- training = inference
 
+
 @pytest.mark.parametrize("interpolation", INTERPOLATIONS)
 def test_training_evaluation_tensors_equal_inference(tmp_path: Path, interpolation: str) -> None:
     """For every interpolation a model's metadata may name, training's evaluation set

@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gui.gui_thread_gc import GuiThreadCollector
 from gui.language import SYSTEM, install_translators, ui_language
 from gui.main_window import MainWindow
 from gui.settings import Settings
@@ -29,6 +30,15 @@ def _settings_sandbox(tmp_path_factory: pytest.TempPathFactory, qapp: QApplicati
     QApplication.setOrganizationName("ResLens-tests")
     QApplication.setApplicationName("ResLens-tests")
     install_translators(qapp, ui_language(SYSTEM))  # English: tests/conftest.py sets RESLENS_LANG=en
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_in_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As ``gui.app.create_application`` sets it up: the cyclic collector runs in the GUI thread
+    only, never in a worker that frees a Qt object (see ``gui.gui_thread_gc``)."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)

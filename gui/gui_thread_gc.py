@@ -1,0 +1,60 @@
+"""Python's cyclic garbage collection in the GUI thread only, on a timer.
+
+The collector runs in whichever thread allocates when a generation's threshold is crossed: the
+inference worker, a thumbnail pool thread, Auto's measuring thread, a pipe reader. A cycle it
+frees there may hold the last reference to a Qt object that lives in the GUI thread, and that
+object's C++ destructor then runs in the wrong thread: it takes Qt's locks while holding the GIL,
+and the GUI thread, holding those locks on its way into a Python slot, waits for the GIL. The
+process hangs, or crashes. The known remedy is pyqtgraph's ``GarbageCollector`` (after Erik
+Janssens): automatic collection off, and the GUI thread collects on a timer, the generations whose
+counts have passed Python's own thresholds. It is written again here, in a few lines, because
+importing pyqtgraph costs 0.7 s (measured: ``python -X importtime``) and the window opens in 0.5 s;
+pyqtgraph loads later, with the teaching window.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QObject, QTimer
+
+INTERVAL_MS = 1000
+"""How often the GUI thread looks at the counts. Python collects the youngest generation every
+700 allocations; between two looks a run allocates far more, so garbage in cycles lives up to a
+second longer than it would (megabytes at most), and nothing is collected outside this thread."""
+
+
+class GuiThreadCollector(QObject):
+    """Turns automatic collection off while it lives; collects in its own (the GUI) thread.
+
+    Create it in the GUI thread (with the application as parent); :meth:`stop` gives automatic
+    collection back.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start()
+
+    @property
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    def collect(self) -> int:
+        """Collect the oldest generation whose count has passed its threshold (and the younger
+        ones with it), as Python would have; returns how many objects were unreachable."""
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if all(counts[g] > self.thresholds[g] for g in range(generation + 1)):
+                return gc.collect(generation)
+        return 0
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self._was_enabled:
+            gc.enable()
