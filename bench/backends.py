@@ -127,7 +127,10 @@ def agreement(count: int) -> dict[str, float | int]:
     int8 = Classifier.from_loaded(loaded, backend="onnx-int8")
     int8_top = [r.top.index for r in int8.classify(named, top_k=1)]
     same = sum(a == b for a, b in zip(torch_top, int8_top, strict=True))
-    return {"images": count, "agree": same, "fraction": same / count, "build_check": int8.backend_note}
+    from core.messages import english
+
+    check = english(int8.backend_note)  # a Message (rendered at the edge, here in English)
+    return {"images": count, "agree": same, "fraction": same / count, "build_check": check}
 
 
 def main() -> None:

@@ -66,7 +66,7 @@ MEASURE_MIN_IMAGES = 64
 """The CLI measures before a run of at least this many images (a few images run on torch fp32
 at once: measuring costs more than it saves); the window measures in the background instead."""
 HIDE_ENV = "RESLENS_HIDE_CPU_CAPS"
-CACHE_VERSION = 1  # part of the key: a new measurement method measures again
+CACHE_VERSION = 2  # part of the key: a new measurement method (2: int8 recipe 2) measures again
 
 AUTO_CHOSE = kind(
     "backend.auto-chose",

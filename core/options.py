@@ -39,7 +39,7 @@ class Range:
         return "integer" if self.integer else "number"
 
     def describe(self) -> str:
-        """"a whole number from 1 to 4096", "a number > 0 and ≤ 10", "a number ≥ 0"."""
+        """ "a whole number from 1 to 4096", "a number > 0 and ≤ 10", "a number ≥ 0"."""
         noun = "a whole number" if self.integer else "a number"
         low, high = _shown(self.low), _shown(self.high)
         if self.low is not None and self.high is not None and not (self.low_open or self.high_open):

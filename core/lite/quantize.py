@@ -6,12 +6,13 @@ reads ``"precision": "int8"`` from the record and names its results ``onnx-int8`
 
 The quantisation is the full edition's ``--backend onnx-int8``, not a second recipe
 (:mod:`core.backends`): the same static QDQ quantisation (:func:`core.backends.quantize_int8`:
-per-channel int8 weights, uint8 activations, min-max calibration after ONNX Runtime's
-pre-processing), the same calibration set (the model's training folder when its card names one
-that still exists, :func:`core.opener.training_folder`, or ``--calibrate DIR``, else
-:data:`~core.backends.CALIBRATION_IMAGES` rendered shapes), and the same agreement check against
-fp32 on held-out pictures, refused below :data:`~core.backends.MIN_INT8_AGREEMENT`. The check's
-figures go into the record (``"int8"``), so Lite can say what it runs.
+per-channel int8 weights, uint8 activations, the first convolution and the classifier float32,
+min-max calibration after ONNX Runtime's pre-processing), the same calibration set (the model's
+training folder when its card names one that still exists, :func:`core.opener.training_folder`,
+or ``--calibrate DIR``, else :data:`~core.backends.CALIBRATION_IMAGES` rendered shapes), and the
+same agreement check against fp32 on held-out pictures, refused below
+:data:`~core.backends.MIN_INT8_AGREEMENT`. The check's figures go into the record (``"int8"``), so
+Lite can say what it runs.
 
 The graph keeps its four outputs (``logits``, ``layer2``, ``layer3``, ``layer4``): QDQ leaves the
 graph's outputs float32 (each is dequantised), so the quick head and the CAM read int8 feature

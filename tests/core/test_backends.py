@@ -10,7 +10,7 @@ import sys
 import pytest
 import torch
 
-from core.backends import BACKENDS, model_folder
+from core.backends import BACKENDS, int8_model_path, model_folder
 from core.cli import main
 from core.errors import UsageError
 from core.export import read_csv
@@ -77,7 +77,7 @@ def test_int8_agrees_with_torch_and_reports_its_check(cache, bundled, torch_tops
     assert english(classifier.backend_note).startswith("int8: agrees with fp32 on ")
     assert english(classifier.backend_note).endswith(" % of 500 images")
     folder = model_folder(bundled.meta.arch, bundled.weights_hash, bundled.meta.crop_size, _ort_version())
-    check = json.loads((folder / "model-int8-shapes.json").read_text())
+    check = json.loads(int8_model_path(folder, "shapes").with_suffix(".json").read_text())
     assert check["images"] == 500 and check["agreement"] >= 0.98
 
 
@@ -102,7 +102,7 @@ def test_cache_is_reused_and_keyed_by_the_weights(cache, bundled) -> None:
 def test_int8_below_the_threshold_is_refused(cache, bundled) -> None:
     folder = model_folder(bundled.meta.arch, bundled.weights_hash, bundled.meta.crop_size, _ort_version())
     Classifier.from_loaded(bundled, backend="onnx-int8")
-    check = folder / "model-int8-shapes.json"
+    check = int8_model_path(folder, "shapes").with_suffix(".json")
     saved = check.read_text()
     try:
         check.write_text(json.dumps({"agreement": 0.9, "images": 500, "calibration": "shapes"}))
@@ -193,7 +193,7 @@ def test_calibrate_dir_checks_int8_on_images_held_out_from_it(cache, bundled, tm
     folder_cache = classifier.runner.path.parent
     saved = json.loads(classifier.runner.path.with_suffix(".json").read_text())
     assert saved["images"] == held and saved["calibration"].startswith("dir-")
-    assert sorted(p.name for p in folder_cache.glob("model-int8-*.onnx")) != ["model-int8-shapes.onnx"]
+    assert classifier.runner.path == int8_model_path(folder_cache, saved["calibration"])
     again = Classifier.from_loaded(bundled, backend="onnx-int8", calibrate=folder)  # cached: same check
     assert again.backend_note == classifier.backend_note
     tops = _tops(classifier.classify(samples_dir(), top_k=1))

@@ -108,7 +108,7 @@ def test_a_broken_int8_model_or_its_lost_check_is_rebuilt(cache, model, monkeypa
     monkeypatch.setattr(backends, "CALIBRATION_IMAGES", 12)  # small sets: the rules, not the quality
     monkeypatch.setattr(backends, "HOLDOUT_IMAGES", 24)
     first = build_runner(_request(model, "onnx-int8"))
-    path = _folder(cache) / "model-int8-shapes.onnx"
+    path = backends.int8_model_path(_folder(cache), "shapes")
     path.write_bytes(b"")
     messages: list = []
     again = build_runner(_request(model, "onnx-int8", messages=messages))
@@ -144,3 +144,43 @@ def test_a_cache_that_cannot_be_written_falls_back_to_a_temporary_folder(
     messages.clear()
     build_runner(_request(model, messages=messages))  # said once per process, then reused
     assert messages == []
+
+
+def test_int8_keeps_the_first_convolution_and_the_classifier_float(cache, model, monkeypatch) -> None:
+    """Recipe 2 (``backends.INT8_RECIPE``): every convolution but the first reads int8 weights
+    (through a DequantizeLinear); the first and the classifier read their float32 weights."""
+    import onnx
+
+    monkeypatch.setattr(backends, "CALIBRATION_IMAGES", 12)  # small sets: the graph, not the quality
+    monkeypatch.setattr(backends, "HOLDOUT_IMAGES", 24)
+    runner = build_runner(_request(model, "onnx-int8"))
+    assert runner.path == backends.int8_model_path(_folder(cache), "shapes")
+    assert backends.INT8_RECIPE == 2 and runner.path.name == "model-int8-r2-shapes.onnx"
+    graph = onnx.load(str(runner.path)).graph
+    made_by = {out: node.op_type for node in graph.node for out in node.output}
+    floats = {init.name for init in graph.initializer if init.data_type == onnx.TensorProto.FLOAT}
+
+    def weight_from(node) -> str:
+        weight = node.input[1]
+        return "float" if weight in floats else made_by.get(weight, "?")
+
+    convs = [node for node in graph.node if node.op_type == "Conv"]
+    heads = [node for node in graph.node if node.op_type in ("Gemm", "MatMul")]
+    assert len(convs) == 20 and len(heads) == 1  # ResNet-18: stem, 16 in blocks, 3 downsamples
+    assert weight_from(convs[0]) == "float" and graph.input[0].name in convs[0].input
+    assert weight_from(heads[0]) == "float"
+    assert {weight_from(node) for node in convs[1:]} == {"DequantizeLinear"}
+
+
+def test_an_int8_model_of_an_older_recipe_is_not_used(cache, model, monkeypatch) -> None:
+    """A model the earlier recipe cached (``model-int8-shapes.onnx``, every layer int8) is left
+    alone and a recipe-2 model is built beside it."""
+    monkeypatch.setattr(backends, "CALIBRATION_IMAGES", 12)
+    monkeypatch.setattr(backends, "HOLDOUT_IMAGES", 24)
+    fp32 = build_runner(_request(model, "onnx"))
+    old = _folder(cache) / "model-int8-shapes.onnx"
+    old.write_bytes(fp32.path.read_bytes())
+    old.with_suffix(".json").write_text('{"agreement": 1.0, "images": 500, "calibration": "shapes"}')
+    messages: list = []
+    runner = build_runner(_request(model, "onnx-int8", messages=messages))
+    assert runner.path != old and _texts(messages)[0].startswith("Building the int8 model once")

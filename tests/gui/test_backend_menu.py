@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.backends import BACKEND_LABELS, model_folder
+from core.backends import BACKEND_LABELS, int8_model_path, model_folder
 from core.paths import CACHE_ENV
 from gui.messages import text as rendered
 from tests.gui.conftest import make_settings, open_window, sample_files, wait_idle
@@ -43,9 +43,11 @@ def checked_backend(window) -> list[str]:
 
 def wait_for_backend(qtbot, window, backend: str) -> None:
     qtbot.waitUntil(
-        lambda: window.model_info is not None
-        and window.model_info.backend == backend
-        and not window.models.view.busy,
+        lambda: (
+            window.model_info is not None
+            and window.model_info.backend == backend
+            and not window.models.view.busy
+        ),
         timeout=LOAD_TIMEOUT_MS,
     )
 
@@ -138,9 +140,10 @@ def test_a_refused_int8_model_falls_back_to_torch(qtbot, settings_file, tmp_path
     folder = model_folder(
         model.arch, model.identity.weights_hash, model.meta.crop_size, onnxruntime.__version__
     )
-    shutil.copyfile(folder / "model.onnx", folder / "model-int8-shapes.onnx")
+    int8 = int8_model_path(folder, "shapes")
+    shutil.copyfile(folder / "model.onnx", int8)
     check = {"agreement": 0.9, "images": 500, "calibration": "shapes"}
-    (folder / "model-int8-shapes.json").write_text(json.dumps(check))
+    int8.with_suffix(".json").write_text(json.dumps(check))
 
     choose_backend(window, "onnx-int8")
     qtbot.waitUntil(
