@@ -1,14 +1,18 @@
 """The folder of models a person trained: list, name, rename, delete and export them.
 
-A stored model is two files with one stem: ``<name>.safetensors`` (the weights, which load as a
-weights file everywhere) and ``<name>.json`` (its card, written by :func:`core.train.train_model`).
+A fine-tuned model is two files with one stem: ``<name>.safetensors`` (the weights, which load as
+a weights file everywhere) and ``<name>.json`` (its card, written by :func:`core.train.train_model`).
 A resumable checkpoint ``<name>.ckpt.pt`` may sit beside them; it moves and goes with the model.
+A quick model (``<name> (quick).onnx``, :mod:`core.lite.quick_train`) is one ResLens Lite file that
+carries its own record (classes, architecture, card), read from the file: the only kind of model
+ResLens Lite trains and opens.
 The GUI passes its data folder (``QStandardPaths.AppDataLocation/models``); the store itself is
 Qt-free so that the command line could list the same folder.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -19,6 +23,8 @@ from typing import Any
 from core.errors import OutputError, UsageError
 
 WEIGHTS_SUFFIX = ".safetensors"
+LITE_SUFFIX = ".onnx"
+MODEL_SUFFIXES = (WEIGHTS_SUFFIX, LITE_SUFFIX)
 CARD_SUFFIX = ".json"
 COMPANION_SUFFIXES = (CARD_SUFFIX, ".ckpt.pt")  # files that belong to the weights of the same stem
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
@@ -30,23 +36,19 @@ class StoredModel:
     """One model of the store and the summary of its card (empty fields when it has none)."""
 
     name: str
-    path: Path  # the .safetensors file
+    path: Path  # the .safetensors file, or the Lite .onnx file
     classes: tuple[str, ...] = ()
-    accuracy: float | None = None  # validation accuracy, 0..1
+    accuracy: float | None = None  # 0..1: validation accuracy, or a quick model's cross-validated one
     architecture: str = ""
 
     @property
     def card_path(self) -> Path:
         return self.path.with_suffix(CARD_SUFFIX)
 
-    def summary(self) -> str:
-        """The card in one line, for a menu's tooltip: "3 classes: a, b, c · 92% validation accuracy"."""
-        parts = [f"{len(self.classes)} classes: {', '.join(self.classes)}"] if self.classes else []
-        if self.accuracy is not None:
-            parts.append(f"{self.accuracy:.0%} validation accuracy")
-        if self.architecture:
-            parts.append(self.architecture)
-        return " · ".join(parts)
+    @property
+    def lite(self) -> bool:
+        """A ResLens Lite file (a quick model): both editions open it; it has no torch weights."""
+        return self.path.suffix == LITE_SUFFIX
 
 
 def safe_name(name: str) -> str:
@@ -65,9 +67,43 @@ def read_card(path: Path) -> dict[str, Any]:
     return card if isinstance(card, dict) else {}
 
 
+def _lite_summary(path: Path) -> StoredModel:
+    """A Lite file's facts, from the record inside it (an unreadable file: its name only)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return StoredModel(path.stem, path)
+    return _lite_summary_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _lite_summary_of(path: Path, _mtime_ns: int, _size: int) -> StoredModel:
+    """Read once per version of the file: My Models lists the folder each time it opens, and a
+    Lite file is tens of megabytes to read for its record."""
+    from core.errors import WeightsError
+    from core.lite.model_file import METADATA_KEY, parse_record, read_metadata
+
+    try:
+        record = parse_record(read_metadata(path.read_bytes()).get(METADATA_KEY), path.name)
+    except (OSError, ValueError, WeightsError):  # not a Lite file after all: listed by its name
+        return StoredModel(path.stem, path)
+    card = record.meta.card if isinstance(record.meta.card, dict) else {}
+    quick = card.get("quick_head") if isinstance(card.get("quick_head"), dict) else {}
+    accuracy = quick.get("cv_accuracy")
+    return StoredModel(
+        name=path.stem,
+        path=path,
+        classes=tuple(record.meta.categories),
+        accuracy=float(accuracy) if isinstance(accuracy, int | float) else None,
+        architecture=record.meta.arch,
+    )
+
+
 def _summary(path: Path) -> StoredModel:
     """The card's facts, whether it is the training card itself or a model record holding it
     (``{"arch", "categories", …, "card": {…}}``, as ``core.metadata`` writes beside weights)."""
+    if path.suffix == LITE_SUFFIX:
+        return _lite_summary(path)
     record = read_card(path)
     card = record.get("card") if isinstance(record.get("card"), dict) else {}
     merged = {**record, **card}
@@ -96,7 +132,7 @@ class ModelStore:
         found = [
             p
             for p in self.folder.iterdir()
-            if p.suffix == WEIGHTS_SUFFIX and not p.name.startswith(".") and p.is_file()
+            if p.suffix in MODEL_SUFFIXES and not p.name.startswith(".") and p.is_file()
         ]
         return [_summary(p) for p in sorted(found, key=lambda p: (p.stem.casefold(), p.stem))]
 
@@ -115,7 +151,7 @@ class ModelStore:
 
     def _taken(self, stem: str) -> bool:
         existing = {p.name.casefold() for p in self.folder.iterdir()} if self.folder.is_dir() else set()
-        names = [stem + WEIGHTS_SUFFIX, *(stem + s for s in COMPANION_SUFFIXES)]
+        names = [stem + s for s in (*MODEL_SUFFIXES, *COMPANION_SUFFIXES)]
         return any(n.casefold() in existing for n in names)
 
     def rename(self, path: Path, new_name: str) -> Path:
@@ -126,7 +162,7 @@ class ModelStore:
             return path
         if stem.casefold() != path.stem.casefold() and self._taken(stem):
             raise UsageError(f'there is already a model called "{stem}"')
-        target = self.folder / f"{stem}{WEIGHTS_SUFFIX}"
+        target = self.folder / f"{stem}{path.suffix}"
         for old, new in self._files(path, target):
             old.rename(new)
         return target
@@ -138,14 +174,14 @@ class ModelStore:
             old.unlink(missing_ok=True)
 
     def export(self, path: Path, destination: Path) -> Path:
-        """Copy the weights to ``destination`` (a ``.safetensors`` path or a folder) and the card
-        beside them; returns the weights' new path."""
+        """Copy the model to ``destination`` (a path with the model's suffix, ``.safetensors`` or
+        ``.onnx``, or a folder) and its card beside it; returns the model's new path."""
         path = self._own(path)
         destination = Path(destination)
         if destination.is_dir():
             destination = destination / path.name
-        elif destination.suffix != WEIGHTS_SUFFIX:
-            destination = destination.with_name(destination.name + WEIGHTS_SUFFIX)
+        elif destination.suffix != path.suffix:
+            destination = destination.with_name(destination.name + path.suffix)
         if destination.resolve() == path.resolve():
             raise UsageError(f"{destination} is the model itself")
         try:
@@ -159,7 +195,7 @@ class ModelStore:
 
     def _own(self, path: Path) -> Path:
         path = Path(path)
-        if path.parent.resolve() != self.folder.resolve() or path.suffix != WEIGHTS_SUFFIX:
+        if path.parent.resolve() != self.folder.resolve() or path.suffix not in MODEL_SUFFIXES:
             raise UsageError(f"{path} is not a model of {self.folder}")
         if not path.is_file():
             raise UsageError(f"the model {path.stem} is gone")

@@ -256,6 +256,16 @@
     </message>
 </context>
 <context>
+    <name>MyModelsMenu</name>
+    <message numerus="yes">
+        <source>%n class(es): %1</source>
+        <translation>
+            <numerusform>%n class: %1</numerusform>
+            <numerusform>%n classes: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ProjectMenu</name>
     <message numerus="yes">
         <source>%n picture(s) of the project not found: %1</source>

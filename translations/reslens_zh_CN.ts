@@ -2379,6 +2379,18 @@
         <translation>ONNX fp32 和 int8，内含标签和预处理参数</translation>
     </message>
     <message>
+        <source>A quick model is an ONNX file with its labels inside already</source>
+        <translation>快速模型本身就是带标签的 ONNX 文件</translation>
+    </message>
+    <message>
+        <source>A fine-tuned model</source>
+        <translation>微调模型</translation>
+    </message>
+    <message>
+        <source>Export for deployment</source>
+        <translation>导出用于部署</translation>
+    </message>
+    <message>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
@@ -2389,6 +2401,20 @@
     <message>
         <source>Open the Models &amp;Folder</source>
         <translation>打开模型文件夹(&amp;F)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es): %1</source>
+        <translation>
+            <numerusform>%n 个类别：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1% cross-validated</source>
+        <translation>交叉验证准确率 %1%</translation>
+    </message>
+    <message>
+        <source>%1% validation accuracy</source>
+        <translation>验证准确率 %1%</translation>
     </message>
     <message>
         <source>Rename Model</source>
@@ -2409,6 +2435,10 @@
     <message>
         <source>Delete the model %1? Its files are removed from the models folder.</source>
         <translation>删除模型 %1？它的文件将从模型文件夹中移除。</translation>
+    </message>
+    <message>
+        <source>ResLens Lite models (*.onnx)</source>
+        <translation>ResLens Lite 模型 (*.onnx)</translation>
     </message>
     <message>
         <source>Export Model</source>

@@ -1,7 +1,10 @@
 """Model ▸ My Models: the trained models of the data folder, each with Use, Rename, Delete, Export.
 
 The submenu is rebuilt each time it opens, from ``core.model_store`` (the folder is the one
-owner of what exists). "Use" hands the file to the model controller like Load Weights… does.
+owner of what exists): fine-tuned models (``.safetensors``) and quick models (ResLens Lite
+``.onnx`` files). "Use" hands the file to the model controller like Load Weights… does. In ResLens
+Lite a fine-tuned model's Use and deployment export are greyed with the reason (they need torch);
+a quick model is an ONNX file with its labels inside already, so it has no deployment export.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from PySide6.QtCore import QObject, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
+from core.edition import has_torch
 from core.errors import ResLensError
 from core.model_store import StoredModel
+from gui.edition_ui import needs_full
 from gui.i18n import arg
 from gui.teach.storage import model_store
 
@@ -44,20 +49,43 @@ class MyModelsMenu(QObject):
         models = model_store().list()
         for model in models:
             sub = self.menu.addMenu(model.name)
-            sub.menuAction().setToolTip(model.summary())
-            sub.addAction(self.tr("&Use"), lambda m=model: self.use_model(m.path))
+            sub.setToolTipsVisible(True)
+            sub.menuAction().setToolTip(self.summary(model))
+            use = sub.addAction(self.tr("&Use"), lambda m=model: self.use_model(m.path))
             sub.addAction(self.tr("&Rename…"), lambda m=model: self.rename(m))
             sub.addAction(self.tr("&Export…"), lambda m=model: self.export(m))
             deploy = sub.addAction(
                 self.tr("Export for &Deployment…"), lambda m=model: self.export_deployment(m)
             )
             deploy.setToolTip(self.tr("ONNX fp32 and int8, with the labels and preprocessing inside"))
+            if model.lite:
+                deploy.setEnabled(False)
+                deploy.setToolTip(self.tr("A quick model is an ONNX file with its labels inside already"))
+            elif not has_torch():
+                use.setEnabled(False)
+                use.setToolTip(needs_full(self.tr("A fine-tuned model")))
+                deploy.setEnabled(False)
+                deploy.setToolTip(needs_full(self.tr("Export for deployment")))
             sub.addSeparator()
             sub.addAction(self.tr("&Delete…"), lambda m=model: self.delete(m))
         if not models:
             self.menu.addAction(self.tr("No models yet: Model ▸ Train New Model…")).setEnabled(False)
         self.menu.addSeparator()
         self.menu.addAction(self.tr("Open the Models &Folder"), self.open_folder)
+
+    def summary(self, model: StoredModel) -> str:
+        """The model in one line, in the window's language, for its tooltip:
+        "3 classes: a, b, c · 92% validation accuracy · resnet18"."""
+        parts = []
+        if model.classes:
+            parts.append(arg(self.tr("%n class(es): %1", "", len(model.classes)), ", ".join(model.classes)))
+        if model.accuracy is not None:
+            percent = f"{model.accuracy * 100:.0f}"
+            template = self.tr("%1% cross-validated") if model.lite else self.tr("%1% validation accuracy")
+            parts.append(arg(template, percent))
+        if model.architecture:
+            parts.append(model.architecture)
+        return " · ".join(parts)
 
     def rename(self, model: StoredModel) -> Path | None:
         name, ok = QInputDialog.getText(
@@ -89,9 +117,8 @@ class MyModelsMenu(QObject):
         return self._try(lambda: model_store().delete(model.path)) is not False
 
     def export(self, model: StoredModel) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("Export Model"), model.path.name, self.tr("Weights (*.safetensors)")
-        )
+        kind = self.tr("ResLens Lite models (*.onnx)") if model.lite else self.tr("Weights (*.safetensors)")
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export Model"), model.path.name, kind)
         if not path:
             return None
         return self._try(lambda: model_store().export(model.path, Path(path)))

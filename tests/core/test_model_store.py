@@ -57,9 +57,8 @@ def test_list_reads_the_cards(tmp_path: Path) -> None:
     alpha, bare, nested, zeta = models
     assert (nested.classes, nested.accuracy, nested.architecture) == (("p", "q"), 0.9, "resnet34")
     assert alpha.classes == ("cat", "dog") and alpha.accuracy is None
-    assert bare.classes == () and bare.summary() == ""
-    assert zeta.accuracy == 0.5 and zeta.architecture == "resnet18"
-    assert zeta.summary() == "3 classes: x, y, z · 50% validation accuracy · resnet18"
+    assert bare.classes == () and bare.accuracy is None and bare.architecture == ""
+    assert zeta.accuracy == 0.5 and zeta.architecture == "resnet18" and not zeta.lite
 
 
 def test_rename_moves_weights_card_and_checkpoint(tmp_path: Path) -> None:
@@ -110,3 +109,55 @@ def test_export_copies_weights_and_card(tmp_path: Path) -> None:
     assert model.is_file()
     with pytest.raises(UsageError):
         store.export(model, model)
+
+
+COINS = tuple(f"coin {i}" for i in range(12))
+
+
+def quick_model(path: Path, classes: tuple[str, ...], cv_accuracy: float) -> Path:
+    """A real ResLens Lite file (the bundled model's graph) whose record names ``classes`` and
+    carries a quick head's card, as ``core.lite.quick_train`` writes one."""
+    from dataclasses import replace
+
+    from core.lite import model_file
+    from core.sources import bundled_lite_path
+
+    data = bundled_lite_path().read_bytes()
+    record = model_file.parse_record(model_file.read_metadata(data)[model_file.METADATA_KEY], "bundled")
+    assert len(classes) == record.num_classes  # the graph's own head: new names, same count
+    meta = replace(record.meta, categories=classes, card={"quick_head": {"cv_accuracy": cv_accuracy}})
+    stored = replace(record, meta=meta)
+    path.write_bytes(model_file.with_metadata(data, {model_file.METADATA_KEY: stored.to_json()}))
+    return path
+
+
+def test_quick_models_are_listed_with_the_record_inside_them(tmp_path: Path) -> None:
+    """A quick model is one Lite file: its classes, cross-validated accuracy and architecture
+    come from the record in it; an .onnx file that is not one is listed by its name."""
+    store = ModelStore(tmp_path)
+    save(tmp_path / "coins.safetensors", ["a", "b"], 0.8)
+    quick_model(tmp_path / "coins (quick).onnx", COINS, 0.925)
+    (tmp_path / "stray.onnx").write_bytes(b"not a protobuf")
+    coins, quick, stray = store.list()
+    assert (coins.name, coins.lite) == ("coins", False)
+    assert (quick.name, quick.lite, quick.path) == ("coins (quick)", True, tmp_path / "coins (quick).onnx")
+    assert (quick.classes, quick.accuracy, quick.architecture) == (COINS, 0.925, "resnet18")
+    assert (stray.name, stray.lite, stray.classes, stray.accuracy) == ("stray", True, (), None)
+
+
+def test_a_quick_model_is_renamed_exported_and_deleted_as_itself(tmp_path: Path) -> None:
+    store = ModelStore(tmp_path / "models")
+    store.folder.mkdir()
+    quick = quick_model(store.folder / "coins (quick).onnx", COINS, 0.9)
+    assert store.new_path("coins (quick)").name == "coins (quick) 2.safetensors"  # the .onnx takes it
+    renamed = store.rename(quick, "money")
+    assert renamed == store.folder / "money.onnx" and not quick.exists()
+    assert store.list()[0].classes == COINS  # the record moved with the file
+    out = tmp_path / "out"
+    out.mkdir()
+    assert store.export(renamed, out / "shared") == out / "shared.onnx"
+    assert (out / "shared.onnx").read_bytes() == renamed.read_bytes()
+    store.delete(renamed)
+    assert store.list() == []
+    with pytest.raises(UsageError, match="not a model of"):
+        store.delete(out / "shared.onnx")

@@ -25,7 +25,7 @@ from core.dataset import scan_class_folder
 from core.model_store import ModelStore
 from gui.teach.storage import DATA_ENV
 from gui.teach.trainer import ABANDON_WAIT_S
-from gui.teach.window import TeachWindow
+from gui.teach.window import TeachWindow, quick_path
 from tests.gui.conftest import drop_paths, wait_idle
 from tests.weights_server import WeightsServer, resnet18_file
 
@@ -150,7 +150,8 @@ def test_the_window_trains_to_the_end_and_plots_the_run(
     assert tuple(map(tuple, cells)) == ev.confusion
     assert sum(map(sum, cells)) == 6  # 20 % of 8 per class, rounded: 2 each
     assert results.use_button.isEnabled()
-    assert [m.path for m in ModelStore(data_dir / "models").list()] == [weights]
+    stored = ModelStore(data_dir / "models").list()  # the fine-tuned model and the quick one first
+    assert [m.path for m in stored] == [weights, quick_path(weights)]
 
 
 def test_stop_keeps_the_best_model_so_far(
@@ -170,8 +171,9 @@ def test_stop_keeps_the_best_model_so_far(
     outcome = train(qtbot, window)
     assert stops == ["Fine-tuning"]
     assert outcome.stopped and outcome.weights is not None and outcome.weights.is_file()
-    (kept,) = ModelStore(data_dir / "models").list()
+    kept, quick = ModelStore(data_dir / "models").list()
     assert kept.path == outcome.weights and kept.classes == ("blue", "green", "red")
+    assert quick.lite and quick.classes == kept.classes
     assert max(window.progress.loss.val_points[0]) <= 2  # at most one epoch of the 30 ran
     assert "Stopped" in window.progress.stage_label.text()
     assert window.train_button.isEnabled() and not window.stop_button.isEnabled()
@@ -197,8 +199,8 @@ def test_stop_during_the_head_fit_keeps_the_head_only_model(
     card = outcome.card
     assert card["head_only"] is True and card["best_stage"] == "head"
     assert 1 <= card["best_epoch"] < 20_000 and card["epochs_run"] == 0  # stopped within the head fit
-    (kept,) = ModelStore(data_dir / "models").list()
-    assert kept.path == outcome.weights
+    kept, quick = ModelStore(data_dir / "models").list()
+    assert kept.path == outcome.weights and quick.path == quick_path(outcome.weights)
     assert "head-only" in window.progress.stage_label.text()
     assert "head-only model" in window.results.summary.text()
     assert window.results.use_button.isEnabled()
