@@ -21,12 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import OutputError, UsageError
+from core.messages import QT_TRANSLATE_NOOP, kind
 
 WEIGHTS_SUFFIX = ".safetensors"
 LITE_SUFFIX = ".onnx"
 MODEL_SUFFIXES = (WEIGHTS_SUFFIX, LITE_SUFFIX)
 CARD_SUFFIX = ".json"
 COMPANION_SUFFIXES = (CARD_SUFFIX, ".ckpt.pt")  # files that belong to the weights of the same stem
+NAME_TAKEN = kind("store.name-taken", QT_TRANSLATE_NOOP("Messages", "There is already a model called “%1”"))
+IS_THE_MODEL = kind("store.is-the-model", QT_TRANSLATE_NOOP("Messages", "%1 is the model itself"))
+CANNOT_EXPORT = kind("store.cannot-export", QT_TRANSLATE_NOOP("Messages", "Cannot export to %1: %2"))
+NOT_IN_STORE = kind("store.not-in-store", QT_TRANSLATE_NOOP("Messages", "%1 is not a model of %2"))
+MODEL_GONE = kind("store.model-gone", QT_TRANSLATE_NOOP("Messages", "The model %1 is gone"))
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
 MAX_NAME = 80
 
@@ -161,7 +167,7 @@ class ModelStore:
         if stem == path.stem:
             return path
         if stem.casefold() != path.stem.casefold() and self._taken(stem):
-            raise UsageError(f'there is already a model called "{stem}"')
+            raise UsageError(NAME_TAKEN(stem))
         target = self.folder / f"{stem}{path.suffix}"
         for old, new in self._files(path, target):
             old.rename(new)
@@ -183,22 +189,22 @@ class ModelStore:
         elif destination.suffix != path.suffix:
             destination = destination.with_name(destination.name + path.suffix)
         if destination.resolve() == path.resolve():
-            raise UsageError(f"{destination} is the model itself")
+            raise UsageError(IS_THE_MODEL(str(destination)))
         try:
             shutil.copyfile(path, destination)
             card = path.with_suffix(CARD_SUFFIX)
             if card.is_file():
                 shutil.copyfile(card, destination.with_suffix(CARD_SUFFIX))
         except OSError as exc:
-            raise OutputError(f"cannot export to {destination}: {exc.strerror or exc}") from None
+            raise OutputError(CANNOT_EXPORT(str(destination), exc.strerror or str(exc))) from None
         return destination
 
     def _own(self, path: Path) -> Path:
         path = Path(path)
         if path.parent.resolve() != self.folder.resolve() or path.suffix not in MODEL_SUFFIXES:
-            raise UsageError(f"{path} is not a model of {self.folder}")
+            raise UsageError(NOT_IN_STORE(str(path), str(self.folder)))
         if not path.is_file():
-            raise UsageError(f"the model {path.stem} is gone")
+            raise UsageError(MODEL_GONE(path.stem))
         return path
 
     @staticmethod

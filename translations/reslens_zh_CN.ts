@@ -2252,6 +2252,26 @@
         <source>cannot list %1: %2</source>
         <translation>无法列出 %1：%2</translation>
     </message>
+    <message>
+        <source>There is already a model called “%1”</source>
+        <translation>已有名为“%1”的模型</translation>
+    </message>
+    <message>
+        <source>%1 is the model itself</source>
+        <translation>%1 就是这个模型本身</translation>
+    </message>
+    <message>
+        <source>Cannot export to %1: %2</source>
+        <translation>无法导出到 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a model of %2</source>
+        <translation>%1 不是 %2 中的模型</translation>
+    </message>
+    <message>
+        <source>The model %1 is gone</source>
+        <translation>模型 %1 已不存在</translation>
+    </message>
 </context>
 <context>
     <name>ModelController</name>

@@ -22,6 +22,7 @@ from core.errors import ResLensError
 from core.model_store import StoredModel
 from gui.edition_ui import needs_full
 from gui.i18n import arg
+from gui.messages import error_text
 from gui.teach.storage import model_store
 
 
@@ -159,7 +160,7 @@ class MyModelsMenu(QObject):
         try:
             return action()
         except (ResLensError, OSError) as exc:
-            QMessageBox.warning(self.window, self.tr("My Models"), str(exc))
+            QMessageBox.warning(self.window, self.tr("My Models"), error_text(exc))
             return False
 
 

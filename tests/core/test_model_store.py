@@ -75,7 +75,7 @@ def test_rename_moves_weights_card_and_checkpoint(tmp_path: Path) -> None:
     assert new.read_bytes() == b"weights of old"
     assert store.rename(new, "new name") == new  # same name: nothing to do
     save(tmp_path / "other.safetensors", ["c"])
-    with pytest.raises(UsageError, match="already a model"):
+    with pytest.raises(UsageError, match="There is already a model called “OTHER”"):
         store.rename(new, "OTHER")
     assert new.is_file()
 

@@ -74,3 +74,19 @@ def test_in_lite_a_fine_tuned_model_is_greyed_with_the_reason(qtbot, store, monk
     assert not _action(entries["coins"], "Export for Deployment…").isEnabled()
     assert _action(entries["coins (quick)"], "Use").isEnabled()
     assert _action(entries["coins"], "Rename…").isEnabled()  # its files are still the person's
+
+
+def test_a_refused_rename_is_said_in_the_window_s_words(qtbot, store, monkeypatch) -> None:
+    """The store's refusal reaches the window as a message kind, rendered there (not core's prose)."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from core.model_store import NAME_TAKEN
+
+    entries = _entries(qtbot, [])
+    told: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("coins", True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: told.append(text))
+    _action(entries["coins (quick)"], "Rename…").trigger()
+    assert told == ["There is already a model called “coins”"]
+    assert NAME_TAKEN("coins").code == "store.name-taken"
+    assert (store.folder / "coins (quick).onnx").is_file()
