@@ -17,7 +17,7 @@ way to a folder under the system's temporary folder, also said once (:func:`writ
 ``auto`` (:mod:`core.auto_backend`) is no runner of its own: it measures the others and uses the
 fastest that agrees with fp32.
 
-int8 is static quantization (QDQ format, per-channel weights; the first convolution and the
+int8 is static quantization (:mod:`core.int8_recipe`: QDQ, per-channel weights; the first convolution and the
 classifier stay float32) calibrated on a deterministic set:
 images rendered by :mod:`core.shapes` (the bundled model's world) or images of a user's folder
 (``--calibrate DIR``). The quantized model is then checked against fp32 on a held-out set: other
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import UsageError
 from core.export import replace_atomically
+from core.int8_recipe import INT8_RECIPE, quantize_to
 from core.messages import QT_TRANSLATE_NOOP, Message, kind, translate
 from core.paths import cache_dir
 
@@ -70,9 +71,6 @@ CALIBRATION_SEED = 15_001  # rendered calibration and held-out sets never share 
 HOLDOUT_SEED = 15_002
 HOLDOUT_EVERY = 4  # --calibrate DIR: the 4th, 8th, ... image (sorted) checks int8 instead
 OPSET = 17
-INT8_RECIPE = 2
-"""Part of a cached int8 model's file name: 2 keeps the first convolution and the classifier
-float32 (:func:`float_nodes`); a model quantised by an older recipe is built again, not trusted."""
 log = logging.getLogger(__name__)
 INSTALL_HINT = "pip install onnxruntime"
 
@@ -376,72 +374,10 @@ def transformed_batches(
 
 
 def quantize_int8(fp32_path: Path, out_path: Path, calibration: list[Any]) -> None:
-    """Static QDQ quantization, per-channel int8 weights, uint8 activations, min-max calibrated,
-    after ONNX Runtime's quantization pre-processing (shape inference, fusion); the first
-    convolution and the classifier stay float32 (:func:`float_nodes`, recipe
-    :data:`INT8_RECIPE`)."""
+    """``fp32_path`` quantised to int8 by :mod:`core.int8_recipe` (recipe :data:`INT8_RECIPE`),
+    calibrated on ``calibration`` (batches of preprocessed pictures), written atomically."""
     import_onnxruntime()
-    from onnxruntime.quantization import (
-        CalibrationDataReader,
-        CalibrationMethod,
-        QuantFormat,
-        QuantType,
-        quantize_static,
-    )
-
-    class Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self._batches = iter(calibration)
-
-        def get_next(self) -> dict[str, Any] | None:
-            batch = next(self._batches, None)
-            return None if batch is None else {"input": batch}
-
-    from onnxruntime.quantization.shape_inference import quant_pre_process
-
-    def write(tmp: Path) -> None:
-        # Shape inference and graph fusion first: without them the Q/DQ pairs land where ORT
-        # cannot fuse them into QLinearConv, and int8 ran at half fp32's speed instead of 2.8x.
-        prepared = tmp.with_name(tmp.name + ".pre.onnx")
-        logging.disable(logging.WARNING)
-        try:
-            quant_pre_process(str(fp32_path), str(prepared))
-            _quantize(prepared, tmp)
-        finally:
-            logging.disable(logging.NOTSET)
-            prepared.unlink(missing_ok=True)
-
-    def _quantize(source: Path, tmp: Path) -> None:
-        quantize_static(
-            str(source),
-            str(tmp),
-            Reader(),
-            nodes_to_exclude=float_nodes(source),
-            quant_format=QuantFormat.QDQ,
-            per_channel=True,
-            activation_type=QuantType.QUInt8,
-            weight_type=QuantType.QInt8,
-            calibrate_method=CalibrationMethod.MinMax,
-        )
-
-    write_cache_file(out_path, write)
-
-
-def float_nodes(model_path: Path) -> list[str]:
-    """The nodes int8 leaves in float32: the first convolution, which reads the picture, and the
-    classifier (Gemm/MatMul), which turns features into the logits whose order is the answer.
-
-    Measured (``bench/backends.py``, 2 AVX2 cores, ORT 1.32): the bundled ResNet-18 disagreed with
-    fp32 on 17 of 3,000 rendered shapes with every layer int8 and on 9 with these two float;
-    ResNet-50's largest probability difference fell from 0.68 to 0.17. The price is int8's speed:
-    12 % of it on ResNet-50, 26 % on ResNet-18 (still 1.8x and 2.1x torch fp32 here)."""
-    import onnx
-
-    graph = onnx.load(str(model_path)).graph
-    inputs = {value.name for value in graph.input}
-    stem = [n.name for n in graph.node if n.op_type == "Conv" and n.input[0] in inputs]
-    head = [n.name for n in graph.node if n.op_type in ("Gemm", "MatMul")]
-    return stem + head
+    write_cache_file(out_path, lambda tmp: quantize_to(fp32_path, tmp, calibration))
 
 
 def measure_agreement(fp32: OnnxRunner, int8: OnnxRunner, batches: Iterable[Any]) -> tuple[int, int]:

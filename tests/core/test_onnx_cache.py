@@ -9,6 +9,7 @@ import torch
 from core import backends
 from core.backends import BackendRequest, build_runner, model_folder
 from core.errors import UsageError
+from core.int8_recipe import INT8_RECIPE
 from core.messages import english
 from core.metadata import ModelMeta
 from core.resnet import resnet18
@@ -147,7 +148,7 @@ def test_a_cache_that_cannot_be_written_falls_back_to_a_temporary_folder(
 
 
 def test_int8_keeps_the_first_convolution_and_the_classifier_float(cache, model, monkeypatch) -> None:
-    """Recipe 2 (``backends.INT8_RECIPE``): every convolution but the first reads int8 weights
+    """Recipe 2 (``core.int8_recipe.INT8_RECIPE``): every convolution but the first reads int8 weights
     (through a DequantizeLinear); the first and the classifier read their float32 weights."""
     import onnx
 
@@ -155,7 +156,7 @@ def test_int8_keeps_the_first_convolution_and_the_classifier_float(cache, model,
     monkeypatch.setattr(backends, "HOLDOUT_IMAGES", 24)
     runner = build_runner(_request(model, "onnx-int8"))
     assert runner.path == backends.int8_model_path(_folder(cache), "shapes")
-    assert backends.INT8_RECIPE == 2 and runner.path.name == "model-int8-r2-shapes.onnx"
+    assert INT8_RECIPE == 2 and runner.path.name == "model-int8-r2-shapes.onnx"
     graph = onnx.load(str(runner.path)).graph
     made_by = {out: node.op_type for node in graph.node for out in node.output}
     floats = {init.name for init in graph.initializer if init.data_type == onnx.TensorProto.FLOAT}
