@@ -80,7 +80,9 @@ def card_section() -> dict[str, Any]:
     return {
         "export": (
             "Model > My Models > (this model) > Export for Deployment... writes NAME.fp32.onnx and "
-            "NAME.int8.onnx (labels and preprocessing in their metadata, key 'reslens'); in Python: "
+            "NAME.int8.onnx (labels and preprocessing in their metadata, key 'reslens'); from the "
+            "command line: reslens-cli export --weights MODEL --out NAME.fp32.onnx, and with "
+            "--precision int8 --out NAME.int8.onnx (int8 checked against fp32); in Python: "
             "core.deploy.export_for_deployment(MODEL, OUT_STEM, calibration_pictures)."
         ),
         "example": EXAMPLE,

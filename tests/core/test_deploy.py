@@ -122,3 +122,21 @@ def test_an_output_that_is_not_ours_is_refused_before_any_work(tmp_path: Path) -
     with pytest.raises(OutputError):
         export_for_deployment(models_dir() / f"{BUNDLED_MODEL_NAME}.safetensors", tmp_path / "shapes")
     assert mine.read_bytes() == b"my own file" and not (tmp_path / "shapes.fp32.onnx").exists()
+
+
+def test_the_cards_command_lines_are_commands_the_cli_takes() -> None:
+    """The card tells how to export from the command line: both commands parse as written."""
+    import re
+    import shlex
+
+    from core.cli import build_parser
+    from core.deploy import card_section
+    from core.lite.cli import run_export
+
+    said = card_section()["export"]
+    first = re.search(r"reslens-cli (export [^,]+),", said).group(1)
+    int8 = re.search(r"and with (--precision int8 --out \S+)", said).group(1)
+    for line in (first, f"{first.rsplit(' --out', 1)[0]} {int8}"):
+        args = build_parser().parse_args(shlex.split(line))
+        assert args.run is run_export and args.weights == "MODEL"
+    assert args.precision == "int8" and args.out == "NAME.int8.onnx"
