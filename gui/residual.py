@@ -72,8 +72,6 @@ class ExperimentProcess(ProcessLink):
         self._end_now()
 
     def _on_message(self, kind: str, value: Any) -> None:
-        if self._answered:
-            return
         if kind == "progress":
             self.progress.emit(value)
         elif kind in ("done", "failed"):

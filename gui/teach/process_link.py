@@ -73,7 +73,7 @@ class ProcessLink(QObject):
         :meth:`_finish` has ended the previous run."""
         self._process, self._answered, self.running = process, False, True
         reader = self._reader = PipeReader()  # no Qt parent: kept here; deleted with its thread
-        reader.message.connect(self._on_message)
+        reader.message.connect(self._receive_message)
         reader.ended.connect(self._on_ended)
         self._read.connect(reader.read)
         self._thread = start_in_thread(reader, thread_name, self)
@@ -81,16 +81,18 @@ class ProcessLink(QObject):
         self._read.emit(receive, process)
         self._read.disconnect(reader.read)
 
-    def _end_now(self) -> None:
+    def _end_now(self) -> bool:
         """The window is closing: nothing more is reported; the process gets a moment to end by
-        itself (it was asked to stop), then is killed."""
-        self._answered = True
+        itself (it was asked to stop), then is killed. Returns whether a run was in flight (its
+        unfinished files are then the caller's to remove)."""
+        was_running, self._answered = self.running, True
         if self._process is not None:
             self._process.join(ABANDON_WAIT_S)
             if self._process.is_alive():  # importing torch, or in a long batch
                 self._process.kill()
         self._finish()
         self.running = False
+        return was_running
 
     def _finish(self) -> None:
         """Reap the process and end the reader's thread."""
@@ -101,7 +103,13 @@ class ProcessLink(QObject):
             self._thread.deleteLater()
             self._thread = self._reader = self._receive = None
 
+    def _receive_message(self, kind: str, value: Any) -> None:
+        """A message from the pipe; none counts once the run has answered or was abandoned."""
+        if not self._answered:
+            self._on_message(kind, value)
+
     def _on_message(self, kind: str, value: Any) -> None:
+        """What one message of the running process means (a subclass says)."""
         raise NotImplementedError
 
     def _died(self, exit_code: int | None) -> None:

@@ -44,16 +44,12 @@ class QuickTrainer(ProcessLink):
         """The window is closing: end the process and keep nothing of an unfinished model."""
         if self._process is None:
             return
-        was_running = self.running
         if self._process.is_alive():  # it has no stop to honour: seconds of work, thrown away
             self._process.kill()
-        self._end_now()
-        if was_running and self._out is not None:
+        if self._end_now() and self._out is not None:
             remove_model_files(self._out)
 
     def _on_message(self, kind: str, value: Any) -> None:
-        if self._answered:
-            return
         if kind == "status":
             self.status.emit(text(value))
         elif kind == "done":

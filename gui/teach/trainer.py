@@ -64,16 +64,12 @@ class Trainer(ProcessLink):
         """End now and keep nothing: waits for the process; no file of the model is left."""
         if self._process is None:
             return
-        was_running = self.running
         self._discard.set()
         self._stop.set()
-        self._end_now()
-        if was_running and self._out is not None:
+        if self._end_now() and self._out is not None:
             remove_model_files(self._out)
 
     def _on_message(self, kind: str, value: Any) -> None:
-        if self._answered:
-            return
         if kind == "progress":
             self.progress.emit(value)
         elif kind == "status":  # a core.messages.Message
