@@ -22,6 +22,7 @@ from typing import Any
 
 from core.errors import OutputError, UsageError
 from core.messages import QT_TRANSLATE_NOOP, kind
+from core.outputs import Output, claim
 
 WEIGHTS_SUFFIX = ".safetensors"
 LITE_SUFFIX = ".onnx"
@@ -181,7 +182,9 @@ class ModelStore:
 
     def export(self, path: Path, destination: Path) -> Path:
         """Copy the model to ``destination`` (a path with the model's suffix, ``.safetensors`` or
-        ``.onnx``, or a folder) and its card beside it; returns the model's new path."""
+        ``.onnx``, or a folder) and its card beside it; returns the model's new path. The card
+        replaces only a card ResLens wrote (:func:`core.outputs.claim`, as training's own card),
+        checked before anything is copied."""
         path = self._own(path)
         destination = Path(destination)
         if destination.is_dir():
@@ -190,9 +193,11 @@ class ModelStore:
             destination = destination.with_name(destination.name + path.suffix)
         if destination.resolve() == path.resolve():
             raise UsageError(IS_THE_MODEL(str(destination)))
+        card = path.with_suffix(CARD_SUFFIX)
+        if card.is_file():  # the person chose the model's name, not the card's: a file of theirs
+            claim(destination.with_suffix(CARD_SUFFIX), Output.MODEL)  # there is never replaced
         try:
             shutil.copyfile(path, destination)
-            card = path.with_suffix(CARD_SUFFIX)
             if card.is_file():
                 shutil.copyfile(card, destination.with_suffix(CARD_SUFFIX))
         except OSError as exc:

@@ -111,6 +111,27 @@ def test_export_copies_weights_and_card(tmp_path: Path) -> None:
         store.export(model, model)
 
 
+def test_export_never_replaces_a_json_file_of_the_persons_beside_the_target(tmp_path: Path) -> None:
+    """The save dialog asked about ``notes.safetensors``, not ``notes.json``: a JSON file that is
+    not a ResLens card is refused before anything is copied; an earlier export's card is replaced."""
+    from core.errors import OutputError
+    from core.metadata import ModelMeta
+
+    store = ModelStore(tmp_path / "models")
+    (tmp_path / "models").mkdir()
+    model = tmp_path / "models" / "m.safetensors"
+    model.write_bytes(b"weights")
+    model.with_suffix(".json").write_text(ModelMeta("resnet18", ("a", "b")).to_json())
+    theirs = tmp_path / "notes.json"
+    theirs.write_text('{"shopping": ["milk"]}')
+    with pytest.raises(OutputError, match="notes.json"):
+        store.export(model, tmp_path / "notes.safetensors")
+    assert theirs.read_text() == '{"shopping": ["milk"]}' and not (tmp_path / "notes.safetensors").exists()
+    first = store.export(model, tmp_path / "shared.safetensors")
+    again = store.export(model, first)  # over its own earlier export: allowed
+    assert again == first and json.loads(first.with_suffix(".json").read_text())["categories"] == ["a", "b"]
+
+
 COINS = tuple(f"coin {i}" for i in range(12))
 
 
