@@ -25,6 +25,7 @@ from core.messages import Message
 from core.session import Fix, ModelInUse, ModelSession, Outcome, State, View
 from core.sources import AUTO_DEVICE, ModelChoice, bundled_arch
 from gui import actions as act
+from gui import gui_thread_gc
 from gui.edition_ui import grey_torch_features, weights_filter
 from gui.engine import InferenceEngine
 from gui.i18n import arg
@@ -162,6 +163,8 @@ class ModelController(QObject):
 
     def _on_load_finished(self, outcome: Outcome) -> None:
         self.session.finished(outcome)
+        if outcome.loaded is not None:  # the replaced model's memory back; the new one frozen
+            gui_thread_gc.settle()
 
     def _on_ready(self, info: WorkerInfo) -> None:
         self.worker_info = info

@@ -14,7 +14,6 @@ one device is the CPU, models are Lite model files run by ONNX Runtime
 
 from __future__ import annotations
 
-import gc
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -175,12 +174,8 @@ class ClassifierWorker(QObject):
                 replaced = self._classifier
                 outcome, self._classifier = session.run_on_backend(outcome, build)
                 self._start_auto(replaced, outcome)
+                del replaced  # gone before the window settles the collector (gui_thread_gc.settle)
                 self._make_cam(loaded)
-                # torch's modules and the model are a million long-lived objects that every full
-                # collection would walk again: 50-200 ms with the GIL held, so the window froze
-                # mid-run. Freezing what exists once a model is ready keeps later collections to
-                # what a run makes.
-                gc.freeze()
         except Exception as exc:  # a bug: execute reports every failure a person can fix
             problem = session.Problem(job.attempts[0], session.BROKEN, describe_message(exc))
             outcome = Outcome(job.job_id, None, (problem,))
