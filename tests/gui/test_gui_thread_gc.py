@@ -18,7 +18,7 @@ from core.lite.classifier import LiteClassifier
 from core.sources import DEFAULT
 from gui import gui_thread_gc
 from gui.gui_thread_gc import INTERVAL_MS, GuiThreadCollector
-from tests.gui.test_polish_model import bundled_action, load_resnet34_file, offline_hub  # noqa: F401
+from tests.gui.test_polish_model import bundled_action, load_resnet34_file
 
 
 class _Cycle:
